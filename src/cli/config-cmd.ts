@@ -1,0 +1,39 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, renderConfigReference } from '../config/index.js';
+import { packageRoot } from '../shared/index.js';
+import { parse, UsageError } from './args.js';
+
+export const CONFIG_HELP = `Usage: sift config <check|docs> [options]
+
+  check [-c <file>]   validate a config file (and env overrides); print the effective config, secrets redacted
+  docs [--write]      print the configuration reference (--write: update docs/config.md)`;
+
+function redact(value: unknown, key = ''): unknown {
+  if (/password|api_key/.test(key)) return value === '' ? '' : '[redacted]';
+  if (Array.isArray(value)) return value.map((v) => redact(v));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
+  return value;
+}
+
+export async function configCommand(argv: readonly string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action === 'docs') {
+    const { values } = parse(rest, { write: { type: 'boolean' } });
+    const text = renderConfigReference();
+    if (values.write) writeFileSync(join(packageRoot(), 'docs', 'config.md'), text);
+    else process.stdout.write(text);
+    return 0;
+  }
+  if (action === 'check') {
+    const { values } = parse(rest, { config: { type: 'string', short: 'c' } });
+    const config = loadConfig(values.config);
+    console.log(JSON.stringify(redact(config), null, 2));
+    return 0;
+  }
+  if (action === undefined || action === '--help' || action === '-h') {
+    console.log(CONFIG_HELP);
+    return action === undefined ? 2 : 0;
+  }
+  throw new UsageError(`sift config: unknown action ${JSON.stringify(action)} (use check or docs)`);
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../config/index.js';
+import { SiftError, describeError, packageRoot } from '../shared/index.js';
+import { UsageError } from './args.js';
+import { configCommand } from './config-cmd.js';
+import { demoCommand } from './demo.js';
+import { generateCommand } from './generate.js';
+import { runCommand } from './run.js';
+import { stackCommand } from './stack.js';
+
+interface Command {
+  summary: string;
+  run: (argv: readonly string[]) => Promise<number>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  run: { summary: 'consume raw topics → ECS → Elasticsearch (the main job)', run: runCommand },
+  demo: { summary: 'end-to-end demo on the local stack with generated Okta traffic', run: demoCommand },
+  generate: { summary: 'produce realistic vendor audit events to Kafka (or stdout)', run: generateCommand },
+  stack: { summary: 'local Kafka + Elasticsearch without Docker: up | down | status | logs', run: stackCommand },
+  config: { summary: 'check a config file, or print the configuration reference', run: configCommand },
+};
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    `sift ${version()}: SaaS audit logs from Kafka, normalized to ECS, indexed into Elasticsearch`,
+    '',
+    'Usage: sift <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    "Run 'sift <command> --help' for a command's options. Docs: README.md and docs/.",
+  ].join('\n');
+}
+
+/**
+ * Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    console.log(help());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '-v' || name === '--version') {
+    console.log(version());
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    console.error(`sift: unknown command ${JSON.stringify(name)}\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      console.error(`sift ${name}: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof SiftError && err.stage === 'config') {
+      console.error(`sift ${name}: ${err.message}`);
+      return 2;
+    }
+    console.error(`sift ${name}: ${describeError(err)}`);
+    return 1;
+  }
+}

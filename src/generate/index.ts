@@ -1,0 +1,7 @@
+export { generateOkta, type GenerateOptions } from './okta.js';
+export { produceRecords, type ProduceOptions } from './produce.js';
+export { seededRandom } from './random.js';
+
+/** Sources the generator can produce, and the topic each goes to by default. */
+export const GENERATOR_SOURCES = { okta: { topic: 'sift.raw.okta', dataset: 'okta.system' } } as const;
+export type GeneratorSource = keyof typeof GENERATOR_SOURCES;

@@ -1,0 +1,1 @@
+export { decodeJson, nestingExceeds, type DecodeResult, type Decoded, type DecodeLimits } from './json.js';

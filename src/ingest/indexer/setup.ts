@@ -1,0 +1,43 @@
+import type { Client } from '@elastic/elasticsearch';
+import { firstBackingIndex, indexAlias, indexTemplate, templateName, type FieldDef } from '../../ecs/index.js';
+
+/**
+ * Installs the dataset's index template and makes sure its write alias
+ * exists. Safe to run from several instances at once: the template PUT is
+ * idempotent, and losing the race to create the first index is fine.
+ */
+export async function ensureDatasetIndex(client: Client, dataset: string, namespace: string, fields: readonly FieldDef[]): Promise<string> {
+  const alias = indexAlias(dataset, namespace);
+  await client.indices.putIndexTemplate({ name: templateName(dataset), ...indexTemplate(dataset, fields) });
+  if (await client.indices.existsAlias({ name: alias })) return alias;
+  try {
+    await client.indices.create({
+      index: firstBackingIndex(dataset, namespace),
+      aliases: { [alias]: { is_write_index: true } },
+    });
+  } catch (err) {
+    const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
+    if (type !== 'resource_already_exists_exception') throw err;
+  }
+  return alias;
+}
+
+/**
+ * Waits for the cluster to answer and reach yellow. `GET /` (client.info,
+ * client.ping) is absent from the ES test build this project runs locally, so
+ * this uses cluster health, which every distribution has.
+ */
+export async function waitForCluster(client: Client, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline && !signal?.aborted) {
+    try {
+      await client.cluster.health({ wait_for_status: 'yellow', timeout: '2s' }, { maxRetries: 0, requestTimeout: 5000 });
+      return;
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw new Error(`Elasticsearch not ready after ${timeoutMs} ms: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+}

@@ -1,0 +1,134 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger, Metrics } from '../../telemetry/index.js';
+
+/** One record as read from Kafka; `offset` stays a string (int64). */
+export interface RawRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly timestamp: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+}
+
+export interface RawBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly RawRecord[];
+}
+
+/**
+ * Called once per fetched batch. It must resolve only when every record is
+ * indexed or dead-lettered; the source then commits past the batch. If it
+ * throws, nothing is committed and the batch is fetched again.
+ */
+export type BatchHandler = (batch: RawBatch, signal: AbortSignal) => Promise<void>;
+
+export interface SourceOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: readonly string[];
+  fromBeginning: boolean;
+  sessionTimeoutMs: number;
+  partitionsConcurrently: number;
+  metrics: Metrics;
+  log: Logger;
+  /** A fatal error (401, TLS, …) stops consumption; nothing further is committed. */
+  onFatal: (err: unknown) => void;
+  isFatal: (err: unknown) => boolean;
+}
+
+export interface Source {
+  start(handler: BatchHandler): Promise<void>;
+  /** Stop fetching, let in-flight batches finish (or abort at the deadline), leave the group. */
+  stop(deadlineMs: number): Promise<{ drained: boolean }>;
+  readonly consuming: boolean;
+}
+
+export function createKafkaSource(opts: SourceOptions): Source {
+  const { metrics, log } = opts;
+  const consumer: Consumer = opts.kafka.consumer({
+    groupId: opts.groupId,
+    sessionTimeout: opts.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3000, Math.floor(opts.sessionTimeoutMs / 3)),
+    allowAutoTopicCreation: false,
+  });
+  const abort = new AbortController();
+  const inFlight = new Set<Promise<void>>();
+  let consuming = false;
+  let stopping = false;
+
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    consuming = true;
+    log.info({ assignment: e.payload.memberAssignment }, 'Joined the consumer group.');
+  });
+  consumer.on(consumer.events.CRASH, (e) => {
+    log.error({ err: e.payload.error, restart: e.payload.restart }, 'Kafka consumer crashed.');
+  });
+
+  async function onBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
+    const { batch } = payload;
+    if (batch.isEmpty() || stopping) return;
+    const last = batch.lastOffset();
+    const records: RawRecord[] = batch.messages.map((m) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      timestamp: m.timestamp,
+      key: m.key,
+      value: m.value,
+    }));
+    const work = handler({ topic: batch.topic, partition: batch.partition, records }, abort.signal);
+    inFlight.add(work);
+    try {
+      await work;
+    } catch (err) {
+      if (opts.isFatal(err)) {
+        // Commit nothing, fetch nothing more: the operator must fix the cause.
+        payload.pause();
+        opts.onFatal(err);
+        return;
+      }
+      throw err; // kafkajs refetches the batch after its retry backoff.
+    } finally {
+      inFlight.delete(work);
+    }
+    // Everything up to `last` is indexed or dead-lettered: now, and only now,
+    // the offset may move. A stale batch (partition revoked meanwhile) must not
+    // commit: the new owner reprocesses it, and the _ids make that idempotent.
+    if (payload.isStale()) return;
+    payload.resolveOffset(last);
+    const next = (BigInt(last) + 1n).toString();
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    metrics.committed.inc({ topic: batch.topic });
+    const hw = BigInt(batch.highWatermark);
+    const lag = hw > BigInt(next) ? Number(hw - BigInt(next)) : 0;
+    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, lag);
+    await payload.heartbeat();
+  }
+
+  return {
+    get consuming() {
+      return consuming && !stopping;
+    },
+    async start(handler) {
+      await consumer.connect();
+      for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: opts.partitionsConcurrently,
+        eachBatch: (payload) => onBatch(payload, handler),
+      });
+    },
+    async stop(deadlineMs) {
+      stopping = true;
+      const drain = Promise.allSettled([...inFlight]).then(() => true);
+      const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), deadlineMs).unref());
+      const drained = await Promise.race([drain, timeout]);
+      if (!drained) abort.abort(new Error('shutdown deadline reached'));
+      await consumer.disconnect().catch((err: unknown) => log.warn({ err }, 'Kafka consumer did not disconnect cleanly.'));
+      return { drained };
+    },
+  };
+}

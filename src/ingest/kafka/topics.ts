@@ -1,0 +1,25 @@
+import type { Kafka } from 'kafkajs';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+/** Creates the topics that do not exist yet; existing ones are left alone. */
+export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.name));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: -1 })),
+      });
+    }
+    return missing.map((t) => t.name);
+  } finally {
+    await admin.disconnect();
+  }
+}

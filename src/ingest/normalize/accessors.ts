@@ -1,0 +1,102 @@
+/**
+ * Small typed readers over untrusted JSON. They return `undefined` instead of
+ * throwing, so a normalizer can read any payload without a try/catch and
+ * without `any`.
+ */
+export type Obj = Readonly<Record<string, unknown>>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function obj(o: Obj | undefined, key: string): Obj | undefined {
+  const v = o?.[key];
+  return isObj(v) ? v : undefined;
+}
+
+/** A non-empty string. Vendors often send "" or null for "absent". */
+export function str(o: Obj | undefined, key: string): string | undefined {
+  const v = o?.[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+export function num(o: Obj | undefined, key: string): number | undefined {
+  const v = o?.[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** An integer, also from a numeric string (vendors are inconsistent about it). */
+export function int(o: Obj | undefined, key: string): number | undefined {
+  const v = o?.[key];
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
+  if (typeof v === 'string' && /^-?\d{1,15}$/.test(v)) return Number(v);
+  return undefined;
+}
+
+export function bool(o: Obj | undefined, key: string): boolean | undefined {
+  const v = o?.[key];
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return undefined;
+}
+
+export function arr(o: Obj | undefined, key: string): readonly unknown[] | undefined {
+  const v = o?.[key];
+  return Array.isArray(v) ? v : undefined;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Deep copy of open-ended vendor JSON for `flattened` fields. Drops nulls
+ * (ES ignores them anyway) and the keys that enable prototype pollution, and
+ * builds every object with a null prototype so nothing downstream can reach
+ * Object.prototype through it. Depth is bounded by decode (pipeline.max_depth).
+ */
+export function cleanJson(v: unknown): unknown {
+  if (v === null || v === undefined) return undefined;
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const item of v) {
+      const c = cleanJson(item);
+      if (c !== undefined) out.push(c);
+    }
+    return out.length > 0 ? out : undefined;
+  }
+  if (typeof v === 'object') {
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    let any = false;
+    for (const key of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.has(key)) continue;
+      const c = cleanJson((v as Obj)[key]);
+      if (c !== undefined) {
+        out[key] = c;
+        any = true;
+      }
+    }
+    return any ? out : undefined;
+  }
+  return v;
+}
+
+/** Adds values to a de-duplicated list, skipping empty ones. */
+export function pushUnique(list: string[], ...values: (string | undefined)[]): void {
+  for (const v of values) if (v !== undefined && v !== '' && !list.includes(v)) list.push(v);
+}
+
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * An RFC 3339 timestamp → ISO 8601 UTC (what ES and Kibana expect). A
+ * timestamp with no zone is read as UTC: that is how Panther and several
+ * vendor exports write them ("2022-03-22 14:21:53.225"). Anything else is
+ * undefined: the caller reports it, it never falls back to the clock.
+ */
+export function isoTimestamp(v: string): string | undefined {
+  const m = TIMESTAMP.exec(v);
+  if (!m) return undefined;
+  const zone = m[3] === undefined ? 'Z' : m[3].toUpperCase();
+  const ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}

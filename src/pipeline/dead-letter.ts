@@ -1,0 +1,73 @@
+import type { Producer } from 'kafkajs';
+import type { RawRecord } from '../ingest/index.js';
+import type { ErrorCode, Stage } from '../shared/index.js';
+
+/** Why a record could not be indexed. */
+export interface DeadLetter {
+  readonly record: RawRecord;
+  readonly dataset: string;
+  readonly stage: Stage;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly path?: string | undefined;
+}
+
+/**
+ * The DLQ record value. The original bytes travel base64-encoded, so a record
+ * that is not UTF-8 (one reason to be here) survives the round trip exactly.
+ * Documented in docs/dead-letter.md.
+ */
+export interface DeadLetterValue {
+  reason: { code: ErrorCode; stage: Stage; message: string; path?: string };
+  source: { topic: string; partition: number; offset: string; timestamp: string; key_base64: string | null };
+  dataset: string;
+  original_base64: string | null;
+  original_bytes: number;
+}
+
+export function deadLetterValue(d: DeadLetter): DeadLetterValue {
+  const reason: DeadLetterValue['reason'] = { code: d.code, stage: d.stage, message: d.message };
+  if (d.path !== undefined) reason.path = d.path;
+  return {
+    reason,
+    source: {
+      topic: d.record.topic,
+      partition: d.record.partition,
+      offset: d.record.offset,
+      timestamp: d.record.timestamp,
+      key_base64: d.record.key === null ? null : d.record.key.toString('base64'),
+    },
+    dataset: d.dataset,
+    original_base64: d.record.value === null ? null : d.record.value.toString('base64'),
+    original_bytes: d.record.value?.length ?? 0,
+  };
+}
+
+export interface DeadLetterSink {
+  /** Resolves once the broker acknowledged every record (acks=all). */
+  send(letters: readonly DeadLetter[]): Promise<void>;
+}
+
+export function createDeadLetterSink(producer: Producer, topic: string): DeadLetterSink {
+  return {
+    async send(letters) {
+      if (letters.length === 0) return;
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: letters.map((d) => ({
+          // Keyed by origin, so a redelivered bad record lands next to its first copy.
+          key: `${d.record.topic}:${d.record.partition}:${d.record.offset}`,
+          value: JSON.stringify(deadLetterValue(d)),
+          headers: {
+            'sift.reason.code': d.code,
+            'sift.stage': d.stage,
+            'sift.source.topic': d.record.topic,
+            'sift.source.partition': String(d.record.partition),
+            'sift.source.offset': d.record.offset,
+          },
+        })),
+      });
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { Client } from '@elastic/elasticsearch';
+import type { Producer } from 'kafkajs';
+import type { SiftConfig } from '../config/index.js';
+import { ConfigError } from '../config/index.js';
+import { fieldsOf, knownDatasets } from '../ecs/index.js';
+import {
+  createIndexer,
+  createKafka,
+  createKafkaSource,
+  ensureDatasetIndex,
+  ensureTopics,
+  waitForCluster,
+  type RawBatch,
+  type Source,
+} from '../ingest/index.js';
+import { ErrorCode, SiftError, Stage } from '../shared/index.js';
+import { startTelemetryServer, type Logger, type Metrics, type TelemetryServer } from '../telemetry/index.js';
+import { createDeadLetterSink, type DeadLetter } from './dead-letter.js';
+import { planDataset, prepareBatch, type DatasetPlan } from './prepare.js';
+import { emptyStats, type PipelineStats } from './stats.js';
+
+export interface PipelineDeps {
+  config: SiftConfig;
+  log: Logger;
+  metrics: Metrics;
+}
+
+export interface Pipeline {
+  readonly stats: PipelineStats;
+  /** Port of the telemetry server, when it runs. */
+  readonly httpPort: number | undefined;
+  /** Connects, installs templates, starts consuming. Resolves once consuming has begun. */
+  start(): Promise<void>;
+  /** Graceful stop: stop fetch → drain (deadline) → commit → disconnect. */
+  stop(): Promise<{ drained: boolean }>;
+  /** Resolves with the error that stopped consumption (401, TLS, …), if any. */
+  readonly fatal: Promise<Error>;
+}
+
+/** Turns each configured topic into its dataset plan, or a config error naming the field. */
+export function planTopics(config: SiftConfig): Map<string, DatasetPlan> {
+  const plans = new Map<string, DatasetPlan>();
+  const issues = config.kafka.topics.flatMap((t, i) => {
+    const plan = planDataset(t.dataset, config.elasticsearch.namespace);
+    if (!plan) {
+      return [{ path: `kafka.topics[${i}].dataset`, message: `unknown dataset ${JSON.stringify(t.dataset)} (known: ${knownDatasets().join(', ')})` }];
+    }
+    if (plans.has(t.name)) return [{ path: `kafka.topics[${i}].name`, message: `topic ${t.name} is listed twice` }];
+    plans.set(t.name, plan);
+    return [];
+  });
+  if (issues.length > 0) throw new ConfigError('configuration', issues);
+  return plans;
+}
+
+function esClient(cfg: SiftConfig['elasticsearch']): Client {
+  const auth = cfg.api_key
+    ? { apiKey: cfg.api_key }
+    : cfg.username
+      ? { username: cfg.username, password: cfg.password }
+      : undefined;
+  return new Client({ node: cfg.node, requestTimeout: cfg.request_timeout_ms, maxRetries: 0, ...(auth ? { auth } : {}) });
+}
+
+const isFatal = (err: unknown): boolean =>
+  err instanceof SiftError && (err.code === ErrorCode.IndexUnauthorized || err.code === ErrorCode.IndexRejected);
+
+/** The composition root of `sift run`: the only place components are built. */
+export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline {
+  const plans = planTopics(config);
+  const stats = emptyStats();
+  const es = esClient(config.elasticsearch);
+  const kafka = createKafka(config.kafka, log);
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const dlq = createDeadLetterSink(producer, config.kafka.dlq_topic);
+  const indexer = createIndexer({
+    client: es,
+    metrics,
+    log,
+    bulkMaxBytes: config.elasticsearch.bulk_max_bytes,
+    bulkMaxDocs: config.elasticsearch.bulk_max_docs,
+    retryInitialMs: config.elasticsearch.retry_initial_ms,
+    retryMaxMs: config.elasticsearch.retry_max_ms,
+  });
+  const limits = { maxBytes: config.pipeline.max_record_bytes, maxDepth: config.pipeline.max_depth };
+  let resolveFatal: (err: Error) => void = () => undefined;
+  const fatal = new Promise<Error>((resolve) => (resolveFatal = resolve));
+  let fatalSeen = false;
+  let setupDone = false;
+  let server: TelemetryServer | undefined;
+  let source: Source | undefined;
+
+  async function handle(batch: RawBatch, signal: AbortSignal): Promise<void> {
+    const plan = plans.get(batch.topic);
+    if (!plan) throw new SiftError(ErrorCode.DecodeUnknownSource, `no dataset configured for topic ${batch.topic}`, { stage: Stage.Decode });
+    const n = batch.records.length;
+    metrics.consumed.inc({ dataset: plan.dataset }, n);
+    const prepared = prepareBatch(batch.records, plan, { limits, keepOriginal: config.pipeline.keep_original });
+    const report = await indexer.index(prepared.docs, signal);
+    const dead: DeadLetter[] = prepared.dead;
+    for (const r of report.rejected) {
+      const record = prepared.records[r.position];
+      if (!record) continue;
+      dead.push({ record, dataset: plan.dataset, stage: Stage.Index, code: ErrorCode.IndexMappingRejected, message: r.reason });
+    }
+    await dlq.send(dead);
+    // Only counted once the whole batch is safe: these figures match what a
+    // search of ES plus a read of the DLQ would show.
+    metrics.indexed.inc({ dataset: plan.dataset }, report.indexed);
+    for (const d of dead) {
+      metrics.failed.inc({ dataset: plan.dataset, stage: d.stage, code: d.code });
+      stats.byCode[d.code] = (stats.byCode[d.code] ?? 0) + 1;
+    }
+    if (dead.length > 0) log.warn({ topic: batch.topic, partition: batch.partition, count: dead.length, codes: [...new Set(dead.map((d) => d.code))] }, 'Records sent to the dead-letter topic.');
+    stats.consumed += n;
+    stats.indexed += report.indexed;
+    stats.deadLettered += dead.length;
+    stats.batches++;
+  }
+
+  return {
+    stats,
+    get httpPort() {
+      return server?.port;
+    },
+    fatal,
+    async start() {
+      if (config.telemetry.http_port >= 0) {
+        server = await startTelemetryServer(config.telemetry.http_host, config.telemetry.http_port, metrics.registry, {
+          live: () => !fatalSeen,
+          ready: () => {
+            if (fatalSeen) return { ready: false, reason: 'stopped on a fatal error' };
+            if (!setupDone) return { ready: false, reason: 'connecting to Kafka and Elasticsearch' };
+            if (!source?.consuming) return { ready: false, reason: 'waiting for a partition assignment' };
+            return { ready: true, reason: 'consuming' };
+          },
+        });
+        log.info({ port: server.port, host: config.telemetry.http_host }, 'Serving /metrics, /healthz and /readyz.');
+      }
+      await waitForCluster(es, 60_000);
+      for (const plan of new Set(plans.values())) {
+        const alias = await ensureDatasetIndex(es, plan.dataset, config.elasticsearch.namespace, fieldsOf(plan.dataset) ?? []);
+        log.info({ dataset: plan.dataset, alias }, 'Index template installed.');
+      }
+      if (config.kafka.create_topics) {
+        const names = [...plans.keys(), config.kafka.dlq_topic];
+        const created = await ensureTopics(kafka, names.map((name) => ({ name, partitions: config.kafka.topic_partitions })));
+        if (created.length > 0) log.info({ topics: created }, 'Created missing topics.');
+      }
+      await producer.connect();
+      source = createKafkaSource({
+        kafka,
+        groupId: config.kafka.group_id,
+        topics: [...plans.keys()],
+        fromBeginning: config.kafka.from_beginning,
+        sessionTimeoutMs: config.kafka.session_timeout_ms,
+        partitionsConcurrently: config.kafka.partitions_concurrently,
+        metrics,
+        log,
+        isFatal,
+        onFatal: (err) => {
+          if (fatalSeen) return;
+          fatalSeen = true;
+          resolveFatal(err instanceof Error ? err : new Error(String(err)));
+        },
+      });
+      await source.start(handle);
+      setupDone = true;
+      log.info({ topics: [...plans.keys()], group: config.kafka.group_id }, 'Consuming.');
+    },
+    async stop() {
+      const result = source ? await source.stop(config.pipeline.shutdown_timeout_ms) : { drained: true };
+      await producer.disconnect().catch(() => undefined);
+      await es.close().catch(() => undefined);
+      await server?.close();
+      return result;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Every error Sift raises carries a code from one closed union, the stage it
+ * happened in, and whether retrying can help. Codes are stable: they appear in
+ * DLQ records, metrics labels and docs, so never rename one.
+ */
+export const ErrorCode = {
+  ConfigInvalid: 'SIFT_CONFIG_INVALID',
+  ConfigUnreadable: 'SIFT_CONFIG_UNREADABLE',
+  DecodeEmpty: 'SIFT_DECODE_EMPTY',
+  DecodeNotUtf8: 'SIFT_DECODE_NOT_UTF8',
+  DecodeNotJson: 'SIFT_DECODE_NOT_JSON',
+  DecodeTooLarge: 'SIFT_DECODE_TOO_LARGE',
+  DecodeTooDeep: 'SIFT_DECODE_TOO_DEEP',
+  DecodeUnknownSource: 'SIFT_DECODE_UNKNOWN_SOURCE',
+  NormalizeNotObject: 'SIFT_NORMALIZE_NOT_OBJECT',
+  NormalizeNoTimestamp: 'SIFT_NORMALIZE_NO_TIMESTAMP',
+  NormalizeBadTimestamp: 'SIFT_NORMALIZE_BAD_TIMESTAMP',
+  NormalizeWrongType: 'SIFT_NORMALIZE_WRONG_TYPE',
+  IndexMappingRejected: 'SIFT_INDEX_MAPPING_REJECTED',
+  IndexRejected: 'SIFT_INDEX_REJECTED',
+  IndexUnavailable: 'SIFT_INDEX_UNAVAILABLE',
+  IndexUnauthorized: 'SIFT_INDEX_UNAUTHORIZED',
+  KafkaUnavailable: 'SIFT_KAFKA_UNAVAILABLE',
+  Internal: 'SIFT_INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const Stage = {
+  Config: 'config',
+  Decode: 'decode',
+  Normalize: 'normalize',
+  Detect: 'detect',
+  Index: 'index',
+  Consume: 'consume',
+} as const;
+export type Stage = (typeof Stage)[keyof typeof Stage];
+
+export interface SiftErrorOptions {
+  stage?: Stage;
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+export class SiftError extends Error {
+  readonly code: ErrorCode;
+  readonly stage: Stage | undefined;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: SiftErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SiftError';
+    this.code = code;
+    this.stage = options.stage;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** A one-line, human description of anything thrown, for logs and CLI output. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
