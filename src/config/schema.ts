@@ -54,6 +54,11 @@ export const configSpec = spec.object('Sift configuration.', {
     }),
     topic_partitions: spec.int({ description: 'Partitions of topics Sift creates.', default: 3, min: 1, max: 1000 }),
     session_timeout_ms: spec.int({ description: 'Consumer group session timeout.', default: 30000, min: 6000 }),
+    max_bytes_per_partition: spec.int({
+      description: 'Most bytes fetched per partition in one fetch; one fetch becomes one batch (bulk request, then commit).',
+      default: 4 * 1024 * 1024,
+      min: 64 * 1024,
+    }),
     partitions_concurrently: spec.int({
       description: 'How many partitions are processed at once by one instance.',
       default: 3,

@@ -34,11 +34,11 @@ export function buildFieldTree(fields: readonly FieldDef[]): FieldTree {
   return root;
 }
 
-/** Every dotted leaf path in a JSON value, with the value, for conformance checks. */
+/** Every dotted leaf path in a JSON value (undefined members skipped, as JSON does), for conformance checks. */
 export function leafPaths(value: unknown, prefix = '', out: Map<string, unknown> = new Map()): Map<string, unknown> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) leafPaths(v, prefix === '' ? k : `${prefix}.${k}`, out);
-  } else if (prefix !== '') {
+  } else if (prefix !== '' && value !== undefined) {
     out.set(prefix, value);
   }
   return out;

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
 
 export interface ProduceOptions {
   kafka: Kafka;
@@ -13,7 +13,7 @@ export interface ProduceOptions {
 
 /** Produces records in batches at a target rate; resolves with the count sent. */
 export async function produceRecords(opts: ProduceOptions): Promise<number> {
-  const producer = opts.kafka.producer({ allowAutoTopicCreation: false });
+  const producer = opts.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const batchSize = opts.batchSize ?? (opts.rate > 0 ? Math.max(1, Math.min(500, Math.ceil(opts.rate / 10))) : 500);
   const started = Date.now();

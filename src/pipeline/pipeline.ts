@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
-import type { Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
 import type { SiftConfig } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
 import { fieldsOf, knownDatasets } from '../ecs/index.js';
@@ -71,7 +71,15 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   const stats = emptyStats();
   const es = esClient(config.elasticsearch);
   const kafka = createKafka(config.kafka, log);
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  // Idempotent, acks=all, retried without limit: a dead letter is only as safe
+  // as its write, and the batch's offsets wait for it.
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 30_000 },
+  });
   const dlq = createDeadLetterSink(producer, config.kafka.dlq_topic);
   const indexer = createIndexer({
     client: es,
@@ -155,6 +163,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         fromBeginning: config.kafka.from_beginning,
         sessionTimeoutMs: config.kafka.session_timeout_ms,
         partitionsConcurrently: config.kafka.partitions_concurrently,
+        maxBytesPerPartition: config.kafka.max_bytes_per_partition,
         metrics,
         log,
         isFatal,

@@ -26,6 +26,10 @@ const BACKSLASH = 0x5c;
  * the limit is exceeded.
  */
 export function nestingExceeds(bytes: Uint8Array, limit: number): boolean {
+  // Cheap bound first: nesting can't exceed the number of opening brackets,
+  // and counting those is a native memchr per hit. Typical audit events have
+  // a few dozen, so the byte-by-byte scan below runs only on suspects.
+  if (countOpenings(bytes, limit) <= limit) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {
@@ -42,6 +46,20 @@ export function nestingExceeds(bytes: Uint8Array, limit: number): boolean {
     }
   }
   return false;
+}
+
+/** Count of `{` and `[` in `bytes`, stopping once it passes `limit`. */
+function countOpenings(bytes: Uint8Array, limit: number): number {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let n = 0;
+  for (const ch of [OPEN_BRACE, OPEN_BRACKET]) {
+    let at = buf.indexOf(ch);
+    while (at !== -1) {
+      if (++n > limit) return n;
+      at = buf.indexOf(ch, at + 1);
+    }
+  }
+  return n;
 }
 
 /**

@@ -31,6 +31,7 @@ export interface SourceOptions {
   fromBeginning: boolean;
   sessionTimeoutMs: number;
   partitionsConcurrently: number;
+  maxBytesPerPartition: number;
   metrics: Metrics;
   log: Logger;
   /** A fatal error (401, TLS, …) stops consumption; nothing further is committed. */
@@ -52,6 +53,8 @@ export function createKafkaSource(opts: SourceOptions): Source {
     sessionTimeout: opts.sessionTimeoutMs,
     heartbeatInterval: Math.min(3000, Math.floor(opts.sessionTimeoutMs / 3)),
     allowAutoTopicCreation: false,
+    maxBytesPerPartition: opts.maxBytesPerPartition,
+    maxBytes: opts.maxBytesPerPartition * Math.max(1, opts.partitionsConcurrently) * 2,
   });
   const abort = new AbortController();
   const inFlight = new Set<Promise<void>>();

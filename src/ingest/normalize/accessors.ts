@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Small typed readers over untrusted JSON. They return `undefined` instead of
  * throwing, so a normalizer can read any payload without a try/catch and
@@ -18,6 +20,15 @@ export function obj(o: Obj | undefined, key: string): Obj | undefined {
 export function str(o: Obj | undefined, key: string): string | undefined {
   const v = o?.[key];
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/**
+ * A valid IPv4/IPv6 address. ES rejects a whole document whose `ip` field does
+ * not parse, so a vendor's "null" or "unknown" must not reach one.
+ */
+export function ip(o: Obj | undefined, key: string): string | undefined {
+  const v = o?.[key];
+  return typeof v === 'string' && isIP(v) !== 0 ? v : undefined;
 }
 
 export function num(o: Obj | undefined, key: string): number | undefined {
@@ -50,9 +61,10 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Deep copy of open-ended vendor JSON for `flattened` fields. Drops nulls
- * (ES ignores them anyway) and the keys that enable prototype pollution, and
- * builds every object with a null prototype so nothing downstream can reach
- * Object.prototype through it. Depth is bounded by decode (pipeline.max_depth).
+ * (ES ignores them anyway) and the keys that enable prototype pollution:
+ * with those gone, plain `{}` targets are safe (and stay in V8's fast object
+ * mode, unlike null-prototype objects). Depth is bounded by decode
+ * (pipeline.max_depth).
  */
 export function cleanJson(v: unknown): unknown {
   if (v === null || v === undefined) return undefined;
@@ -65,7 +77,7 @@ export function cleanJson(v: unknown): unknown {
     return out.length > 0 ? out : undefined;
   }
   if (typeof v === 'object') {
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
     let any = false;
     for (const key of Object.keys(v)) {
       if (FORBIDDEN_KEYS.has(key)) continue;

@@ -7,7 +7,7 @@
  */
 import type { EcsEvent, JsonObject } from '../../../../ecs/index.js';
 import { ErrorCode, failure } from '../../../../shared/index.js';
-import { arr, bool, cleanJson, int, isObj, isoTimestamp, num, obj, pushUnique, str, type Obj } from '../../accessors.js';
+import { arr, bool, cleanJson, int, ip, isObj, isoTimestamp, num, obj, pushUnique, str, type Obj } from '../../accessors.js';
 import type { NormalizeOptions, NormalizeResult } from '../../result.js';
 import { categorize } from './categories.js';
 
@@ -43,21 +43,22 @@ function snake(key: string): string {
 function snakeKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(snakeKeys);
   if (isObj(v)) {
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    // cleanJson already removed __proto__/constructor/prototype keys.
     for (const key of Object.keys(v)) out[snake(key)] = snakeKeys(v[key]);
     return out;
   }
   return v;
 }
 
-/** Drops undefined members so documents stay small and deterministic. */
+/**
+ * `undefined` when every member is undefined, else the object itself. Members
+ * stay in place (the serializer skips undefined ones): deleting keys would
+ * push V8 objects into slow dictionary mode on the hot path.
+ */
 function compact<T extends JsonObject>(o: T): T | undefined {
-  let any = false;
-  for (const key of Object.keys(o)) {
-    if (o[key] === undefined) delete o[key];
-    else any = true;
-  }
-  return any ? o : undefined;
+  for (const key in o) if (o[key] !== undefined) return o;
+  return undefined;
 }
 
 function geoOf(geo: Obj | undefined): JsonObject | undefined {
@@ -156,7 +157,7 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
   const actorId = str(actor, 'id');
   const actorLogin = str(actor, 'alternateId');
   const actorName = str(actor, 'displayName');
-  const clientIp = str(client, 'ipAddress');
+  const clientIp = ip(client, 'ipAddress');
   const resultText = str(outcome, 'result');
   const cat = eventType === undefined ? undefined : categorize(eventType);
 
@@ -218,7 +219,7 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
     message: str(raw, 'displayMessage'),
     user: compact({
       ...actorUser,
-      target: targetUser || targetGroup ? { ...targetUser, group: targetGroup } : undefined,
+      target: compact({ ...targetUser, group: targetGroup }),
     }),
     source: compact({ ip: clientIp, domain, user: actorUser }),
     client: compact({ ip: clientIp, domain, user: actorUser, geo: geoOf(obj(client, 'geographicalContext')), as }),
@@ -274,7 +275,5 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
       target: snakeKeys(cleanJson(targets)) as JsonObject[] | undefined,
     }),
   };
-  compact(event.event);
-  compact(event);
   return { ok: true, event, vendorId: uuid };
 }

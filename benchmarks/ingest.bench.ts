@@ -1,0 +1,43 @@
+import { generateOkta } from '../src/generate/index.js';
+import type { RawRecord } from '../src/ingest/index.js';
+import { planDataset, prepareBatch } from '../src/pipeline/index.js';
+import { comparePair, type PairResult } from './harness.js';
+
+/**
+ * decode + normalize + _id + serialize per Okta event (the hot path up to the
+ * bulk body), next to a bare JSON.parse + JSON.stringify of the same bytes.
+ */
+export function benchIngestOkta(count = 20_000): PairResult {
+  const plan = planDataset('okta.system', 'default');
+  if (!plan) throw new Error('okta.system has no plan');
+  const records: RawRecord[] = [...generateOkta({ count, seed: 42, start: new Date('2026-01-01T00:00:00Z') })].map((text, i) => ({
+    topic: 'sift.raw.okta',
+    partition: 0,
+    offset: String(i),
+    timestamp: '0',
+    key: null,
+    value: Buffer.from(text),
+  }));
+  const opts = { limits: { maxBytes: 2 * 1024 * 1024, maxDepth: 64 }, keepOriginal: false };
+  let sink = 0;
+  const result = comparePair(
+    'ingest.okta.system',
+    count,
+    {
+      name: 'sift decode+normalize+serialize',
+      run: () => {
+        const out = prepareBatch(records, plan, opts);
+        if (out.dead.length > 0) throw new Error('benchmark input must be clean');
+        sink += out.docs.length;
+      },
+    },
+    {
+      name: 'JSON.parse+JSON.stringify',
+      run: () => {
+        for (const r of records) sink += JSON.stringify(JSON.parse((r.value as Buffer).toString('utf8'))).length;
+      },
+    },
+  );
+  if (sink === 0) throw new Error('unreachable');
+  return result;
+}

@@ -1,0 +1,161 @@
+import { Client } from '@elastic/elasticsearch';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ES_URL = 'http://127.0.0.1:9200';
+export const BROKERS = ['127.0.0.1:9092'];
+
+export const es = new Client({ node: ES_URL });
+export const kafka = new Kafka({ clientId: 'sift-tests', brokers: BROKERS, logLevel: logLevel.NOTHING });
+
+/** Names unique to one test, so tests never see each other's data. */
+export function uniqueNames(label: string) {
+  const id = `${label}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return {
+    id,
+    topic: `it.raw.${id}`,
+    dlq: `it.dlq.${id}`,
+    group: `it-${id}`,
+    namespace: id,
+    alias: `logs-okta.system-${id}`,
+  };
+}
+
+export async function createTopic(topic: string, partitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function produce(topic: string, values: (string | Buffer)[]): Promise<void> {
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    for (let i = 0; i < values.length; i += 500) {
+      await producer.send({ topic, acks: -1, messages: values.slice(i, i + 500).map((value) => ({ value })) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Per partition: committed offset of the group, and the end (high watermark). */
+export async function offsets(group: string, topic: string): Promise<{ committed: number; end: number }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    let c = 0;
+    let e = 0;
+    for (const p of ends) {
+      e += Number(p.high);
+      const at = committed?.partitions.find((x) => x.partition === p.partition)?.offset ?? '-1';
+      c += at === '-1' ? 0 : Number(at);
+    }
+    return { committed: c, end: e };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function readAll(topic: string, expected: number, timeoutMs = 30_000): Promise<{ key: string | null; value: string; headers: Record<string, string> }[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${Date.now()}-${Math.random()}` });
+  const out: { key: string | null; value: string; headers: Record<string, string> }[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+      out.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? '', headers });
+    },
+  });
+  await waitFor(() => out.length >= expected, timeoutMs, `reading ${expected} records from ${topic}`);
+  await consumer.disconnect();
+  return out;
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export interface SiftProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or signal name). */
+  readonly exited: Promise<number | string>;
+  httpPort(): number | undefined;
+}
+
+/** Runs `sift run` as users do: a child process of the built CLI, with a config file. */
+export function startSift(config: Record<string, unknown>): SiftProcess {
+  const dir = mkdtempSync(join(tmpdir(), 'sift-it-'));
+  const file = join(dir, 'sift.json');
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js'), 'run', '--config', file], {
+    cwd: ROOT,
+    env: { ...process.env, SIFT_LOG_FORMAT: 'json', SIFT_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return {
+    child,
+    output: () => out,
+    exited,
+    httpPort: () => {
+      const m = /"port":(\d+)[^\n]*Serving \/metrics/.exec(out);
+      return m ? Number(m[1]) : undefined;
+    },
+  };
+}
+
+/** A config for one test: its own topic, DLQ, group and index namespace. */
+export function testConfig(names: ReturnType<typeof uniqueNames>, extra: { kafka?: Record<string, unknown>; elasticsearch?: Record<string, unknown>; pipeline?: Record<string, unknown> } = {}) {
+  return {
+    kafka: { topics: [{ name: names.topic, dataset: 'okta.system' }], dlq_topic: names.dlq, group_id: names.group, ...extra.kafka },
+    elasticsearch: { namespace: names.namespace, ...extra.elasticsearch },
+    pipeline: { shutdown_timeout_ms: 10_000, ...extra.pipeline },
+    telemetry: { http_port: 0 },
+  };
+}
+
+/** How many of `ids` exist in the index behind `alias`. */
+export async function foundIds(alias: string, ids: string[]): Promise<number> {
+  let found = 0;
+  for (let i = 0; i < ids.length; i += 1000) {
+    const r = await es.mget({ index: alias, ids: ids.slice(i, i + 1000), _source: false });
+    found += r.docs.filter((d) => 'found' in d && d.found).length;
+  }
+  return found;
+}
+
+export async function countDocs(alias: string): Promise<number> {
+  await es.indices.refresh({ index: alias });
+  return (await es.count({ index: alias })).count;
+}
+
+export async function cleanup(names: ReturnType<typeof uniqueNames>): Promise<void> {
+  await es.indices.delete({ index: `${names.alias}-*`, ignore_unavailable: true }).catch(() => undefined);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [names.topic, names.dlq] }).catch(() => undefined);
+  await admin.disconnect();
+}

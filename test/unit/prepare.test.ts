@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { generateOkta } from '../../src/generate/index.js';
+import { documentId, type RawRecord } from '../../src/ingest/index.js';
+import { deadLetterValue, planDataset, prepareBatch } from '../../src/pipeline/index.js';
+
+const plan = planDataset('okta.system', 'default');
+if (!plan) throw new Error('okta.system must have a plan');
+const opts = { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false };
+
+const record = (value: Buffer | null, offset = 0): RawRecord => ({
+  topic: 'sift.raw.okta',
+  partition: 0,
+  offset: String(offset),
+  timestamp: '0',
+  key: null,
+  value,
+});
+
+describe('prepareBatch', () => {
+  it('turns every record into exactly one document or one dead letter', () => {
+    const good = [...generateOkta({ count: 50, seed: 3, start: new Date('2026-01-01T00:00:00Z') })];
+    const bad = ['', 'not json', '{"uuid":"x"}', '{"published":"nope","uuid":"y"}', '[1,2]', '{"a":'];
+    const records = [...good, ...bad].map((t, i) => record(Buffer.from(t), i));
+    records.push(record(null, 999), record(Buffer.from([0xff, 0xfe, 0x7b]), 1000));
+    const out = prepareBatch(records, plan, opts);
+    expect(out.docs.length + out.dead.length).toBe(records.length);
+    expect(out.docs).toHaveLength(50);
+    const seen = new Set([...out.records, ...out.dead.map((d) => d.record)]);
+    expect(seen.size).toBe(records.length);
+    expect(out.dead.map((d) => d.code).sort()).toEqual(
+      [
+        'SIFT_DECODE_EMPTY',
+        'SIFT_DECODE_EMPTY',
+        'SIFT_DECODE_NOT_JSON',
+        'SIFT_DECODE_NOT_JSON',
+        'SIFT_DECODE_NOT_UTF8',
+        'SIFT_NORMALIZE_BAD_TIMESTAMP',
+        'SIFT_NORMALIZE_NOT_OBJECT',
+        'SIFT_NORMALIZE_NO_TIMESTAMP',
+      ].sort(),
+    );
+  });
+
+  it('derives a deterministic _id from the dataset and the Okta uuid', () => {
+    const text = [...generateOkta({ count: 1, seed: 9, start: new Date('2026-01-01T00:00:00Z') })][0] as string;
+    const uuid = (JSON.parse(text) as { uuid: string }).uuid;
+    const a = prepareBatch([record(Buffer.from(text))], plan, opts);
+    const b = prepareBatch([record(Buffer.from(text), 77)], plan, opts);
+    expect(a.docs[0]?.id).toBe(documentId('okta.system', uuid));
+    expect(a.docs[0]?.id).toBe(b.docs[0]?.id);
+    expect(documentId('okta.system', uuid)).not.toBe(documentId('aws.cloudtrail', uuid));
+    expect(a.docs[0]?.id).toMatch(/^[A-Za-z0-9_-]{27}$/);
+    expect(a.docs[0]?.index).toBe('logs-okta.system-default');
+  });
+
+  it('falls back to a hash of the raw bytes when the vendor id is missing', () => {
+    const noUuid = Buffer.from('{"published":"2026-01-01T00:00:00Z","eventType":"user.session.start"}');
+    const a = prepareBatch([record(noUuid)], plan, opts);
+    const b = prepareBatch([record(Buffer.from(noUuid))], plan, opts);
+    expect(a.docs[0]?.id).toBeDefined();
+    expect(a.docs[0]?.id).toBe(b.docs[0]?.id);
+  });
+
+  it('keeps event.original only when configured', () => {
+    const text = [...generateOkta({ count: 1, seed: 2, start: new Date('2026-01-01T00:00:00Z') })][0] as string;
+    const without = prepareBatch([record(Buffer.from(text))], plan, opts);
+    const withOriginal = prepareBatch([record(Buffer.from(text))], plan, { ...opts, keepOriginal: true });
+    expect(JSON.parse(without.docs[0]?.source ?? '{}').event.original).toBeUndefined();
+    expect(JSON.parse(withOriginal.docs[0]?.source ?? '{}').event.original).toBe(text);
+  });
+});
+
+describe('dead-letter records', () => {
+  it('carry the original bytes, the origin, the stage and the reason', () => {
+    const bytes = Buffer.from([0xc3, 0x28, 0x00, 0x7b]);
+    const v = deadLetterValue({
+      record: { ...record(bytes, 42), partition: 2, key: Buffer.from('k') },
+      dataset: 'okta.system',
+      stage: 'decode',
+      code: 'SIFT_DECODE_NOT_UTF8',
+      message: 'record is not valid UTF-8',
+    });
+    expect(v.reason).toEqual({ code: 'SIFT_DECODE_NOT_UTF8', stage: 'decode', message: 'record is not valid UTF-8' });
+    expect(v.source).toMatchObject({ topic: 'sift.raw.okta', partition: 2, offset: '42', key_base64: 'aw==' });
+    expect(Buffer.from(v.original_base64 ?? '', 'base64')).toEqual(bytes);
+  });
+});
+
+describe('generator', () => {
+  it('is deterministic for a seed and start time', () => {
+    const start = new Date('2026-01-01T00:00:00Z');
+    expect([...generateOkta({ count: 200, seed: 5, start })]).toEqual([...generateOkta({ count: 200, seed: 5, start })]);
+    expect([...generateOkta({ count: 50, seed: 5, start })]).not.toEqual([...generateOkta({ count: 50, seed: 6, start })]);
+  });
+
+  it('produces suspicious patterns and unique uuids', () => {
+    const events = [...generateOkta({ count: 5000, seed: 11, start: new Date('2026-01-01T00:00:00Z') })].map((t) => JSON.parse(t) as { uuid: string; eventType: string; outcome: { result: string } });
+    expect(new Set(events.map((e) => e.uuid)).size).toBe(events.length);
+    expect(events.some((e) => e.eventType === 'user.account.privilege.grant')).toBe(true);
+    expect(events.filter((e) => e.outcome.result === 'FAILURE').length).toBeGreaterThan(100);
+  });
+});
