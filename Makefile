@@ -68,7 +68,8 @@ stack-status:
 
 test: build lint typecheck ## lint, typecheck, unit + integration tests on the real stack
 	scripts/stack.sh up
-	npx vitest run
+	@mkdir -p test-results
+	npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 
 demo: build ## bring the stack up, generate Okta traffic, run the pipeline, print a summary
 	scripts/stack.sh up
