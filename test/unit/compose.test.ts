@@ -10,7 +10,7 @@
 //    from ./Dockerfile, which COPYs only paths present in the build context and
 //    runs dist/src/main.js, published host ports don't collide, versions match
 //    scripts/stack.sh.
-// 3. When a compose CLI is on PATH (`docker compose` or `docker-compose`), also
+// 3. When Compose v2 is on PATH (`docker compose` or `docker-compose`), also
 //    `config -q`, which needs no engine. Skipped, alone, where there is none.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -461,15 +461,17 @@ describe('Dockerfile', () => {
 
 // ------------------------------------------------------ compose CLI, if any --
 
+/**
+ * Compose v2, as the `docker compose` plugin or a standalone `docker-compose`.
+ * v1 (Python, end of life since 2023, e.g. Debian bookworm's docker-compose
+ * 1.29) validates against an old schema and counts as absent.
+ */
 function composeCli(): string[] | undefined {
-  const candidates = [
-    ['docker', 'compose'],
-    ['docker-compose'],
-  ];
+  const candidates = [['docker', 'compose'], ['docker-compose']];
   for (const c of candidates) {
     const [cmd = '', ...pre] = c;
     const r = spawnSync(cmd, [...pre, 'version'], { encoding: 'utf8', timeout: 30_000 });
-    if (r.status === 0) return c;
+    if (r.status === 0 && /^Docker Compose version/m.test(r.stdout)) return c;
   }
   return undefined;
 }

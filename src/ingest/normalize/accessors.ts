@@ -97,6 +97,7 @@ export function pushUnique(list: string[], ...values: (string | undefined)[]): v
   for (const v of values) if (v !== undefined && v !== '' && !list.includes(v)) list.push(v);
 }
 
+const UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
@@ -106,6 +107,8 @@ const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(Z|[
  * undefined: the caller reports it, it never falls back to the clock.
  */
 export function isoTimestamp(v: string): string | undefined {
+  // Fast path: already UTC with milliseconds, as Okta and most APIs send it.
+  if (v.length === 24 && v.charCodeAt(23) === 0x5a /* Z */ && UTC_MS.test(v)) return Number.isNaN(Date.parse(v)) ? undefined : v;
   const m = TIMESTAMP.exec(v);
   if (!m) return undefined;
   const zone = m[3] === undefined ? 'Z' : m[3].toUpperCase();
