@@ -46,11 +46,17 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const metrics = createMetrics();
   const pipeline = createPipeline({ config, log, metrics });
   const signal = onShutdownSignal(log);
+  const startup = new AbortController();
+  void signal.then(() => startup.abort(new Error('shutdown requested during startup')));
   try {
-    await Promise.race([pipeline.start(), pipeline.fatal.then((e) => Promise.reject(e))]);
+    await Promise.race([pipeline.start(startup.signal), pipeline.fatal.then((e) => Promise.reject(e))]);
   } catch (err) {
-    log.fatal({ err: describeError(err) }, 'Sift could not start.');
     await pipeline.stop().catch(() => undefined);
+    if (startup.signal.aborted) {
+      log.info('Shut down during startup; nothing was consumed or committed.');
+      return 0;
+    }
+    log.fatal({ err: describeError(err) }, 'Sift could not start.');
     return 1;
   }
   const ended = await Promise.race([signal.then((s) => ({ kind: 'signal' as const, s })), pipeline.fatal.then((e) => ({ kind: 'fatal' as const, e }))]);

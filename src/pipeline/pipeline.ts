@@ -13,7 +13,7 @@ import {
   type RawBatch,
   type Source,
 } from '../ingest/index.js';
-import { ErrorCode, SiftError, Stage } from '../shared/index.js';
+import { ErrorCode, SiftError, Stage, describeError } from '../shared/index.js';
 import { startTelemetryServer, type Logger, type Metrics, type TelemetryServer } from '../telemetry/index.js';
 import { createDeadLetterSink, type DeadLetter } from './dead-letter.js';
 import { planDataset, prepareBatch, type DatasetPlan } from './prepare.js';
@@ -29,8 +29,11 @@ export interface Pipeline {
   readonly stats: PipelineStats;
   /** Port of the telemetry server, when it runs. */
   readonly httpPort: number | undefined;
-  /** Connects, installs templates, starts consuming. Resolves once consuming has begun. */
-  start(): Promise<void>;
+  /**
+   * Connects, installs templates, starts consuming. Resolves once consuming has
+   * begun; rejects early when `signal` aborts (a SIGTERM during startup).
+   */
+  start(signal?: AbortSignal): Promise<void>;
   /** Graceful stop: stop fetch → drain (deadline) → commit → disconnect. */
   stop(): Promise<{ drained: boolean }>;
   /** Resolves with the error that stopped consumption (401, TLS, …), if any. */
@@ -60,6 +63,20 @@ function esClient(cfg: SiftConfig['elasticsearch']): Client {
       ? { username: cfg.username, password: cfg.password }
       : undefined;
   return new Client({ node: cfg.node, requestTimeout: cfg.request_timeout_ms, maxRetries: 0, ...(auth ? { auth } : {}) });
+}
+
+/** URLs can carry credentials (https://user:pass@host); never log them. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) {
+      u.username = 'redacted';
+      u.password = '';
+    }
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
 }
 
 const isFatal = (err: unknown): boolean =>
@@ -132,7 +149,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       return server?.port;
     },
     fatal,
-    async start() {
+    async start(signal) {
       if (config.telemetry.http_port >= 0) {
         server = await startTelemetryServer(config.telemetry.http_host, config.telemetry.http_port, metrics.registry, {
           live: () => !fatalSeen,
@@ -145,7 +162,10 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         });
         log.info({ port: server.port, host: config.telemetry.http_host }, 'Serving /metrics, /healthz and /readyz.');
       }
-      await waitForCluster(es, 60_000);
+      await waitForCluster(es, 60_000, signal, (elapsedMs, err) =>
+        log.warn({ node: redactUrl(config.elasticsearch.node), elapsedMs, err: describeError(err) }, 'Waiting for Elasticsearch.'),
+      );
+      signal?.throwIfAborted();
       for (const plan of new Set(plans.values())) {
         const alias = await ensureDatasetIndex(es, plan.dataset, config.elasticsearch.namespace, fieldsOf(plan.dataset) ?? []);
         log.info({ dataset: plan.dataset, alias }, 'Index template installed.');
@@ -155,6 +175,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         const created = await ensureTopics(kafka, names.map((name) => ({ name, partitions: config.kafka.topic_partitions })));
         if (created.length > 0) log.info({ topics: created }, 'Created missing topics.');
       }
+      signal?.throwIfAborted();
       await producer.connect();
       source = createKafkaSource({
         kafka,

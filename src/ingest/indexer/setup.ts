@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
+import { sleep } from './backoff.js';
 import { firstBackingIndex, indexAlias, indexTemplate, templateName, type FieldDef } from '../../ecs/index.js';
 
 /**
@@ -27,17 +28,29 @@ export async function ensureDatasetIndex(client: Client, dataset: string, namesp
  * client.ping) is absent from the ES test build this project runs locally, so
  * this uses cluster health, which every distribution has.
  */
-export async function waitForCluster(client: Client, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+export async function waitForCluster(
+  client: Client,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  onWaiting?: (elapsedMs: number, err: unknown) => void,
+): Promise<void> {
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   let lastError: unknown;
+  let nextReport = started + 5000;
   while (Date.now() < deadline && !signal?.aborted) {
     try {
       await client.cluster.health({ wait_for_status: 'yellow', timeout: '2s' }, { maxRetries: 0, requestTimeout: 5000 });
       return;
     } catch (err) {
       lastError = err;
-      await new Promise((r) => setTimeout(r, 500));
+      if (onWaiting && Date.now() >= nextReport) {
+        onWaiting(Date.now() - started, err);
+        nextReport += 10_000;
+      }
+      await sleep(500, signal).catch(() => undefined);
     }
   }
+  signal?.throwIfAborted();
   throw new Error(`Elasticsearch not ready after ${timeoutMs} ms: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
 }
