@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { ErrorCode, SiftError } from '../../shared/index.js';
 import type { Logger, Metrics } from '../../telemetry/index.js';
 
 /** One record as read from Kafka; `offset` stays a string (int64). */
@@ -67,6 +68,13 @@ export function createKafkaSource(opts: SourceOptions): Source {
   });
   consumer.on(consumer.events.CRASH, (e) => {
     log.error({ err: e.payload.error, restart: e.payload.restart }, 'Kafka consumer crashed.');
+    // kafkajs restarts itself after retriable errors only. After any other
+    // crash the consumer is gone for good: stop (exit non-zero) rather than
+    // hang looking healthy, and let the supervisor restart Sift. Nothing
+    // uncommitted is lost; it is re-read on start.
+    if (!e.payload.restart && !stopping) {
+      opts.onFatal(new SiftError(ErrorCode.KafkaUnavailable, `Kafka consumer stopped: ${e.payload.error.message}`, { stage: 'consume', cause: e.payload.error }));
+    }
   });
 
   async function onBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
