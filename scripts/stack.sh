@@ -1,0 +1,528 @@
+#!/usr/bin/env bash
+# scripts/stack.sh: a real Kafka (KRaft, single node) and a real Elasticsearch 8
+# on loopback, fetched from Maven Central once, without Docker.
+#
+#   scripts/stack.sh up | down | status | logs [kafka|es] [-f] | reset
+#   scripts/stack.sh start|stop|restart kafka|es     (for fault tests)
+#   scripts/stack.sh fetch                             (downloads only)
+#   scripts/stack.sh tool <topics|console-producer|console-consumer|consumer-groups|CLASS> [args...]
+#
+# See docs/stack.md. Ports are fixed: Kafka 9092 (controller 9093), ES 9200.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOOLS=$REPO/tools/stack
+
+KAFKA_VERSION=${SIFT_KAFKA_VERSION:-3.9.2}
+# Versions of the ES integ-test zip that Maven Central holds, newest first
+# (the 8.19 line is sparse there: 8.19.1, 8.19.3, 8.19.5..20 do not exist).
+ES_VERSIONS=${SIFT_ES_VERSION:-"8.19.21 8.19.4 8.19.2 8.19.0 8.18.0"}
+ES_HEAP=${SIFT_STACK_ES_HEAP:-1g}
+KAFKA_HEAP=${SIFT_STACK_KAFKA_HEAP:-512m}
+TIMEOUT=${SIFT_STACK_TIMEOUT:-120}
+STOP_TIMEOUT=30
+ES_USER=esrun
+MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+
+KAFKA_PORT=9092
+CONTROLLER_PORT=9093
+ES_PORT=9200
+
+say() { printf 'stack: %s\n' "$*"; }
+warn() { printf 'stack: %s\n' "$*" >&2; }
+die() { printf 'stack: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- layout ----
+mkdir -p "${SIFT_CACHE:-$REPO/.cache}/stack"
+CACHE=$(cd "${SIFT_CACHE:-$REPO/.cache}/stack" && pwd)
+DL=$CACHE/dl                    # downloads (kept by reset)
+RUN=$CACHE/run                  # pidfiles, rendered configs
+KAFKA_LIB=$DL/kafka-$KAFKA_VERSION/lib
+KAFKA_DATA=$CACHE/data/kafka
+KAFKA_LOGS=$CACHE/logs/kafka
+KAFKA_PIDFILE=$RUN/kafka.pid
+KAFKA_MARK="-Dsift.stack.id=kafka:$CACHE"
+ES_MARK="-Dsift.stack.id=es:$CACHE"
+
+# Elasticsearch runs as $ES_USER, which must be able to reach its files. When
+# the cache sits under a folder it cannot traverse (e.g. a clone under /root),
+# the ES tree moves to /var/tmp/sift-stack-<hash of the cache path>.
+ES_ROOT=""
+es_layout() {
+  [[ -n $ES_ROOT ]] && return 0
+  if [[ -s $RUN/es-root ]]; then
+    ES_ROOT=$(<"$RUN/es-root")
+  elif id -u "$ES_USER" >/dev/null 2>&1 && ! runuser -u "$ES_USER" -- test -x "$CACHE" 2>/dev/null; then
+    ES_ROOT=/var/tmp/sift-stack-$(printf '%s' "$CACHE" | md5sum | cut -c1-10)
+    warn "note: $ES_USER cannot reach $CACHE, so Elasticsearch files live in $ES_ROOT"
+  else
+    ES_ROOT=$CACHE # (no user yet: decided again by ensure_es_user)
+  fi
+  [[ $ES_ROOT == /* && $ES_ROOT != / ]] || die "bad Elasticsearch root '$ES_ROOT' (from $RUN/es-root)"
+  es_paths
+}
+es_paths() {
+  ES_DATA=$ES_ROOT/data/es
+  ES_LOGS=$ES_ROOT/logs/es
+  ES_RUN=$ES_ROOT/run/es        # ES_PATH_CONF and pidfile, owned by $ES_USER
+  ES_PIDFILE=$ES_RUN/es.pid
+}
+es_home() { # ES home of the version recorded at download time ("" if none)
+  local v
+  [[ -f $ES_ROOT/dl/es.version ]] || return 0
+  v=$(<"$ES_ROOT/dl/es.version")
+  printf '%s' "$ES_ROOT/dl/elasticsearch-$v"
+}
+
+# ------------------------------------------------------------------ java ----
+JAVA_HOME_FOR_STACK=""
+find_java() {
+  [[ -n $JAVA_HOME_FOR_STACK ]] && return 0
+  local cand d major
+  for cand in "${SIFT_STACK_JAVA_HOME:-}" /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-* \
+              /usr/lib/jvm/java-21-openjdk-* "${JAVA_HOME:-}"; do
+    [[ -n $cand && -x $cand/bin/java ]] && { JAVA_HOME_FOR_STACK=$cand; break; }
+  done
+  if [[ -z $JAVA_HOME_FOR_STACK ]] && d=$(command -v java); then
+    JAVA_HOME_FOR_STACK=$(dirname "$(dirname "$(readlink -f "$d")")")
+  fi
+  [[ -n $JAVA_HOME_FOR_STACK ]] || die "no Java found: install openjdk-17-jdk-headless or set SIFT_STACK_JAVA_HOME"
+  major=$("$JAVA_HOME_FOR_STACK/bin/java" -XshowSettings:properties -version 2>&1 |
+          sed -n 's/^ *java\.specification\.version = //p')
+  [[ ${major%%.*} -ge 17 ]] 2>/dev/null || die "Java 17+ needed, $JAVA_HOME_FOR_STACK is $major"
+  JAVA=$JAVA_HOME_FOR_STACK/bin/java
+}
+
+# ----------------------------------------------------------------- ports ----
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_holder() { # pid listening on 127.0.0.1/any :$1, or empty
+  ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true
+}
+cmdline() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true; }
+pid_alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
+pid_is() { # pid_is PID MARK: the pid is alive and is the process we started
+  pid_alive "$1" && cmdline "$1" | grep -qF -- "$2 "
+}
+describe_pid() {
+  local c id; c=$(cmdline "$1")
+  id=$(grep -o -- '-Dsift.stack.id=[^ ]*' <<<"$c" | head -1 || true)
+  if [[ -n $id ]]; then printf 'pid %s, the Sift stack %s of %s' "$1" "$(cut -d= -f2 <<<"$id" | cut -d: -f1)" "${id#*:}"
+  else printf 'pid %s (%s)' "$1" "${c:0:120}"; fi
+}
+
+# Fail unless every port is free, or held by the process with the given mark.
+require_ports_free() {
+  local mark=$1 name=$2 p h; shift 2
+  for p in "$@"; do
+    port_open "$p" || continue
+    h=$(port_holder "$p")
+    if [[ -n $h ]] && cmdline "$h" | grep -qF -- "$mark "; then continue; fi
+    local hint="Stop it and retry."
+    if [[ -n $h ]]; then
+      local other; other=$(cmdline "$h" | grep -o -- '-Dsift.stack.id=[a-z]*:[^ ]*' | head -1 | cut -d: -f2- || true)
+      [[ -n $other ]] && hint="It is another checkout's stack: stop it with 'SIFT_CACHE=${other%/stack} $REPO/scripts/stack.sh down' (or that checkout's own scripts/stack.sh down), then retry."
+      h=$(describe_pid "$h")
+    else h="a process this user cannot see"; fi
+    die "port $p is taken by something that is not this stack's $name: $h. $hint"
+  done
+}
+
+# The recorded pid if it is ours; else, adopt the process holding the port if
+# it carries our exact mark (pidfile lost); else empty.
+recorded_pid() { # recorded_pid PIDFILE MARK PORT
+  local pidfile=$1 mark=$2 port=$3 pid=""
+  [[ -f $pidfile ]] && pid=$(<"$pidfile")
+  if pid_is "$pid" "$mark"; then printf '%s' "$pid"; return 0; fi
+  pid=$(port_holder "$port")
+  if [[ -n $pid ]] && pid_is "$pid" "$mark"; then
+    printf '%s\n' "$pid" >"$pidfile" 2>/dev/null || true
+    printf '%s' "$pid"
+  fi
+}
+
+# SIGTERM, wait up to STOP_TIMEOUT s, then SIGKILL. Only ever the given pid.
+stop_pid() { # stop_pid PID NAME
+  local pid=$1 name=$2 i
+  pid_alive "$pid" || return 0
+  say "stopping $name (pid $pid)…"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < STOP_TIMEOUT * 5; i++)); do
+    pid_alive "$pid" || { say "$name stopped"; return 0; }
+    sleep 0.2
+  done
+  warn "$name (pid $pid) still alive after ${STOP_TIMEOUT}s: SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do pid_alive "$pid" || return 0; sleep 0.1; done
+  die "$name (pid $pid) survived SIGKILL"
+}
+
+show_log_tail() { # show_log_tail LABEL FILE...
+  local label=$1 f; shift
+  for f in "$@"; do
+    [[ -s $f ]] || continue
+    printf '\n----- last 40 lines of %s (%s) -----\n' "$label" "$f" >&2
+    tail -n 40 "$f" >&2
+  done
+  printf -- '----- logs: %s -----\n' "$*" >&2
+}
+
+# ----------------------------------------------------------------- maven ----
+MVN_REPO_ARGS=()
+[[ -n ${SIFT_STACK_M2_REPO:-} ]] && MVN_REPO_ARGS=("-Dmaven.repo.local=$SIFT_STACK_M2_REPO")
+mvn_run() { # mvn_run LOGFILE ARGS...
+  local log=$1; shift
+  command -v mvn >/dev/null || die "mvn not found (apt-get install maven); it fetches Kafka and ES from Maven Central"
+  mvn -B -ntp "${MVN_REPO_ARGS[@]}" -f "$TOOLS/pom.xml" "$@" >"$log" 2>&1
+}
+
+fetch_kafka() {
+  [[ -f $KAFKA_LIB/.complete ]] && return 0
+  local t0=$SECONDS tmp=$DL/kafka-$KAFKA_VERSION/lib.tmp log=$DL/mvn-kafka-$KAFKA_VERSION.log
+  [[ $KAFKA_VERSION == 3.* ]] || die "SIFT_KAFKA_VERSION=$KAFKA_VERSION: only 3.x is wired (4.x logs with log4j2; see docs/stack.md)"
+  say "downloading kafka $KAFKA_VERSION (once)…"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  if ! mvn_run "$log" "$MVN_DEP_PLUGIN:copy-dependencies" -DincludeScope=runtime \
+         -Dkafka.version="$KAFKA_VERSION" -DoutputDirectory="$tmp"; then
+    tail -n 30 "$log" >&2; die "kafka $KAFKA_VERSION download failed (log: $log)"
+  fi
+  ls "$tmp"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null 2>&1 || die "kafka_2.13-$KAFKA_VERSION.jar missing after download (log: $log)"
+  rm -rf "$KAFKA_LIB"; mv "$tmp" "$KAFKA_LIB"; touch "$KAFKA_LIB/.complete"
+  say "kafka $KAFKA_VERSION: $(find "$KAFKA_LIB" -name "*.jar" | wc -l) jars in $KAFKA_LIB ($((SECONDS - t0))s)"
+}
+
+fetch_es() {
+  es_layout
+  local home; home=$(es_home)
+  [[ -n $home && -f $home/.complete ]] && return 0
+  local t0=$SECONDS v zipdir=$ES_ROOT/dl/zip log ok=""
+  mkdir -p "$ES_ROOT/dl"
+  for v in $ES_VERSIONS; do
+    say "downloading elasticsearch $v integ-test-zip (once)…"
+    log=$ES_ROOT/dl/mvn-es-$v.log
+    rm -rf "$zipdir"; mkdir -p "$zipdir"
+    if mvn_run "$log" "$MVN_DEP_PLUGIN:copy" \
+         -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$v:zip" \
+         -DoutputDirectory="$zipdir" && [[ -f $zipdir/elasticsearch-$v.zip ]]; then
+      ok=$v; break
+    fi
+    say "elasticsearch $v is not on Maven Central (log: $log); trying the next version"
+  done
+  [[ -n $ok ]] || die "no Elasticsearch integ-test-zip among: $ES_VERSIONS"
+  command -v unzip >/dev/null || die "unzip not found (apt-get install unzip)"
+  rm -rf "$ES_ROOT/dl/unzip.tmp" "$ES_ROOT/dl/elasticsearch-$ok"
+  mkdir -p "$ES_ROOT/dl/unzip.tmp"
+  unzip -q "$zipdir/elasticsearch-$ok.zip" -d "$ES_ROOT/dl/unzip.tmp"
+  mv "$ES_ROOT/dl/unzip.tmp/elasticsearch-$ok" "$ES_ROOT/dl/elasticsearch-$ok"
+  rm -rf "$ES_ROOT/dl/unzip.tmp" "$zipdir"      # the zip stays in the maven repo
+  touch "$ES_ROOT/dl/elasticsearch-$ok/.complete"
+  printf '%s\n' "$ok" >"$ES_ROOT/dl/es.version"
+  say "elasticsearch $ok unpacked in $ES_ROOT/dl/elasticsearch-$ok ($((SECONDS - t0))s)"
+}
+
+ensure_es_user() { # create $ES_USER once, then fix where the ES tree lives
+  if ! id -u "$ES_USER" >/dev/null 2>&1; then
+    [[ $(id -u) -eq 0 ]] || die "user $ES_USER is missing and only root can create it"
+    say "creating system user $ES_USER (Elasticsearch refuses to run as root)"
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+      --user-group "$ES_USER" 2>/dev/null || id -u "$ES_USER" >/dev/null 2>&1 ||
+      die "useradd $ES_USER failed"
+    ES_ROOT=""
+  fi
+  es_layout
+  mkdir -p "$RUN"
+  [[ -s $RUN/es-root ]] || printf '%s\n' "$ES_ROOT" >"$RUN/es-root"
+}
+
+fetch() { mkdir -p "$DL" "$RUN"; fetch_kafka; ensure_es_user; fetch_es; }
+
+# ----------------------------------------------------------------- kafka ----
+kafka_pid() { recorded_pid "$KAFKA_PIDFILE" "$KAFKA_MARK" "$KAFKA_PORT"; }
+
+kafka_tool_cmd() { # sets CMD to a JVM command line for a Kafka CLI class
+  find_java
+  local cls=$1; shift
+  case $cls in
+    topics) cls=org.apache.kafka.tools.TopicCommand ;;
+    console-producer) cls=kafka.tools.ConsoleProducer ;; # 3.9: still in core (org.apache.kafka.tools.* in 4.x)
+    console-consumer) cls=org.apache.kafka.tools.consumer.ConsoleConsumer ;;
+    consumer-groups) cls=org.apache.kafka.tools.consumer.group.ConsumerGroupCommand ;;
+    metadata-quorum) cls=org.apache.kafka.tools.MetadataQuorumCommand ;;
+  esac
+  # short-lived CLI JVM: small heap, C1 only, quiet log4j
+  CMD=("$JAVA" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto
+       -Dlog4j.configuration="file:$TOOLS/kafka-tools-log4j.properties"
+       -cp "$KAFKA_LIB/*" "$cls" "$@")
+}
+kafka_tool() { local CMD; kafka_tool_cmd "$@"; exec "${CMD[@]}"; }
+
+kafka_api_ok() { # a real admin round trip: list topics
+  local CMD
+  kafka_tool_cmd topics --bootstrap-server "127.0.0.1:$KAFKA_PORT" --list --command-config "$RUN/kafka-admin.properties"
+  timeout 40 "${CMD[@]}" >"$RUN/kafka-ready-check.out" 2>&1
+}
+
+render() { # render TEMPLATE OUT KEY=VALUE...
+  local in=$1 out=$2 kv expr=(); shift 2
+  for kv in "$@"; do expr+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
+  sed "${expr[@]}" "$in" >"$out.tmp" && mv "$out.tmp" "$out"
+}
+
+launch_kafka() { # start the broker in the background unless it runs; no waiting
+  local pid; pid=$(kafka_pid)
+  if [[ -n $pid ]]; then say "kafka already running (pid $pid), reusing it"; return 0; fi
+  rm -f "$KAFKA_PIDFILE"
+  require_ports_free "$KAFKA_MARK" kafka "$KAFKA_PORT" "$CONTROLLER_PORT"
+  find_java; fetch_kafka
+  mkdir -p "$KAFKA_DATA" "$KAFKA_LOGS" "$RUN"
+  render "$TOOLS/kafka-server.properties.in" "$RUN/kafka-server.properties" \
+    KAFKA_PORT=$KAFKA_PORT CONTROLLER_PORT=$CONTROLLER_PORT DATA_DIR="$KAFKA_DATA"
+  render "$TOOLS/kafka-log4j.properties.in" "$RUN/kafka-log4j.properties" LOG_DIR="$KAFKA_LOGS"
+  printf 'default.api.timeout.ms=8000\nrequest.timeout.ms=4000\n' >"$RUN/kafka-admin.properties"
+  if [[ ! -f $KAFKA_DATA/meta.properties ]]; then
+    local cid; cid=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+    say "formatting kafka storage (cluster id $cid)"
+    "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j.configuration="file:$TOOLS/kafka-tools-log4j.properties" \
+      -cp "$KAFKA_LIB/*" kafka.tools.StorageTool format -t "$cid" \
+      -c "$RUN/kafka-server.properties" --ignore-formatted >"$KAFKA_LOGS/format.log" 2>&1 ||
+      { show_log_tail kafka-format "$KAFKA_LOGS/format.log"; die "kafka storage format failed"; }
+  fi
+  say "starting kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (heap $KAFKA_HEAP)"
+  {
+    printf '\n===== %s start kafka %s =====\n' "$(date -u +%FT%TZ)" "$KAFKA_VERSION"
+  } >>"$KAFKA_LOGS/stdout.log"
+  (
+    cd "$KAFKA_DATA"
+    exec 9>&- # do not leak the lock to the broker
+    exec setsid nohup "$JAVA" "-Xms$KAFKA_HEAP" "-Xmx$KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+      -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
+      "$KAFKA_MARK" -Dlog4j.configuration="file:$RUN/kafka-log4j.properties" -Dkafka.logs.dir="$KAFKA_LOGS" \
+      -cp "$KAFKA_LIB/*" kafka.Kafka "$RUN/kafka-server.properties" \
+      >>"$KAFKA_LOGS/stdout.log" 2>&1 </dev/null
+  ) &
+  printf '%s\n' "$!" >"$KAFKA_PIDFILE"
+  printf '%s\n' "$KAFKA_VERSION" >"$RUN/kafka.version"
+  KAFKA_T0=$SECONDS
+}
+
+KAFKA_T0=$SECONDS
+wait_kafka() {
+  local t0=$KAFKA_T0 pid
+  pid=$(<"$KAFKA_PIDFILE")
+  while :; do
+    if ! pid_alive "$pid"; then
+      show_log_tail kafka "$KAFKA_LOGS/server.log" "$KAFKA_LOGS/stdout.log"
+      rm -f "$KAFKA_PIDFILE"; die "kafka exited during startup"
+    fi
+    if port_open "$KAFKA_PORT" && kafka_api_ok; then
+      say "kafka ready on 127.0.0.1:$KAFKA_PORT (pid $pid, $((SECONDS - t0))s)"; return 0
+    fi
+    if ((SECONDS - t0 >= TIMEOUT)); then
+      show_log_tail kafka "$KAFKA_LOGS/server.log" "$KAFKA_LOGS/stdout.log" "$RUN/kafka-ready-check.out"
+      die "kafka not ready after ${TIMEOUT}s (pid $pid still running; 'scripts/stack.sh down' stops it)"
+    fi
+    sleep 1
+  done
+}
+
+start_kafka() { launch_kafka; wait_kafka; }
+stop_kafka() {
+  local pid; pid=$(kafka_pid)
+  if [[ -n $pid ]]; then stop_pid "$pid" kafka; else say "kafka not running"; fi
+  rm -f "$KAFKA_PIDFILE"
+}
+
+# ----------------------------------------------------------------- elastic --
+es_pid() { es_layout; recorded_pid "$ES_PIDFILE" "$ES_MARK" "$ES_PORT"; }
+es_health() { # prints green/yellow/red, or nothing
+  curl -s -m 5 "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" 2>/dev/null |
+    grep -o '"status":"[a-z]*"' | head -1 | cut -d'"' -f4 || true
+}
+
+ES_CLI_PID=""
+ES_T0=$SECONDS
+launch_es() {
+  es_layout
+  local pid; pid=$(es_pid)
+  if [[ -n $pid ]]; then say "elasticsearch already running (pid $pid), reusing it"; ES_CLI_PID=""; return 0; fi
+  [[ -f ${ES_PIDFILE:-/nonexistent} ]] && rm -f "$ES_PIDFILE"
+  require_ports_free "$ES_MARK" elasticsearch "$ES_PORT"
+  find_java; ensure_es_user; fetch_es
+  local home v; home=$(es_home); v=$(<"$ES_ROOT/dl/es.version")
+  mkdir -p "$ES_DATA" "$ES_LOGS" "$ES_RUN/config"
+  # ES_PATH_CONF: the distribution's config files plus our elasticsearch.yml.
+  cp -f "$home"/config/jvm.options "$home"/config/log4j2.properties "$ES_RUN/config/"
+  [[ -d $home/config/jvm.options.d ]] && mkdir -p "$ES_RUN/config/jvm.options.d"
+  render "$TOOLS/elasticsearch.yml.in" "$ES_RUN/config/elasticsearch.yml" \
+    ES_PORT=$ES_PORT DATA_DIR="$ES_DATA" LOG_DIR="$ES_LOGS"
+  # gc log and crash files go to our log folder, not the ES home
+  sed -i -e "s|file=logs/gc.log|file=$ES_LOGS/gc.log|" -e "s|ErrorFile=logs/|ErrorFile=$ES_LOGS/|" \
+    -e "s|HeapDumpPath=data|HeapDumpPath=$ES_DATA|" "$ES_RUN/config/jvm.options"
+  chown -R "$ES_USER:" "$home" "$ES_DATA" "$ES_LOGS" "$ES_RUN"
+  say "starting elasticsearch $v on 127.0.0.1:$ES_PORT as $ES_USER (heap $ES_HEAP, java $JAVA_HOME_FOR_STACK)"
+  printf '\n===== %s start elasticsearch %s =====\n' "$(date -u +%FT%TZ)" "$v" >>"$ES_LOGS/startup.log"
+  chown "$ES_USER:" "$ES_LOGS/startup.log"
+  (
+    cd "$home"
+    exec 9>&- # do not leak the lock to the server
+    exec setsid runuser -u "$ES_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$ES_RUN" LANG=C.UTF-8 \
+      ES_JAVA_HOME="$JAVA_HOME_FOR_STACK" ES_PATH_CONF="$ES_RUN/config" \
+      ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP $ES_MARK" \
+      "$home/bin/elasticsearch" -d -p "$ES_PIDFILE" \
+      >>"$ES_LOGS/startup.log" 2>&1 </dev/null
+  ) &
+  ES_CLI_PID=$!
+  ES_T0=$SECONDS
+  printf '%s\n' "$v" >"$RUN/es.version"
+}
+
+wait_es() {
+  es_layout
+  local t0=$ES_T0 pid="" h rc logs=("$ES_LOGS/sift-stack.log" "$ES_LOGS/startup.log")
+  while :; do
+    [[ -f $ES_PIDFILE ]] && pid=$(<"$ES_PIDFILE")
+    h=$(es_health)
+    if [[ $h == green || $h == yellow ]]; then
+      say "elasticsearch ready on 127.0.0.1:$ES_PORT (pid ${pid:-?}, health $h, $((SECONDS - t0))s)"; return 0
+    fi
+    if [[ -n $ES_CLI_PID ]] && ! pid_alive "$ES_CLI_PID"; then # the -d launcher has returned
+      rc=0; wait "$ES_CLI_PID" || rc=$?
+      ES_CLI_PID=""
+      if ((rc != 0)); then show_log_tail elasticsearch "${logs[@]}"; die "elasticsearch failed to start (exit $rc)"; fi
+    fi
+    if [[ -z $ES_CLI_PID && -n $pid ]] && ! pid_alive "$pid"; then
+      show_log_tail elasticsearch "${logs[@]}"; die "elasticsearch exited during startup"
+    fi
+    if ((SECONDS - t0 >= TIMEOUT)); then
+      show_log_tail elasticsearch "${logs[@]}"
+      die "elasticsearch not ready after ${TIMEOUT}s${pid:+ (pid $pid still running; 'scripts/stack.sh down' stops it)}"
+    fi
+    sleep 1
+  done
+}
+
+start_es() { launch_es; wait_es; }
+stop_es() {
+  es_layout
+  local pid; pid=$(es_pid)
+  if [[ -n $pid ]]; then stop_pid "$pid" elasticsearch; else say "elasticsearch not running"; fi
+  rm -f "$ES_PIDFILE"
+}
+
+# --------------------------------------------------------------- commands ---
+status_line() { # status_line NAME PID VERSION PORTDESC EXTRA
+  if [[ -n $2 ]]; then
+    printf '%-14s running  pid=%-7s version=%-8s port=%s%s\n' "$1" "$2" "$3" "$4" "$5"
+  else
+    printf '%-14s stopped  pid=%-7s version=%-8s port=%s%s\n' "$1" - "$3" "$4" "$5"
+  fi
+}
+
+cmd_status() {
+  es_layout
+  local kp ep kv ev extra rc=0 h=""
+  kp=$(kafka_pid); ep=$(es_pid)
+  kv=$(cat "$RUN/kafka.version" 2>/dev/null || echo "$KAFKA_VERSION")
+  ev=$(cat "$RUN/es.version" 2>/dev/null || cat "$ES_ROOT/dl/es.version" 2>/dev/null || echo '?')
+  # kafka: our pid alive and the port answering
+  extra=""
+  if [[ -n $kp ]] && port_open "$KAFKA_PORT"; then
+    status_line kafka "$kp" "$kv" "$KAFKA_PORT (controller $CONTROLLER_PORT)" ""
+  else
+    rc=3
+    if [[ -n $kp ]]; then extra="  (pid $kp is up, port not answering yet)"
+    elif port_open "$KAFKA_PORT"; then extra="  (port held by $(describe_pid "$(port_holder "$KAFKA_PORT")"): not ours)"; fi
+    status_line kafka "" "$kv" "$KAFKA_PORT (controller $CONTROLLER_PORT)" "$extra"
+  fi
+  # elasticsearch: our pid alive and cluster health yellow/green
+  extra=""
+  [[ -n $ep ]] && h=$(es_health)
+  if [[ -n $ep && ( $h == green || $h == yellow ) ]]; then
+    status_line elasticsearch "$ep" "$ev" "$ES_PORT" "  health=$h"
+  else
+    rc=3
+    if [[ -n $ep ]]; then extra="  (pid $ep is up, not healthy yet${h:+: $h})"
+    elif port_open "$ES_PORT"; then extra="  (port held by $(describe_pid "$(port_holder "$ES_PORT")"): not ours)"; fi
+    status_line elasticsearch "" "$ev" "$ES_PORT" "$extra"
+  fi
+  return $rc
+}
+
+cmd_up() {
+  local t0=$SECONDS
+  es_layout
+  # fail fast, before starting either service, if a port is held by a stranger
+  [[ -n $(kafka_pid) ]] || require_ports_free "$KAFKA_MARK" kafka "$KAFKA_PORT" "$CONTROLLER_PORT"
+  [[ -n $(es_pid) ]] || require_ports_free "$ES_MARK" elasticsearch "$ES_PORT"
+  fetch
+  launch_kafka
+  launch_es
+  wait_kafka
+  wait_es
+  say "up in $((SECONDS - t0))s: kafka 127.0.0.1:$KAFKA_PORT, elasticsearch http://127.0.0.1:$ES_PORT (logs: scripts/stack.sh logs)"
+}
+
+cmd_down() { stop_kafka; stop_es; }
+
+cmd_reset() {
+  cmd_down
+  es_layout
+  say "wiping data and logs (downloads kept)"
+  rm -rf "$CACHE/data" "$CACHE/logs" "$ES_ROOT/data" "$ES_ROOT/logs"
+}
+
+cmd_logs() {
+  es_layout
+  local which=all follow="" n=40 a files=()
+  for a in "$@"; do
+    case $a in
+      kafka|es|elasticsearch) which=$a ;;
+      -f|--follow) follow=1 ;;
+      -n*) n=${a#-n} ;;
+      *) die "logs: unknown argument $a" ;;
+    esac
+  done
+  [[ $which == all || $which == kafka ]] && files+=("$KAFKA_LOGS/server.log" "$KAFKA_LOGS/stdout.log")
+  [[ $which == all || $which == es || $which == elasticsearch ]] && files+=("$ES_LOGS/sift-stack.log" "$ES_LOGS/startup.log")
+  say "log files:"; printf '  %s\n' "${files[@]}"
+  local existing=() f
+  for f in "${files[@]}"; do [[ -f $f ]] && existing+=("$f"); done
+  ((${#existing[@]})) || { say "no logs yet"; return 0; }
+  if [[ -n $follow ]]; then exec tail -n "$n" -F "${existing[@]}"; fi
+  tail -n "$n" "${existing[@]}"
+}
+
+svc_arg() {
+  case ${1:-} in
+    kafka) echo kafka ;;
+    es|elasticsearch) echo es ;;
+    *) die "expected 'kafka' or 'es'" ;;
+  esac
+}
+
+usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+lock() { # serialize concurrent up/down/start/stop from this checkout
+  mkdir -p "$RUN"
+  exec 9>"$RUN/.lock"
+  flock -w 300 9 || die "another scripts/stack.sh holds $RUN/.lock"
+}
+
+main() {
+  local cmd=${1:-}; shift || true
+  case $cmd in
+    up) lock; cmd_up ;;
+    down) lock; cmd_down ;;
+    status) cmd_status ;;
+    logs) cmd_logs "$@" ;;
+    reset) lock; cmd_reset ;;
+    fetch) lock; fetch ;;
+    start) lock; case $(svc_arg "${1:-}") in kafka) fetch_kafka; start_kafka ;; es) start_es ;; esac ;;
+    stop) lock; case $(svc_arg "${1:-}") in kafka) stop_kafka ;; es) stop_es ;; esac ;;
+    restart) lock; case $(svc_arg "${1:-}") in kafka) stop_kafka; start_kafka ;; es) stop_es; start_es ;; esac ;;
+    tool) [[ $# -ge 1 ]] || die "tool: name a tool"; [[ -f $KAFKA_LIB/.complete ]] || die "kafka not downloaded yet: scripts/stack.sh fetch"; kafka_tool "$@" ;;
+    -h|--help|help) usage ;;
+    *) usage >&2; exit 2 ;;
+  esac
+}
+
+main "$@"
