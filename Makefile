@@ -72,8 +72,7 @@ test: build lint typecheck ## lint, typecheck, unit + integration tests on the r
 	npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 
 demo: build ## bring the stack up, generate Okta traffic, run the pipeline, print a summary
-	scripts/stack.sh up
-	node dist/main.js demo
+	node dist/src/main.js demo
 
 bench: build ## benchmarks (npm run bench -- --json for machine output)
 	npm run --silent bench
