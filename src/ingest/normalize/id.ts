@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The deterministic document `_id`: a hash of the dataset and the vendor's own
@@ -11,9 +11,10 @@ import { createHash } from 'node:crypto';
  * Form: 27 characters of base64url (the first 160 bits of SHA-256).
  */
 export function documentId(dataset: string, vendorId: string): string {
-  return createHash('sha256').update(dataset).update('\n').update(vendorId).digest('base64url').slice(0, 27);
+  // crypto.hash is the one-shot form: no Hash object per event on the hot path.
+  return hash('sha256', `${dataset}\n${vendorId}`, 'base64url').slice(0, 27);
 }
 
 export function fallbackDocumentId(dataset: string, raw: Uint8Array): string {
-  return createHash('sha256').update(dataset).update('\nraw\n').update(raw).digest('base64url').slice(0, 27);
+  return hash('sha256', Buffer.concat([Buffer.from(`${dataset}\nraw\n`), raw]), 'base64url').slice(0, 27);
 }
