@@ -1,6 +1,6 @@
 import { generateOkta } from '../src/generate/index.js';
 import type { RawRecord } from '../src/ingest/index.js';
-import { planDataset, prepareBatch } from '../src/pipeline/index.js';
+import { planSource, prepareBatch } from '../src/pipeline/index.js';
 import { comparePair, type PairResult } from './harness.js';
 
 /**
@@ -12,8 +12,8 @@ import { comparePair, type PairResult } from './harness.js';
 const BATCH = 1000;
 
 export function benchIngestOkta(count = 20_000): PairResult {
-  const plan = planDataset('okta.system', 'default');
-  if (!plan) throw new Error('okta.system has no plan');
+  const plan = planSource('okta', 'default');
+  if (!plan) throw new Error('okta has no plan');
   const records: RawRecord[] = [...generateOkta({ count, seed: 42, start: new Date('2026-01-01T00:00:00Z') })].map((text, i) => ({
     topic: 'sift.raw.okta',
     partition: 0,

@@ -1,4 +1,4 @@
-import { knownDatasets } from '../ecs/index.js';
+import { knownVendors } from '../ecs/index.js';
 import { spec, type Infer } from './spec.js';
 
 const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
@@ -30,15 +30,15 @@ export const configSpec = spec.object('Sift configuration.', {
       default: true,
     }),
     topics: spec.list({
-      description: 'Raw topics to consume, one per source, and the dataset each one carries.',
+      description: 'Raw topics to consume, and the source (vendor) whose logs each one carries. The source picks each event\'s dataset.',
       minItems: 1,
-      default: [{ name: 'sift.raw.okta', dataset: 'okta.system' }],
+      default: [{ name: 'sift.raw.okta', source: 'okta' }],
       item: spec.object('A raw topic.', {
         name: spec.string({ description: 'Topic name.', pattern: TOPIC, patternHint: 'a Kafka topic name' }),
-        dataset: spec.enum({
-          description: 'ECS event.dataset of the records on this topic.',
-          values: knownDatasets(),
-          default: 'okta.system',
+        source: spec.enum({
+          description: 'Vendor whose audit logs the topic carries (see docs/sources.md).',
+          values: knownVendors(),
+          default: 'okta',
         }),
       }),
     }),

@@ -10,6 +10,8 @@ export interface DeadLetter {
   readonly code: ErrorCode;
   readonly message: string;
   readonly path?: string | undefined;
+  /** Which event of a multi-event record (NDJSON line, envelope member) failed. */
+  readonly eventIndex?: number | undefined;
 }
 
 /**
@@ -20,7 +22,9 @@ export interface DeadLetter {
 export interface DeadLetterValue {
   reason: { code: ErrorCode; stage: Stage; message: string; path?: string };
   source: { topic: string; partition: number; offset: string; timestamp: string; key_base64: string | null };
+  /** The dataset, or the source vendor when the event failed before its dataset was known. */
   dataset: string;
+  event_index?: number;
   original_base64: string | null;
   original_bytes: number;
 }
@@ -28,7 +32,7 @@ export interface DeadLetterValue {
 export function deadLetterValue(d: DeadLetter): DeadLetterValue {
   const reason: DeadLetterValue['reason'] = { code: d.code, stage: d.stage, message: d.message };
   if (d.path !== undefined) reason.path = d.path;
-  return {
+  const value: DeadLetterValue = {
     reason,
     source: {
       topic: d.record.topic,
@@ -41,6 +45,8 @@ export function deadLetterValue(d: DeadLetter): DeadLetterValue {
     original_base64: d.record.value === null ? null : d.record.value.toString('base64'),
     original_bytes: d.record.value?.length ?? 0,
   };
+  if (d.eventIndex !== undefined) value.event_index = d.eventIndex;
+  return value;
 }
 
 export interface DeadLetterSink {
@@ -57,7 +63,7 @@ export function createDeadLetterSink(producer: Producer, topic: string): DeadLet
         acks: -1,
         messages: letters.map((d) => ({
           // Keyed by origin, so a redelivered bad record lands next to its first copy.
-          key: `${d.record.topic}:${d.record.partition}:${d.record.offset}`,
+          key: `${d.record.topic}:${d.record.partition}:${d.record.offset}${d.eventIndex === undefined ? '' : `:${d.eventIndex}`}`,
           value: JSON.stringify(deadLetterValue(d)),
           headers: {
             'sift.reason.code': d.code,

@@ -2,7 +2,7 @@ import { Client } from '@elastic/elasticsearch';
 import { Partitioners, type Producer } from 'kafkajs';
 import type { SiftConfig } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
-import { fieldsOf, knownDatasets } from '../ecs/index.js';
+import { fieldsOf, knownVendors } from '../ecs/index.js';
 import {
   createIndexer,
   createKafka,
@@ -11,12 +11,12 @@ import {
   ensureTopics,
   waitForCluster,
   type RawBatch,
-  type Source,
+  type KafkaSource,
 } from '../ingest/index.js';
 import { ErrorCode, SiftError, Stage, describeError } from '../shared/index.js';
 import { startTelemetryServer, type Logger, type Metrics, type TelemetryServer } from '../telemetry/index.js';
 import { createDeadLetterSink, type DeadLetter } from './dead-letter.js';
-import { planDataset, prepareBatch, type DatasetPlan } from './prepare.js';
+import { planSource, prepareBatch, type SourcePlan } from './prepare.js';
 import { emptyStats, type PipelineStats } from './stats.js';
 
 export interface PipelineDeps {
@@ -40,13 +40,13 @@ export interface Pipeline {
   readonly fatal: Promise<Error>;
 }
 
-/** Turns each configured topic into its dataset plan, or a config error naming the field. */
-export function planTopics(config: SiftConfig): Map<string, DatasetPlan> {
-  const plans = new Map<string, DatasetPlan>();
+/** Turns each configured topic into its source plan, or a config error naming the field. */
+export function planTopics(config: SiftConfig): Map<string, SourcePlan> {
+  const plans = new Map<string, SourcePlan>();
   const issues = config.kafka.topics.flatMap((t, i) => {
-    const plan = planDataset(t.dataset, config.elasticsearch.namespace);
+    const plan = planSource(t.source, config.elasticsearch.namespace);
     if (!plan) {
-      return [{ path: `kafka.topics[${i}].dataset`, message: `unknown dataset ${JSON.stringify(t.dataset)} (known: ${knownDatasets().join(', ')})` }];
+      return [{ path: `kafka.topics[${i}].source`, message: `unknown source ${JSON.stringify(t.source)} (known: ${knownVendors().join(', ')})` }];
     }
     if (plans.has(t.name)) return [{ path: `kafka.topics[${i}].name`, message: `topic ${t.name} is listed twice` }];
     plans.set(t.name, plan);
@@ -113,30 +113,35 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   let fatalSeen = false;
   let setupDone = false;
   let server: TelemetryServer | undefined;
-  let source: Source | undefined;
+  let source: KafkaSource | undefined;
 
   async function handle(batch: RawBatch, signal: AbortSignal): Promise<void> {
     const plan = plans.get(batch.topic);
-    if (!plan) throw new SiftError(ErrorCode.DecodeUnknownSource, `no dataset configured for topic ${batch.topic}`, { stage: Stage.Decode });
+    if (!plan) throw new SiftError(ErrorCode.DecodeUnknownSource, `no source configured for topic ${batch.topic}`, { stage: Stage.Decode });
+    const vendor = plan.source.vendor;
     const n = batch.records.length;
-    metrics.consumed.inc({ dataset: plan.dataset }, n);
+    metrics.consumed.inc({ source: vendor }, n);
     const prepared = prepareBatch(batch.records, plan, { limits, keepOriginal: config.pipeline.keep_original });
     const report = await indexer.index(prepared.docs, signal);
     const dead: DeadLetter[] = prepared.dead;
+    const rejected = new Set<number>();
     for (const r of report.rejected) {
-      const record = prepared.records[r.position];
-      if (!record) continue;
-      dead.push({ record, dataset: plan.dataset, stage: Stage.Index, code: ErrorCode.IndexMappingRejected, message: r.reason });
+      const origin = prepared.origins[r.position];
+      if (!origin) continue;
+      rejected.add(r.position);
+      dead.push({ record: origin.record, dataset: origin.dataset, stage: Stage.Index, code: ErrorCode.IndexMappingRejected, message: r.reason, eventIndex: origin.eventIndex });
     }
     await dlq.send(dead);
     // Only counted once the whole batch is safe: these figures match what a
     // search of ES plus a read of the DLQ would show.
-    metrics.indexed.inc({ dataset: plan.dataset }, report.indexed);
+    prepared.origins.forEach((o, i) => {
+      if (!rejected.has(i)) metrics.indexed.inc({ dataset: o.dataset });
+    });
     for (const d of dead) {
-      metrics.failed.inc({ dataset: plan.dataset, stage: d.stage, code: d.code });
+      metrics.failed.inc({ dataset: d.dataset, stage: d.stage, code: d.code });
       stats.byCode[d.code] = (stats.byCode[d.code] ?? 0) + 1;
     }
-    if (dead.length > 0) log.warn({ topic: batch.topic, partition: batch.partition, count: dead.length, codes: [...new Set(dead.map((d) => d.code))] }, 'Records sent to the dead-letter topic.');
+    if (dead.length > 0) log.warn({ topic: batch.topic, partition: batch.partition, count: dead.length, codes: [...new Set(dead.map((d) => d.code))] }, 'Events sent to the dead-letter topic.');
     stats.consumed += n;
     stats.indexed += report.indexed;
     stats.deadLettered += dead.length;
@@ -166,10 +171,12 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         log.warn({ node: redactUrl(config.elasticsearch.node), elapsedMs, err: describeError(err) }, 'Waiting for Elasticsearch.'),
       );
       signal?.throwIfAborted();
-      for (const plan of new Set(plans.values())) {
-        const alias = await ensureDatasetIndex(es, plan.dataset, config.elasticsearch.namespace, fieldsOf(plan.dataset) ?? []);
-        log.info({ dataset: plan.dataset, alias }, 'Index template installed.');
+      const datasets = new Set([...plans.values()].flatMap((p) => [...p.targets.keys()]));
+      for (const dataset of datasets) {
+        const alias = await ensureDatasetIndex(es, dataset, config.elasticsearch.namespace, fieldsOf(dataset) ?? []);
+        log.debug({ dataset, alias }, 'Index template installed.');
       }
+      log.info({ datasets: datasets.size }, 'Index templates installed.');
       if (config.kafka.create_topics) {
         const names = [...plans.keys(), config.kafka.dlq_topic];
         const created = await ensureTopics(kafka, names.map((name) => ({ name, partitions: config.kafka.topic_partitions })));

@@ -1,38 +1,53 @@
-import { createSerializer, fieldsOf, indexAlias, type Serializer } from '../ecs/index.js';
+import { createSerializer, datasetsOf, fieldsOf, indexAlias, type Serializer } from '../ecs/index.js';
 import {
-  decodeJson,
+  decodeRecord,
   documentId,
   fallbackDocumentId,
-  normalizerFor,
+  sourceFor,
   type DecodeLimits,
   type IndexDoc,
-  type Normalizer,
   type NormalizeResult,
   type RawRecord,
+  type Source,
 } from '../ingest/index.js';
-import { ErrorCode, Stage, describeError, failure } from '../shared/index.js';
+import { ErrorCode, Stage, describeError, failure, type Failure } from '../shared/index.js';
 import type { DeadLetter } from './dead-letter.js';
 
-/** Everything the hot path needs for one dataset, decided once at setup. */
-export interface DatasetPlan {
-  readonly dataset: string;
+interface DatasetTarget {
   readonly alias: string;
-  readonly normalize: Normalizer;
   readonly serialize: Serializer;
 }
 
-export function planDataset(dataset: string, namespace: string): DatasetPlan | undefined {
-  const normalize = normalizerFor(dataset);
-  const fields = fieldsOf(dataset);
-  if (!normalize || !fields) return undefined;
-  return { dataset, alias: indexAlias(dataset, namespace), normalize, serialize: createSerializer(fields) };
+/** Everything the hot path needs for one source, decided once at setup. */
+export interface SourcePlan {
+  readonly source: Source;
+  /** dataset → where its documents go and how they are written. */
+  readonly targets: ReadonlyMap<string, DatasetTarget>;
+}
+
+export function planSource(vendor: string, namespace: string): SourcePlan | undefined {
+  const source = sourceFor(vendor);
+  if (!source) return undefined;
+  const targets = new Map<string, DatasetTarget>();
+  for (const dataset of datasetsOf(vendor)) {
+    const fields = fieldsOf(dataset);
+    if (fields) targets.set(dataset, { alias: indexAlias(dataset, namespace), serialize: createSerializer(fields) });
+  }
+  return { source, targets };
 }
 
 export interface Prepared {
-  /** Documents to index; `records[i]` is where `docs[i]` came from. */
+  /** Documents to index; `origins[i]` is where `docs[i]` came from. */
   readonly docs: IndexDoc[];
-  readonly records: RawRecord[];
+  readonly origins: DocOrigin[];
   readonly dead: DeadLetter[];
+}
+
+export interface DocOrigin {
+  readonly record: RawRecord;
+  readonly dataset: string;
+  /** Position of the event within its record (records may hold many). */
+  readonly eventIndex: number;
 }
 
 export interface PrepareOptions {
@@ -40,39 +55,79 @@ export interface PrepareOptions {
   readonly keepOriginal: boolean;
 }
 
-/**
- * decode → normalize → serialize for one batch. Pure: every record comes out
- * either as a document or as a dead letter with its reason, never neither.
- */
-export function prepareBatch(records: readonly RawRecord[], plan: DatasetPlan, opts: PrepareOptions): Prepared {
-  const docs: IndexDoc[] = [];
-  const kept: RawRecord[] = [];
-  const dead: DeadLetter[] = [];
-  for (const record of records) {
-    const decoded = decodeJson(record.value, opts.limits);
-    if (!decoded.ok) {
-      dead.push({ record, dataset: plan.dataset, stage: Stage.Decode, code: decoded.code, message: decoded.message });
-      continue;
-    }
-    const original = opts.keepOriginal && record.value ? record.value.toString('utf8') : undefined;
-    let result: NormalizeResult;
-    try {
-      result = plan.normalize(decoded.value, { original });
-    } catch (err) {
-      // Normalizers are written not to throw; if one does, that is a Sift bug,
-      // and the record still must not vanish.
-      result = failure(ErrorCode.Internal, `normalizer threw: ${describeError(err)}`);
-    }
-    if (result.ok !== true) {
-      dead.push({ record, dataset: plan.dataset, stage: Stage.Normalize, code: result.code, message: result.message, path: result.path });
-      continue;
-    }
-    const id =
-      result.vendorId !== undefined
-        ? documentId(plan.dataset, result.vendorId)
-        : fallbackDocumentId(plan.dataset, record.value ?? new Uint8Array(0));
-    docs.push({ index: plan.alias, id, source: plan.serialize(result.event) });
-    kept.push(record);
+/** Pure stages return a list or a Failure; a readonly array does not narrow with Array.isArray. */
+function isFailure<T>(v: readonly T[] | Failure): v is Failure {
+  return !Array.isArray(v);
+}
+
+function normalizeSafely(source: Source, raw: unknown, original: string | undefined): NormalizeResult {
+  try {
+    return source.normalize(raw, { original });
+  } catch (err) {
+    // Normalizers are written not to throw; if one does, that is a Sift bug,
+    // and the event still must not vanish.
+    return failure(ErrorCode.Internal, `normalizer threw: ${describeError(err)}`);
   }
-  return { docs, records: kept, dead };
+}
+
+/**
+ * decode → explode → normalize → serialize for one batch. Pure: every event
+ * of every record comes out either as a document or as a dead letter with its
+ * reason, never neither. Records may hold many events (NDJSON lines, JSON
+ * arrays, vendor envelopes such as CloudTrail's Records).
+ */
+export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, opts: PrepareOptions): Prepared {
+  const docs: IndexDoc[] = [];
+  const origins: DocOrigin[] = [];
+  const dead: DeadLetter[] = [];
+  const vendor = plan.source.vendor;
+  for (const record of records) {
+    const letter = (f: Failure, stage: Stage, eventIndex?: number): void => {
+      dead.push({ record, dataset: vendor, stage, code: f.code, message: f.message, path: f.path, eventIndex });
+    };
+    const values = decodeRecord(record.value, opts.limits);
+    if (isFailure(values)) {
+      letter(values, Stage.Decode);
+      continue;
+    }
+    let eventIndex = 0;
+    for (const decoded of values) {
+      if (!decoded.ok) {
+        letter(decoded, Stage.Decode, eventIndex++);
+        continue;
+      }
+      // A JSON array in a record is a batch of events (the Okta API returns them so).
+      const candidates = Array.isArray(decoded.value) ? decoded.value : [decoded.value];
+      for (const candidate of candidates) {
+        const units = plan.source.explode(candidate);
+        if (isFailure(units)) {
+          letter(units, Stage.Decode, eventIndex++);
+          continue;
+        }
+        const single = values.length === 1 && candidates.length === 1 && units.length === 1;
+        for (const unit of units) {
+          const index = eventIndex++;
+          const original = opts.keepOriginal ? (single ? decoded.text : JSON.stringify(unit)) : undefined;
+          const result = normalizeSafely(plan.source, unit, original);
+          if (result.ok !== true) {
+            letter(result, Stage.Normalize, index);
+            continue;
+          }
+          const dataset = result.event.event.dataset;
+          const target = plan.targets.get(dataset);
+          if (!target) {
+            letter(failure(ErrorCode.Internal, `normalizer emitted undeclared dataset ${JSON.stringify(dataset)}`), Stage.Normalize, index);
+            continue;
+          }
+          const id =
+            result.vendorId !== undefined
+              ? documentId(dataset, result.vendorId)
+              : fallbackDocumentId(dataset, Buffer.from(`${index}\n${decoded.text}`));
+          docs.push({ index: target.alias, id, source: target.serialize(result.event) });
+          origins.push({ record, dataset, eventIndex: index });
+        }
+      }
+    }
+  }
+  return { docs, origins, dead };
 }

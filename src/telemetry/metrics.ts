@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  */
 export interface Metrics {
   readonly registry: Registry;
-  readonly consumed: Counter<'dataset'>;
+  readonly consumed: Counter<'source'>;
   readonly indexed: Counter<'dataset'>;
   readonly failed: Counter<'dataset' | 'stage' | 'code'>;
   readonly lag: Gauge<'topic' | 'partition'>;
@@ -24,19 +24,19 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     registry,
     consumed: new Counter({
       name: 'sift_ingest_events_consumed_total',
-      help: 'Raw records read from Kafka, by the dataset of their topic.',
-      labelNames: ['dataset'],
+      help: 'Raw records read from Kafka, by the source (vendor) of their topic.',
+      labelNames: ['source'],
       registers,
     }),
     indexed: new Counter({
       name: 'sift_ingest_events_indexed_total',
-      help: 'ECS events acknowledged by Elasticsearch.',
+      help: 'ECS documents acknowledged by Elasticsearch, by dataset.',
       labelNames: ['dataset'],
       registers,
     }),
     failed: new Counter({
       name: 'sift_ingest_events_failed_total',
-      help: 'Records sent to the dead-letter topic, by stage and error code.',
+      help: 'Events sent to the dead-letter topic, by dataset (the source vendor before normalization), stage and error code.',
       labelNames: ['dataset', 'stage', 'code'],
       registers,
     }),

@@ -130,7 +130,7 @@ export function startSift(config: Record<string, unknown>): SiftProcess {
 /** A config for one test: its own topic, DLQ, group and index namespace. */
 export function testConfig(names: ReturnType<typeof uniqueNames>, extra: { kafka?: Record<string, unknown>; elasticsearch?: Record<string, unknown>; pipeline?: Record<string, unknown> } = {}) {
   return {
-    kafka: { topics: [{ name: names.topic, dataset: 'okta.system' }], dlq_topic: names.dlq, group_id: names.group, ...extra.kafka },
+    kafka: { topics: [{ name: names.topic, source: 'okta' }], dlq_topic: names.dlq, group_id: names.group, ...extra.kafka },
     elasticsearch: { namespace: names.namespace, ...extra.elasticsearch },
     pipeline: { shutdown_timeout_ms: 10_000, ...extra.pipeline },
     telemetry: { http_port: 0 },

@@ -26,20 +26,20 @@ describe('config', () => {
     const c = loadConfig(undefined, {});
     expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(c.elasticsearch.node).toBe('http://127.0.0.1:9200');
-    expect(c.kafka.topics).toEqual([{ name: 'sift.raw.okta', dataset: 'okta.system' }]);
+    expect(c.kafka.topics).toEqual([{ name: 'sift.raw.okta', source: 'okta' }]);
     expect(c.kafka.dlq_topic).toBe('sift.dlq');
   });
 
   it('rejects unknown keys and names every bad field', () => {
     const file = tmpFile(
       'bad.yaml',
-      'kafka:\n  brokers: [nohost]\n  bogus: 1\n  topics:\n    - name: t\n      dataset: nope.nope\nelasticsearch:\n  bulk_max_docs: "many"\nextra: true\n',
+      'kafka:\n  brokers: [nohost]\n  bogus: 1\n  topics:\n    - name: t\n      source: nope\nelasticsearch:\n  bulk_max_docs: "many"\nextra: true\n',
     );
     const issues = issuesOf(() => loadConfig(file, {}));
     const paths = issues.map((i) => i.path);
     expect(paths).toContain('kafka.bogus');
     expect(paths).toContain('kafka.brokers[0]');
-    expect(paths).toContain('kafka.topics[0].dataset');
+    expect(paths).toContain('kafka.topics[0].source');
     expect(paths).toContain('elasticsearch.bulk_max_docs');
     expect(paths).toContain('extra');
     expect(issues.find((i) => i.path === 'kafka.brokers[0]')?.message).toMatch(/host:port/);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { generateOkta } from '../../src/generate/index.js';
 import { documentId, type RawRecord } from '../../src/ingest/index.js';
-import { deadLetterValue, planDataset, prepareBatch } from '../../src/pipeline/index.js';
+import { deadLetterValue, planSource, prepareBatch } from '../../src/pipeline/index.js';
 
-const plan = planDataset('okta.system', 'default');
-if (!plan) throw new Error('okta.system must have a plan');
+const plan = planSource('okta', 'default');
+if (!plan) throw new Error('okta must have a plan');
 const opts = { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false };
 
 const record = (value: Buffer | null, offset = 0): RawRecord => ({
@@ -23,9 +23,10 @@ describe('prepareBatch', () => {
     const records = [...good, ...bad].map((t, i) => record(Buffer.from(t), i));
     records.push(record(null, 999), record(Buffer.from([0xff, 0xfe, 0x7b]), 1000));
     const out = prepareBatch(records, plan, opts);
-    expect(out.docs.length + out.dead.length).toBe(records.length);
+    // '[1,2]' is an array of two events, each of which is not an Okta object.
+    expect(out.docs.length + out.dead.length).toBe(records.length + 1);
     expect(out.docs).toHaveLength(50);
-    const seen = new Set([...out.records, ...out.dead.map((d) => d.record)]);
+    const seen = new Set([...out.origins.map((o) => o.record), ...out.dead.map((d) => d.record)]);
     expect(seen.size).toBe(records.length);
     expect(out.dead.map((d) => d.code).sort()).toEqual(
       [
@@ -35,6 +36,7 @@ describe('prepareBatch', () => {
         'SIFT_DECODE_NOT_JSON',
         'SIFT_DECODE_NOT_UTF8',
         'SIFT_NORMALIZE_BAD_TIMESTAMP',
+        'SIFT_NORMALIZE_NOT_OBJECT',
         'SIFT_NORMALIZE_NOT_OBJECT',
         'SIFT_NORMALIZE_NO_TIMESTAMP',
       ].sort(),

@@ -1,4 +1,5 @@
-import type { FieldDef, FieldType } from '../catalog.js';
+import type { FieldDef } from '../catalog.js';
+import { prefixed, type Namespace } from '../namespace.js';
 
 /**
  * The `okta.*` namespace, following the field names of Elastic's Okta
@@ -6,10 +7,9 @@ import type { FieldDef, FieldType } from '../catalog.js';
  * for it works on Sift's documents. Open-ended parts (targets, the IP chain,
  * debug data) are `flattened`, so that no vendor key can blow up the mapping.
  */
-const o = (name: string, type: FieldType, description: string, array = false): FieldDef =>
-  array ? { name: `okta.${name}`, type, description, array } : { name: `okta.${name}`, type, description };
+const o = prefixed('okta');
 
-export const OKTA_FIELDS: readonly FieldDef[] = [
+const OKTA_FIELDS: readonly FieldDef[] = [
   o('uuid', 'keyword', 'Unique id of the System Log event.'),
   o('event_type', 'keyword', 'Okta event type, e.g. user.session.start.'),
   o('version', 'keyword', 'Event schema version.'),
@@ -59,3 +59,5 @@ export const OKTA_FIELDS: readonly FieldDef[] = [
   o('request.ip_chain', 'flattened', 'The chain of IP addresses the request passed through.'),
   o('target', 'flattened', 'The entities the action was performed on.'),
 ];
+
+export const OKTA: Namespace = { vendor: 'okta', datasets: ['okta.system'], fields: OKTA_FIELDS };

@@ -1,1 +1,1 @@
-export { decodeJson, nestingExceeds, type DecodeResult, type Decoded, type DecodeLimits } from './json.js';
+export { decodeJson, decodeRecord, nestingExceeds, parseJsonExact, type DecodeResult, type Decoded, type DecodedValue, type DecodeLimits } from './json.js';

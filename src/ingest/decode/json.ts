@@ -62,11 +62,49 @@ function countOpenings(bytes: Uint8Array, limit: number): number {
   return n;
 }
 
+const UNSAFE_INTEGER = /[:[,]\s*-?\d{16,}/;
+
+interface SourceContext {
+  source?: string;
+}
+
+/**
+ * JSON.parse that keeps integers beyond 2^53 exact: they become strings of
+ * their digits (ES indexes those into long or keyword fields unchanged)
+ * instead of silently rounded numbers. The reviver, which is slow, only runs
+ * on texts that contain a 16+ digit number at all.
+ */
+export function parseJsonExact(text: string): unknown {
+  if (!UNSAFE_INTEGER.test(text)) return JSON.parse(text);
+  const reviver = (_key: string, value: unknown, context?: SourceContext): unknown =>
+    typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source)
+      ? context.source
+      : value;
+  return JSON.parse(text, reviver as (key: string, value: unknown) => unknown);
+}
+
+/** One JSON value found in a record, with the text it came from. */
+export interface DecodedValue {
+  readonly ok: true;
+  readonly value: unknown;
+  readonly text: string;
+}
+
 /**
  * Bytes → JSON value. Pure: never throws, never logs. Every refusal carries a
  * stable code so the DLQ record says exactly why.
  */
 export function decodeJson(bytes: Uint8Array | null, limits: DecodeLimits): DecodeResult {
+  const checked = checkBytes(bytes, limits);
+  if (!checked.ok) return checked;
+  try {
+    return { ok: true, value: parseJsonExact(checked.text) };
+  } catch (err) {
+    return notJson(err);
+  }
+}
+
+function checkBytes(bytes: Uint8Array | null, limits: DecodeLimits): { ok: true; text: string } | Failure {
   if (bytes === null || bytes.length === 0) return failure(ErrorCode.DecodeEmpty, 'record has no value');
   if (bytes.length > limits.maxBytes) {
     return failure(ErrorCode.DecodeTooLarge, `record is ${bytes.length} bytes, over pipeline.max_record_bytes (${limits.maxBytes})`);
@@ -75,11 +113,38 @@ export function decodeJson(bytes: Uint8Array | null, limits: DecodeLimits): Deco
   if (nestingExceeds(bytes, limits.maxDepth)) {
     return failure(ErrorCode.DecodeTooDeep, `record nests deeper than pipeline.max_depth (${limits.maxDepth})`);
   }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return { ok: true, text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') };
+}
+
+function notJson(err: unknown): Failure {
+  const detail = err instanceof Error ? err.message : String(err);
+  return failure(ErrorCode.DecodeNotJson, `record is not JSON: ${detail}`);
+}
+
+/**
+ * Bytes → the JSON values in a record: one JSON document, or NDJSON (one
+ * value per non-blank line, as batch exports deliver them). A bad line fails
+ * alone; its neighbours are still decoded. Whole-record problems (empty, too
+ * large, not UTF-8, too deep) fail the record.
+ */
+export function decodeRecord(bytes: Uint8Array | null, limits: DecodeLimits): readonly (DecodedValue | Failure)[] | Failure {
+  const checked = checkBytes(bytes, limits);
+  if (!checked.ok) return checked;
+  const text = checked.text;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return [{ ok: true, value: parseJsonExact(text), text }];
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    return failure(ErrorCode.DecodeNotJson, `record is not JSON: ${detail}`);
+    if (!text.includes('\n')) return notJson(err);
   }
+  const out: (DecodedValue | Failure)[] = [];
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    try {
+      out.push({ ok: true, value: parseJsonExact(trimmed), text: trimmed });
+    } catch (err) {
+      out.push(notJson(err));
+    }
+  }
+  return out.length > 0 ? out : failure(ErrorCode.DecodeEmpty, 'record holds only blank lines');
 }

@@ -1,3 +1,3 @@
 export { createKafka } from './client.js';
 export { ensureTopics, type TopicSpec } from './topics.js';
-export { createKafkaSource, type Source, type SourceOptions, type RawBatch, type RawRecord, type BatchHandler } from './source.js';
+export { createKafkaSource, type KafkaSource, type SourceOptions, type RawBatch, type RawRecord, type BatchHandler } from './source.js';

@@ -40,14 +40,14 @@ export interface SourceOptions {
   isFatal: (err: unknown) => boolean;
 }
 
-export interface Source {
+export interface KafkaSource {
   start(handler: BatchHandler): Promise<void>;
   /** Stop fetching, let in-flight batches finish (or abort at the deadline), leave the group. */
   stop(deadlineMs: number): Promise<{ drained: boolean }>;
   readonly consuming: boolean;
 }
 
-export function createKafkaSource(opts: SourceOptions): Source {
+export function createKafkaSource(opts: SourceOptions): KafkaSource {
   const { metrics, log } = opts;
   const consumer: Consumer = opts.kafka.consumer({
     groupId: opts.groupId,
