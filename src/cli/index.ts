@@ -4,6 +4,7 @@ import { ConfigError } from '../config/index.js';
 import { SiftError, describeError, packageRoot } from '../shared/index.js';
 import { UsageError } from './args.js';
 import { configCommand } from './config-cmd.js';
+import { conformanceCommand } from './conformance.js';
 import { demoCommand } from './demo.js';
 import { generateCommand } from './generate.js';
 import { runCommand } from './run.js';
@@ -19,6 +20,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   demo: { summary: 'end-to-end demo on the local stack with generated Okta traffic', run: demoCommand },
   generate: { summary: 'produce realistic vendor audit events to Kafka (or stdout)', run: generateCommand },
   stack: { summary: 'local Kafka + Elasticsearch without Docker: up | down | status | logs', run: stackCommand },
+  conformance: { summary: 'compare Sift\'s ECS with Elastic\'s expected documents (--corpus <dir> [--json])', run: conformanceCommand },
   config: { summary: 'check a config file, or print the configuration reference', run: configCommand },
 };
 

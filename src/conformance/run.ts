@@ -1,0 +1,138 @@
+import { knownVendors } from '../ecs/index.js';
+import type { RawRecord } from '../ingest/index.js';
+import { planSource, prepareBatch, type SourcePlan } from '../pipeline/index.js';
+import { compareDocument, IGNORED } from './compare.js';
+import type { CorpusCase } from './corpus.js';
+
+export interface Tally {
+  expected: number;
+  matched: number;
+  ratio: number;
+  documents: number;
+}
+
+export interface Mismatch {
+  file: string;
+  document: number;
+  dataset: string;
+  field: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+export interface ConformanceReport {
+  overall: { expected: number; matched: number; ratio: number };
+  by_dataset: Record<string, Tally>;
+  enrichment: { expected: number; matched: number; note: string };
+  ignored: readonly string[];
+  unsupported: { file: string; reason: string }[];
+  mismatches: Mismatch[];
+}
+
+/** Which Sift source reads a package's data stream: `aws/cloudtrail` → aws_cloudtrail, `okta/system` → okta. */
+export function sourceForCase(pkg: string, dataStream: string): string | undefined {
+  const vendors = new Set(knownVendors());
+  if (vendors.has(`${pkg}_${dataStream}`)) return `${pkg}_${dataStream}`;
+  if (vendors.has(pkg)) return pkg;
+  return undefined;
+}
+
+const ratio = (m: number, e: number): number => (e === 0 ? 1 : Math.round((m / e) * 10_000) / 10_000);
+
+function datasetOf(doc: Record<string, unknown>, c: CorpusCase): string {
+  const ev = doc['event'] as { dataset?: unknown } | undefined;
+  const ds = doc['data_stream'] as { dataset?: unknown } | undefined;
+  if (typeof ev?.dataset === 'string') return ev.dataset;
+  if (typeof ds?.dataset === 'string') return ds.dataset;
+  return `${c.pkg}.${c.dataStream}`;
+}
+
+function originalOf(doc: Record<string, unknown>): string | undefined {
+  const original = (doc['event'] as { original?: unknown } | undefined)?.original;
+  return typeof original === 'string' ? original : undefined;
+}
+
+/**
+ * Runs every record of every case through Sift (decode → explode → normalize
+ * → serialize, exactly the hot path) and compares each expected document with
+ * the document Sift made from the same record. Expected documents are paired
+ * with records by `event.original` where Elastic kept it, else by position;
+ * within one record (several events), in order.
+ */
+export function runConformance(cases: readonly CorpusCase[], maxMismatches = 50): ConformanceReport {
+  const byDataset: Record<string, Tally> = {};
+  const enrichment = { expected: 0, matched: 0 };
+  const mismatches: Mismatch[] = [];
+  const unsupported: { file: string; reason: string }[] = [];
+  const plans = new Map<string, SourcePlan | undefined>();
+
+  for (const c of cases) {
+    const vendor = sourceForCase(c.pkg, c.dataStream);
+    if (vendor !== undefined && !plans.has(vendor)) plans.set(vendor, planSource(vendor, 'conformance'));
+    const plan = vendor === undefined ? undefined : plans.get(vendor);
+
+    // Sift's documents per record.
+    const produced: Record<string, unknown>[][] = c.records.map(() => []);
+    const dead: string[][] = c.records.map(() => []);
+    if (plan) {
+      const records: RawRecord[] = c.records.map((text, i) => ({ topic: 'conformance', partition: 0, offset: String(i), timestamp: '0', key: null, value: Buffer.from(text) }));
+      const out = prepareBatch(records, plan, { limits: { maxBytes: 16 * 1024 * 1024, maxDepth: 200 }, keepOriginal: true });
+      out.docs.forEach((d, i) => {
+        const at = Number(out.origins[i]?.record.offset);
+        produced[at]?.push(JSON.parse(d.source) as Record<string, unknown>);
+      });
+      for (const d of out.dead) dead[Number(d.record.offset)]?.push(`${d.code}: ${d.message}`);
+    } else {
+      unsupported.push({ file: c.name, reason: `no Sift source for ${c.pkg}/${c.dataStream}` });
+    }
+
+    // Pair expected documents with records.
+    const byOriginal = new Map<string, number>();
+    c.records.forEach((r, i) => {
+      if (!byOriginal.has(r)) byOriginal.set(r, i);
+    });
+    const taken = c.records.map(() => 0);
+    c.expected.forEach((doc, docIndex) => {
+      const original = originalOf(doc);
+      let recordIndex = original === undefined ? undefined : byOriginal.get(original);
+      if (recordIndex === undefined) recordIndex = Math.min(docIndex, c.records.length - 1);
+      const slot = taken[recordIndex] ?? 0;
+      taken[recordIndex] = slot + 1;
+      const ours = produced[recordIndex]?.[slot];
+      const input = c.records[recordIndex] ?? '';
+      const dataset = datasetOf(doc, c);
+      const tally = (byDataset[dataset] ??= { expected: 0, matched: 0, ratio: 0, documents: 0 });
+      tally.documents++;
+      for (const f of compareDocument(doc, ours, input)) {
+        if (f.verdict === 'ignored') continue;
+        if (f.verdict === 'enrichment') {
+          enrichment.expected++;
+          if (f.matched) enrichment.matched++;
+          continue;
+        }
+        tally.expected++;
+        if (f.matched) tally.matched++;
+        else if (mismatches.length < maxMismatches) {
+          const why = ours === undefined ? { actual: `(no document: ${dead[recordIndex]?.join('; ') || 'none produced'})` } : { actual: f.actual };
+          mismatches.push({ file: c.name, document: docIndex, dataset, field: f.path, expected: f.expected, ...why });
+        }
+      }
+    });
+  }
+
+  let expected = 0;
+  let matched = 0;
+  for (const t of Object.values(byDataset)) {
+    t.ratio = ratio(t.matched, t.expected);
+    expected += t.expected;
+    matched += t.matched;
+  }
+  return {
+    overall: { expected, matched, ratio: ratio(matched, expected) },
+    by_dataset: Object.fromEntries(Object.entries(byDataset).sort(([a], [b]) => (a < b ? -1 : 1))),
+    enrichment: { ...enrichment, note: 'geo/as values absent from the input (Elastic GeoIP test databases); not in the ratio' },
+    ignored: IGNORED,
+    unsupported,
+    mismatches,
+  };
+}
