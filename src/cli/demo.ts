@@ -78,8 +78,9 @@ export async function demoCommand(argv: readonly string[]): Promise<number> {
   // Pipeline logs go to stderr at warn level, so the progress line stays readable.
   const log = createLogger({ level: 'warn', format: 'json', destination: process.stderr });
   const kafka = createKafka(config.kafka, log, '-demo');
-  out(`· creating topics ${topic} and ${config.kafka.dlq_topic}`);
-  await ensureTopics(kafka, [topic, config.kafka.dlq_topic].map((name) => ({ name, partitions: config.kafka.topic_partitions })));
+  // The pipeline creates the dead-letter topic itself (with a larger message size).
+  out(`· creating topic ${topic}`);
+  await ensureTopics(kafka, [{ name: topic, partitions: config.kafka.topic_partitions }]);
 
   const pipeline = createPipeline({ config, log, metrics: createMetrics() });
   out('· starting the pipeline (sift run, default config)');

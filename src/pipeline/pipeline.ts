@@ -178,8 +178,14 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       }
       log.info({ datasets: datasets.size }, 'Index templates installed.');
       if (config.kafka.create_topics) {
-        const names = [...plans.keys(), config.kafka.dlq_topic];
-        const created = await ensureTopics(kafka, names.map((name) => ({ name, partitions: config.kafka.topic_partitions })));
+        // A dead letter carries the whole original record (base64, +33 %), so
+        // the DLQ accepts far larger messages than a raw topic would: a record
+        // too large to index must still fit in its dead letter.
+        const topics = [
+          ...[...plans.keys()].map((name) => ({ name, partitions: config.kafka.topic_partitions })),
+          { name: config.kafka.dlq_topic, partitions: config.kafka.topic_partitions, config: { 'max.message.bytes': String(64 * 1024 * 1024) } },
+        ];
+        const created = await ensureTopics(kafka, topics);
         if (created.length > 0) log.info({ topics: created }, 'Created missing topics.');
       }
       signal?.throwIfAborted();

@@ -26,11 +26,12 @@ export function uniqueNames(label: string) {
   };
 }
 
-export async function createTopic(topic: string, partitions = 3): Promise<void> {
+export async function createTopic(topic: string, partitions = 3, maxMessageBytes?: number): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+    const configEntries = maxMessageBytes === undefined ? [] : [{ name: 'max.message.bytes', value: String(maxMessageBytes) }];
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }] });
   } finally {
     await admin.disconnect();
   }

@@ -3,6 +3,8 @@ import type { Kafka } from 'kafkajs';
 export interface TopicSpec {
   name: string;
   partitions: number;
+  /** Topic-level config overrides, e.g. max.message.bytes. */
+  config?: Record<string, string>;
 }
 
 /** Creates the topics that do not exist yet; existing ones are left alone. */
@@ -15,7 +17,12 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: -1 })),
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: -1,
+          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
       });
     }
     return missing.map((t) => t.name);
