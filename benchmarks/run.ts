@@ -1,13 +1,13 @@
-import { benchIngestOkta } from './ingest.bench.js';
+import { benchIngestAll } from './ingest.bench.js';
 import { machine, type PairResult } from './harness.js';
 
 /** `npm run bench [-- --json]`: every benchmark, one run, ratios measured side by side. */
 const json = process.argv.includes('--json');
 const started = Date.now();
 const results: PairResult[] = [];
-for (const bench of [benchIngestOkta]) {
+for (const bench of [benchIngestAll]) {
   if (!json) process.stderr.write(`running ${bench.name}…\n`);
-  results.push(bench());
+  results.push(...bench());
 }
 
 if (json) {
