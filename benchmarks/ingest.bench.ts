@@ -1,7 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readRecords } from '../src/conformance/index.js';
+import { CORPUS_VENDORS, vendorRecords } from '../src/conformance/index.js';
 import { generateOkta } from '../src/generate/index.js';
 import type { RawRecord } from '../src/ingest/index.js';
 import { planSource, prepareBatch } from '../src/pipeline/index.js';
@@ -15,42 +13,6 @@ import { comparePair, type PairResult } from './harness.js';
 const BATCH = 1000;
 const TARGET = 20_000;
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
-
-/** Where each vendor's raw events are in ../shared/corpus (Elastic inputs, Panther logs). */
-const CORPUS_DIRS: Record<string, { elastic: string[]; panther: string[] }> = {
-  google_workspace: { elastic: ['google_workspace'], panther: ['gsuite_activityevent_rules', 'gsuite_reports_rules'] },
-  slack: { elastic: ['slack'], panther: ['slack_rules'] },
-  zoom: { elastic: ['zoom'], panther: ['zoom_operation_rules'] },
-  gitlab: { elastic: ['gitlab'], panther: ['gitlab_rules'] },
-  github: { elastic: ['github'], panther: ['github_rules'] },
-  aws_cloudtrail: { elastic: ['aws'], panther: ['aws_cloudtrail_rules'] },
-  gcp_audit: { elastic: ['gcp'], panther: ['gcp_audit_rules', 'gcp_k8s_rules'] },
-};
-
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
-}
-
-/** Raw records of a vendor from the corpus, only those Sift indexes cleanly. */
-function corpusRecords(vendor: string): string[] {
-  const dirs = CORPUS_DIRS[vendor];
-  if (!dirs) return [];
-  const out: string[] = [];
-  for (const pkg of dirs.elastic) {
-    for (const file of walk(join(CORPUS, 'elastic', pkg))) {
-      const name = file.split('/').pop() ?? '';
-      if (name.startsWith('test-') && !name.endsWith('-expected.json')) out.push(...readRecords(name, readFileSync(file, 'utf8')));
-    }
-  }
-  for (const folder of dirs.panther) {
-    for (const file of walk(join(CORPUS, 'panther', folder))) {
-      const rule = JSON.parse(readFileSync(file, 'utf8')) as { tests?: { log: unknown }[] };
-      for (const t of rule.tests ?? []) out.push(JSON.stringify(t.log));
-    }
-  }
-  return out;
-}
 
 function toRecords(texts: string[]): RawRecord[] {
   return texts.map((text, i) => ({ topic: 'bench', partition: 0, offset: String(i), timestamp: '0', key: null, value: Buffer.from(text) }));
@@ -90,6 +52,6 @@ export function benchIngest(vendor: string, texts: string[]): PairResult | undef
 export function benchIngestAll(): PairResult[] {
   const okta = [...generateOkta({ count: TARGET, seed: 42, start: new Date('2026-01-01T00:00:00Z') })];
   const results = [benchIngest('okta', okta)];
-  for (const vendor of Object.keys(CORPUS_DIRS)) results.push(benchIngest(vendor, corpusRecords(vendor)));
+  for (const vendor of Object.keys(CORPUS_VENDORS)) if (vendor !== 'okta') results.push(benchIngest(vendor, vendorRecords(CORPUS, vendor)));
   return results.filter((r): r is PairResult => r !== undefined);
 }

@@ -65,3 +65,42 @@ export function discoverCorpus(root: string): CorpusCase[] {
   }
   return cases;
 }
+
+/** Where each source's raw events are in a corpus laid out like ../shared/corpus. */
+export const CORPUS_VENDORS: Readonly<Record<string, { elastic: string[]; panther: string[] }>> = {
+  okta: { elastic: ['okta'], panther: ['okta_rules'] },
+  google_workspace: { elastic: ['google_workspace'], panther: ['gsuite_activityevent_rules', 'gsuite_reports_rules'] },
+  slack: { elastic: ['slack'], panther: ['slack_rules'] },
+  zoom: { elastic: ['zoom'], panther: ['zoom_operation_rules'] },
+  gitlab: { elastic: ['gitlab'], panther: ['gitlab_rules'] },
+  github: { elastic: ['github'], panther: ['github_rules'] },
+  aws_cloudtrail: { elastic: ['aws'], panther: ['aws_cloudtrail_rules'] },
+  gcp_audit: { elastic: ['gcp'], panther: ['gcp_audit_rules', 'gcp_k8s_rules'] },
+};
+
+function filesUnder(dir: string): string[] {
+  if (!isDir(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/** Every raw record of one source in the corpus: Elastic test inputs, then Panther test logs. */
+export function vendorRecords(root: string, vendor: string): string[] {
+  const dirs = CORPUS_VENDORS[vendor];
+  if (!dirs) return [];
+  const out: string[] = [];
+  for (const pkg of dirs.elastic) {
+    for (const file of filesUnder(join(root, 'elastic', pkg))) {
+      const name = basename(file);
+      if (name.startsWith('test-') && !name.endsWith('-expected.json')) out.push(...readRecords(name, readFileSync(file, 'utf8')));
+    }
+  }
+  for (const folder of dirs.panther) {
+    for (const file of filesUnder(join(root, 'panther', folder))) {
+      const rule = JSON.parse(readFileSync(file, 'utf8')) as { tests?: { log: unknown }[] };
+      for (const t of rule.tests ?? []) out.push(JSON.stringify(t.log));
+    }
+  }
+  return out;
+}
