@@ -6,6 +6,7 @@ import { UsageError } from './args.js';
 import { configCommand } from './config-cmd.js';
 import { conformanceCommand } from './conformance.js';
 import { demoCommand } from './demo.js';
+import { ecsCommand } from './ecs-cmd.js';
 import { generateCommand } from './generate.js';
 import { runCommand } from './run.js';
 import { stackCommand } from './stack.js';
@@ -22,6 +23,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   stack: { summary: 'local Kafka + Elasticsearch without Docker: up | down | status | logs', run: stackCommand },
   conformance: { summary: 'compare Sift\'s ECS with Elastic\'s expected documents (--corpus <dir> [--json])', run: conformanceCommand },
   config: { summary: 'check a config file, or print the configuration reference', run: configCommand },
+  ecs: { summary: 'regenerate the field types and docs/ecs-fields.md from the ECS catalog', run: ecsCommand },
 };
 
 function version(): string {

@@ -1,0 +1,48 @@
+/**
+ * Small readers for GitLab audit events, on top of the shared accessors.
+ * GitLab's ids are integers in the log and in most payloads but strings in
+ * the streaming schema (`id`) and for some targets (`target_id` holds a name
+ * for a few target types); these readers accept either and never throw.
+ */
+import type { JsonObject } from '../../../../ecs/index.js';
+import { isObj, type Obj } from '../../accessors.js';
+
+/** A scalar as text (keyword fields GitLab fills with strings, numbers or booleans). */
+export function scalarText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : undefined;
+  if (typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** An integer from a number or a digit string (big ones stay digit strings, as decode keeps them). */
+export function longValue(v: unknown): number | string | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
+  if (typeof v === 'string' && /^-?\d{1,19}$/.test(v)) {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : v;
+  }
+  return undefined;
+}
+
+/**
+ * A key of the audit_json.log line format, which writes request metadata as
+ * flat dotted keys (`"meta.user": "root"`); a shipper may have expanded them
+ * into a `meta` object instead, so both are read.
+ */
+export function metaValue(raw: Obj, key: string): unknown {
+  const flat = raw[`meta.${key}`];
+  if (flat !== undefined && flat !== null) return flat;
+  const meta = raw['meta'];
+  return isObj(meta) ? meta[key] : undefined;
+}
+
+/**
+ * `undefined` when every member is undefined, else the object itself. Members
+ * stay in place (the serializer skips undefined ones) rather than being
+ * deleted, which would push V8 objects into slow dictionary mode.
+ */
+export function compact<T extends JsonObject>(o: T): T | undefined {
+  for (const key in o) if (o[key] !== undefined) return o;
+  return undefined;
+}
