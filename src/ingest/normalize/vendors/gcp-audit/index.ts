@@ -1,9 +1,11 @@
-import { ErrorCode, failure } from '../../../../shared/index.js';
-import { single, type Source } from '../../source.js';
+import type { Source } from '../../source.js';
+import { normalizeGcpAudit } from './audit.js';
+import { explodeGcpAudit } from './envelope.js';
 
-// Placeholder until the gcp_audit normalizers land: every event is dead-lettered with a clear reason.
-export const GCP_AUDIT: Source = {
-  vendor: 'gcp_audit',
-  explode: single,
-  normalize: () => failure(ErrorCode.DecodeUnknownSource, 'gcp_audit events are not normalized yet'),
-};
+/**
+ * Google Cloud Audit Logs: LogEntries with an AuditLog protoPayload, as they
+ * leave a Cloud Logging sink (raw, in Pub/Sub push/pull messages, in
+ * entries.list responses or export batches). One dataset, `gcp.audit`.
+ */
+export const GCP_AUDIT: Source = { vendor: 'gcp_audit', explode: explodeGcpAudit, normalize: normalizeGcpAudit };
+export { normalizeGcpAudit, explodeGcpAudit };
