@@ -13,6 +13,12 @@ function leafMapping(field: FieldDef): Mapping {
       return { type: 'text' };
     case 'date':
       return { type: 'date' };
+    case 'flattened':
+      // Vendor-controlled subtrees: a very long leaf would exceed Lucene's
+      // 32 KB term limit and a deep one flattened's default depth of 20, and
+      // either would make ES reject the whole document. Long leaves stay in
+      // _source unindexed; depth is already bounded by pipeline.max_depth.
+      return { type: 'flattened', ignore_above: 8191, depth_limit: 1000 };
     default:
       return { type: field.type };
   }

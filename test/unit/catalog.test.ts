@@ -101,6 +101,11 @@ describe('ECS catalog', () => {
     expect(mapped.size).toBe(fields.length);
   });
 
+  it('maps flattened fields so that long or deep vendor values cannot get a document rejected', () => {
+    const template = indexTemplate('okta.system', fields) as { template: { mappings: { properties: { okta: { properties: { target: unknown } } } } } };
+    expect(template.template.mappings.properties.okta.properties.target).toEqual({ type: 'flattened', ignore_above: 8191, depth_limit: 1000 });
+  });
+
   it('refuses a catalog where a leaf is also a parent', () => {
     expect(() =>
       buildFieldTree([
