@@ -37,6 +37,9 @@ export function sourceForCase(pkg: string, dataStream: string): string | undefin
   return undefined;
 }
 
+/** Kafka record timestamp of the simulated delivery (2024-01-01T00:00:00Z). */
+const RECEIVED_AT = '1704067200000';
+
 const ratio = (m: number, e: number): number => (e === 0 ? 1 : Math.round((m / e) * 10_000) / 10_000);
 
 function datasetOf(doc: Record<string, unknown>, c: CorpusCase): string {
@@ -75,7 +78,8 @@ export function runConformance(cases: readonly CorpusCase[], maxMismatches = 50)
     const produced: Record<string, unknown>[][] = c.records.map(() => []);
     const dead: string[][] = c.records.map(() => []);
     if (plan) {
-      const records: RawRecord[] = c.records.map((text, i) => ({ topic: 'conformance', partition: 0, offset: String(i), timestamp: '0', key: null, value: Buffer.from(text) }));
+      // As if delivered through Kafka: every record has a (fixed) record timestamp.
+      const records: RawRecord[] = c.records.map((text, i) => ({ topic: 'conformance', partition: 0, offset: String(i), timestamp: RECEIVED_AT, key: null, value: Buffer.from(text) }));
       const out = prepareBatch(records, plan, { limits: { maxBytes: 16 * 1024 * 1024, maxDepth: 200 }, keepOriginal: true });
       out.docs.forEach((d, i) => {
         const at = Number(out.origins[i]?.record.offset);

@@ -36,6 +36,7 @@ const f = (name: string, type: FieldType, description: string, array = false): F
 export const ECS_BASE: readonly FieldDef[] = [
   f('@timestamp', 'date', 'When the event happened, as reported by the vendor.'),
   f('message', 'text', 'Human-readable summary of the event.'),
+  f('tags', 'keyword', 'Keywords Sift attaches, e.g. timestamp_from_receipt when @timestamp is the delivery time.', true),
   f('ecs.version', 'keyword', 'ECS version the document conforms to.'),
   f('event.id', 'keyword', "The vendor's unique id of the event."),
   f('event.kind', 'keyword', 'ECS event kind (event, alert, …).'),

@@ -60,9 +60,15 @@ function isFailure<T>(v: readonly T[] | Failure): v is Failure {
   return !Array.isArray(v);
 }
 
-function normalizeSafely(source: Source, raw: unknown, original: string | undefined): NormalizeResult {
+/** The Kafka record timestamp (epoch ms as text) as ISO 8601, when it is one. */
+function receiptTime(timestamp: string): string | undefined {
+  const ms = Number(timestamp);
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
+}
+
+function normalizeSafely(source: Source, raw: unknown, original: string | undefined, receivedAt: string | undefined): NormalizeResult {
   try {
-    return source.normalize(raw, { original });
+    return source.normalize(raw, { original, receivedAt });
   } catch (err) {
     // Normalizers are written not to throw; if one does, that is a Sift bug,
     // and the event still must not vanish.
@@ -90,6 +96,7 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
       letter(values, Stage.Decode);
       continue;
     }
+    const receivedAt = receiptTime(record.timestamp);
     let eventIndex = 0;
     for (const decoded of values) {
       if (!decoded.ok) {
@@ -108,7 +115,7 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
         for (const unit of units) {
           const index = eventIndex++;
           const original = opts.keepOriginal ? (single ? decoded.text : JSON.stringify(unit)) : undefined;
-          const result = normalizeSafely(plan.source, unit, original);
+          const result = normalizeSafely(plan.source, unit, original, receivedAt);
           if (result.ok !== true) {
             letter(result, Stage.Normalize, index);
             continue;

@@ -2,4 +2,4 @@ export { sourceFor, sourceVendors } from './registry.js';
 export { documentId, fallbackDocumentId } from './id.js';
 export { normalizeOktaSystem } from './vendors/okta/index.js';
 export { single, type Source } from './source.js';
-export type { Normalizer, NormalizeResult, Normalized, NormalizeOptions } from './result.js';
+export { RECEIPT_TIME_TAG, type Normalizer, type NormalizeResult, type Normalized, type NormalizeOptions } from './result.js';
