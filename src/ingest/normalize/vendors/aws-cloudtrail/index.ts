@@ -1,9 +1,11 @@
-import { ErrorCode, failure } from '../../../../shared/index.js';
-import { single, type Source } from '../../source.js';
+import type { Source } from '../../source.js';
+import { normalizeCloudTrail } from './cloudtrail.js';
+import { explodeCloudTrail } from './explode.js';
 
-// Placeholder until the aws_cloudtrail normalizers land: every event is dead-lettered with a clear reason.
-export const AWS_CLOUDTRAIL: Source = {
-  vendor: 'aws_cloudtrail',
-  explode: single,
-  normalize: () => failure(ErrorCode.DecodeUnknownSource, 'aws_cloudtrail events are not normalized yet'),
-};
+/**
+ * AWS CloudTrail: single records, S3 log files ({"Records":[…]}), EventBridge
+ * events and CloudWatch Logs subscription payloads (see explode.ts); every
+ * record becomes one `aws.cloudtrail` document.
+ */
+export const AWS_CLOUDTRAIL: Source = { vendor: 'aws_cloudtrail', explode: explodeCloudTrail, normalize: normalizeCloudTrail };
+export { normalizeCloudTrail, explodeCloudTrail };
