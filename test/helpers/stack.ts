@@ -69,6 +69,17 @@ export async function offsets(group: string, topic: string): Promise<{ committed
   }
 }
 
+/** Number of records a topic holds (sum of its partitions' end offsets). */
+export async function topicSize(topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function readAll(topic: string, expected: number, timeoutMs = 30_000): Promise<{ key: string | null; value: string; headers: Record<string, string> }[]> {
   const consumer = kafka.consumer({ groupId: `reader-${Date.now()}-${Math.random()}` });
   const out: { key: string | null; value: string; headers: Record<string, string> }[] = [];
