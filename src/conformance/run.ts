@@ -91,14 +91,19 @@ export function runConformance(cases: readonly CorpusCase[], maxMismatches = 50)
     }
 
     // Pair expected documents with records.
-    const byOriginal = new Map<string, number>();
+    // Identical lines can repeat in a test input: each expected document
+    // takes the next record with its original, in order.
+    const byOriginal = new Map<string, number[]>();
     c.records.forEach((r, i) => {
-      if (!byOriginal.has(r)) byOriginal.set(r, i);
+      const list = byOriginal.get(r) ?? [];
+      list.push(i);
+      byOriginal.set(r, list);
     });
     const taken = c.records.map(() => 0);
     c.expected.forEach((doc, docIndex) => {
       const original = originalOf(doc);
-      let recordIndex = original === undefined ? undefined : byOriginal.get(original);
+      const candidates = original === undefined ? undefined : byOriginal.get(original);
+      let recordIndex = candidates && candidates.length > 1 ? candidates.shift() : candidates?.[0];
       if (recordIndex === undefined) recordIndex = Math.min(docIndex, c.records.length - 1);
       const slot = taken[recordIndex] ?? 0;
       taken[recordIndex] = slot + 1;

@@ -2,6 +2,7 @@ import { createSerializer, datasetsOf, fieldsOf, indexAlias, type Serializer } f
 import {
   decodeRecord,
   documentId,
+  enrichUserAgent,
   fallbackDocumentId,
   sourceFor,
   type DecodeLimits,
@@ -77,7 +78,7 @@ function normalizeSafely(source: Source, raw: unknown, original: string | undefi
 }
 
 /**
- * decode → explode → normalize → serialize for one batch. Pure: every event
+ * decode → explode → normalize → enrich → serialize for one batch. Pure: every event
  * of every record comes out either as a document or as a dead letter with its
  * reason, never neither. Records may hold many events (NDJSON lines, JSON
  * arrays, vendor envelopes such as CloudTrail's Records).
@@ -120,6 +121,7 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
             letter(result, Stage.Normalize, index);
             continue;
           }
+          enrichUserAgent(result.event);
           const dataset = result.event.event.dataset;
           const target = plan.targets.get(dataset);
           if (!target) {

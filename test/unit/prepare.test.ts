@@ -102,3 +102,22 @@ describe('generator', () => {
     expect(events.filter((e) => e.outcome.result === 'FAILURE').length).toBeGreaterThan(100);
   });
 });
+
+describe('shared enrichment', () => {
+  it('parses user_agent.original into name, version, os and device for every source', () => {
+    const text = JSON.stringify({
+      uuid: 'ua-1',
+      published: '2026-01-01T00:00:00.000Z',
+      eventType: 'user.session.start',
+      client: { userAgent: { rawUserAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:72.0) Gecko/20100101 Firefox/72.0' } },
+    });
+    const out = prepareBatch([record(Buffer.from(text))], plan, opts);
+    expect(JSON.parse(out.docs[0]?.source ?? '{}').user_agent).toEqual({
+      original: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:72.0) Gecko/20100101 Firefox/72.0',
+      name: 'Firefox',
+      version: '72.0',
+      os: { name: 'Mac OS X', version: '10.15', full: 'Mac OS X 10.15' },
+      device: { name: 'Mac' },
+    });
+  });
+});

@@ -3,3 +3,5 @@ export { documentId, fallbackDocumentId } from './id.js';
 export { normalizeOktaSystem } from './vendors/okta/index.js';
 export { single, type Source } from './source.js';
 export { RECEIPT_TIME_TAG, type Normalizer, type NormalizeResult, type Normalized, type NormalizeOptions } from './result.js';
+export { enrichUserAgent } from './enrich.js';
+export { parseUserAgent, type ParsedUserAgent } from './user-agent.js';

@@ -10,55 +10,25 @@ import { ErrorCode, failure } from '../../../../shared/index.js';
 import { arr, bool, cleanJson, int, ip, isObj, isoTimestamp, num, obj, pushUnique, str, type Obj } from '../../accessors.js';
 import type { NormalizeOptions, NormalizeResult } from '../../result.js';
 import { categorize } from './categories.js';
+import { debugDataOf } from './debug.js';
+import { targetsOf } from './target.js';
+import { compact, embeddedJson, snakeKeys } from './util.js';
 
 export const DATASET = 'okta.system';
 
-function outcomeOf(result: string | undefined): 'success' | 'failure' | 'unknown' | undefined {
-  switch (result) {
+function outcomeOf(result: string | undefined): 'success' | 'failure' | 'unknown' {
+  switch (result?.toUpperCase()) {
     case 'SUCCESS':
     case 'ALLOW':
       return 'success';
     case 'FAILURE':
     case 'DENY':
       return 'failure';
-    case undefined:
-      return undefined;
     default:
-      // SKIPPED, CHALLENGE, UNKNOWN: the action neither clearly succeeded nor failed.
+      // SKIPPED, CHALLENGE, UNKNOWN or no outcome at all: the action neither
+      // clearly succeeded nor failed (Elastic sets "unknown" the same way).
       return 'unknown';
   }
-}
-
-const SNAKE_CACHE = new Map<string, string>();
-function snake(key: string): string {
-  let s = SNAKE_CACHE.get(key);
-  if (s === undefined) {
-    s = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-    if (SNAKE_CACHE.size < 10_000) SNAKE_CACHE.set(key, s);
-  }
-  return s;
-}
-
-/** Okta's camelCase keys → Elastic's snake_case, recursively (for flattened parts). */
-function snakeKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(snakeKeys);
-  if (isObj(v)) {
-    const out: Record<string, unknown> = {};
-    // cleanJson already removed __proto__/constructor/prototype keys.
-    for (const key of Object.keys(v)) out[snake(key)] = snakeKeys(v[key]);
-    return out;
-  }
-  return v;
-}
-
-/**
- * `undefined` when every member is undefined, else the object itself. Members
- * stay in place (the serializer skips undefined ones): deleting keys would
- * push V8 objects into slow dictionary mode on the hot path.
- */
-function compact<T extends JsonObject>(o: T): T | undefined {
-  for (const key in o) if (o[key] !== undefined) return o;
-  return undefined;
 }
 
 function geoOf(geo: Obj | undefined): JsonObject | undefined {
@@ -75,59 +45,31 @@ function geoOf(geo: Obj | undefined): JsonObject | undefined {
   });
 }
 
-/**
- * `logOnlySecurityData` is a JSON document inside a string, carrying Okta's
- * risk verdict ({"risk":{"level":"HIGH","reasons":"…"},"behaviors":{…}}).
- */
-function securityDataOf(debug: Obj): Obj | undefined {
-  const text = str(debug, 'logOnlySecurityData');
-  if (text === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return isObj(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Okta writes `risk` and `behaviors` as Java map strings:
- * "{reasons=Anomalous Device, Anomalous Location, level=HIGH}". Values may
- * contain ", ", so split only where a new `key=` starts.
- */
-export function parseJavaMap(text: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  if (text === undefined || !text.startsWith('{') || !text.endsWith('}')) return out;
-  for (const part of text.slice(1, -1).split(/, (?=[\w .-]+=)/)) {
-    const eq = part.indexOf('=');
-    if (eq > 0) out.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-  }
-  return out;
-}
-
-const splitList = (v: string | undefined): string[] | undefined =>
-  v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter((x) => x !== '');
-
-function debugDataOf(debug: Obj | undefined): JsonObject | undefined {
-  if (!debug) return undefined;
-  const securityRisk = obj(securityDataOf(debug), 'risk');
-  const risk = parseJavaMap(str(debug, 'risk'));
-  const behaviors = parseJavaMap(str(debug, 'behaviors'));
-  const positive = [...behaviors].filter(([, v]) => v === 'POSITIVE').map(([k]) => k);
+/** The Okta Verify / Device Trust device (`device`, snake_case already), as okta.device.*. */
+function deviceOf(device: Obj | undefined): JsonObject | undefined {
+  if (!device) return undefined;
   return compact({
-    request_id: str(debug, 'requestId'),
-    request_uri: str(debug, 'requestUri'),
-    url: str(debug, 'url'),
-    threat_suspected: str(debug, 'threatSuspected'),
-    device_fingerprint: str(debug, 'deviceFingerprint'),
-    dt_hash: str(debug, 'dtHash'),
-    factor: str(debug, 'factor'),
-    risk_level: str(securityRisk, 'level') ?? risk.get('level'),
-    risk_reasons: splitList(str(securityRisk, 'reasons') ?? risk.get('reasons')),
-    risk_behaviors: positive.length > 0 ? positive : undefined,
-    flattened: cleanJson(debug) as JsonObject | undefined,
+    id: str(device, 'id'),
+    name: str(device, 'name'),
+    os_platform: str(device, 'os_platform'),
+    os_version: str(device, 'os_version'),
+    managed: bool(device, 'managed'),
+    registered: bool(device, 'registered'),
+    jailbreak: bool(device, 'jailbreak'),
+    secure_hardware_present: bool(device, 'secure_hardware_present'),
+    disk_encryption_type: str(device, 'disk_encryption_type'),
+    screen_lock_type: str(device, 'screen_lock_type'),
+    // Sometimes an object, sometimes a JSON string (Elastic parses the latter).
+    device_integrator: integratorOf(device['device_integrator']),
   });
 }
+
+function integratorOf(v: unknown): JsonObject | undefined {
+  const parsed = typeof v === 'string' ? embeddedJson(v) : cleanJson(v);
+  return isObj(parsed) ? (parsed as JsonObject) : undefined;
+}
+
+const emailOf = (login: string | undefined): string | undefined => (login !== undefined && login.indexOf('@') > 0 ? login : undefined);
 
 export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): NormalizeResult {
   if (!isObj(raw)) return failure(ErrorCode.NormalizeNotObject, 'an Okta LogEvent must be a JSON object', '$');
@@ -152,7 +94,6 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
   const transaction = obj(raw, 'transaction');
   const debugData = obj(obj(raw, 'debugContext'), 'debugData');
   const ipChain = arr(obj(raw, 'request'), 'ipChain');
-  const targets = arr(raw, 'target');
 
   const actorId = str(actor, 'id');
   const actorLogin = str(actor, 'alternateId');
@@ -160,46 +101,23 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
   const clientIp = ip(client, 'ipAddress');
   const resultText = str(outcome, 'result');
   const cat = eventType === undefined ? undefined : categorize(eventType);
+  const targets = targetsOf(arr(raw, 'target'));
 
-  const actorUser = compact({
-    id: actorId,
-    name: actorLogin,
-    email: actorLogin?.includes('@') ? actorLogin : undefined,
-    full_name: actorName,
-  });
+  const actorUser = compact({ id: actorId, name: actorLogin, email: emailOf(actorLogin), full_name: actorName });
 
-  // The subject of admin actions: the first User target, and the group when
-  // the action is about a group membership.
-  let targetUser: JsonObject | undefined;
-  let targetGroup: JsonObject | undefined;
+  // Like Elastic: the actor, the target user, the login; and only the client
+  // address, since proxies in the IP chain are not "related" to the actor in
+  // the sense analysts pivot on.
   const relatedUser: string[] = [];
+  pushUnique(relatedUser, actorName, targets.userDisplayName, actorLogin);
   const relatedIp: string[] = [];
-  pushUnique(relatedUser, actorName);
-  for (const t of targets ?? []) {
-    if (!isObj(t)) continue;
-    const type = str(t, 'type');
-    if (type === 'User' && targetUser === undefined) {
-      const login = str(t, 'alternateId');
-      targetUser = compact({
-        id: str(t, 'id'),
-        name: login,
-        email: login?.includes('@') ? login : undefined,
-        full_name: str(t, 'displayName'),
-      });
-      pushUnique(relatedUser, str(t, 'displayName'));
-    } else if (type === 'UserGroup' && targetGroup === undefined) {
-      targetGroup = compact({ id: str(t, 'id'), name: str(t, 'displayName') });
-    }
-  }
-  pushUnique(relatedUser, actorLogin);
-  // Like Elastic, only the client address: proxies in the IP chain are not
-  // "related" to the actor in the sense analysts pivot on.
   pushUnique(relatedIp, clientIp);
 
   const asNumber = int(security, 'asNumber');
   const asOrg = str(security, 'asOrg');
   const as = compact({ number: asNumber, organization: asOrg === undefined ? undefined : { name: asOrg } });
   const domain = str(security, 'domain');
+  const authnInterface = str(authn, 'interface');
 
   const event: EcsEvent = {
     '@timestamp': timestamp,
@@ -219,7 +137,7 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
     message: str(raw, 'displayMessage'),
     user: compact({
       ...actorUser,
-      target: compact({ ...targetUser, group: targetGroup }),
+      target: compact({ ...targets.user, group: targets.group }),
     }),
     source: compact({ ip: clientIp, domain, user: actorUser }),
     client: compact({ ip: clientIp, domain, user: actorUser, geo: geoOf(obj(client, 'geographicalContext')), as }),
@@ -246,6 +164,7 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
           raw_user_agent: str(userAgent, 'rawUserAgent'),
         }),
       }),
+      device: deviceOf(obj(raw, 'device')),
       outcome: compact({ result: resultText, reason: str(outcome, 'reason') }),
       transaction: compact({
         id: str(transaction, 'id'),
@@ -256,12 +175,15 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
         }),
       }),
       authentication_context: compact({
-        authentication_provider: str(authn, 'authenticationProvider'),
+        // Elastic's pipeline files `interface` under authentication_provider
+        // when no provider is given; kept so queries written for it match.
+        authentication_provider: str(authn, 'authenticationProvider') ?? authnInterface,
         authentication_step: int(authn, 'authenticationStep'),
         credential_provider: str(authn, 'credentialProvider'),
         credential_type: str(authn, 'credentialType'),
         external_session_id: str(authn, 'externalSessionId'),
-        interface: str(authn, 'interface'),
+        root_session_id: str(authn, 'rootSessionId'),
+        interface: authnInterface,
         issuer: compact({ id: str(issuer, 'id'), type: str(issuer, 'type') }),
       }),
       security_context: compact({
@@ -272,7 +194,7 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
       }),
       debug_context: compact({ debug_data: debugDataOf(debugData) }),
       request: compact({ ip_chain: snakeKeys(cleanJson(ipChain)) as JsonObject[] | undefined }),
-      target: snakeKeys(cleanJson(targets)) as JsonObject[] | undefined,
+      target: targets.list,
     }),
   };
   return { ok: true, event, vendorId: uuid };
