@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFieldTree, createSerializer, DATASET_FIELDS, fieldsOf, indexTemplate, leafPaths, type FieldDef } from '../../src/ecs/index.js';
 import { normalizeOktaSystem } from '../../src/ingest/index.js';
 import { generateOkta } from '../../src/generate/index.js';
+import { compatible } from '../helpers/compliance.js';
 import { elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
 /** Every okta.system event we can find: Elastic inputs, Panther raw events, generated traffic. */
@@ -17,29 +18,6 @@ function oktaEvents(): unknown[] {
 function fieldFor(path: string, fields: readonly FieldDef[]): FieldDef | undefined {
   // A leaf under a flattened field belongs to that field.
   return fields.find((f) => f.name === path || (f.type === 'flattened' && path.startsWith(`${f.name}.`)));
-}
-
-function compatible(field: FieldDef, value: unknown): boolean {
-  const values = Array.isArray(value) ? value : [value];
-  if (Array.isArray(value) && !field.array && field.type !== 'flattened') return false;
-  return values.every((v) => {
-    switch (field.type) {
-      case 'long':
-        return Number.isInteger(v);
-      case 'float':
-        return typeof v === 'number';
-      case 'boolean':
-        return typeof v === 'boolean';
-      case 'flattened':
-        return true;
-      case 'ip':
-        return typeof v === 'string' && (/^\d{1,3}(\.\d{1,3}){3}$/.test(v) || v.includes(':'));
-      case 'date':
-        return typeof v === 'string' && !Number.isNaN(Date.parse(v));
-      default:
-        return typeof v === 'string';
-    }
-  });
 }
 
 describe('ECS catalog', () => {

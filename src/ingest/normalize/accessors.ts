@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { JsonObject } from '../../ecs/index.js';
 
 /**
  * Small typed readers over untrusted JSON. They return `undefined` instead of
@@ -114,4 +115,14 @@ export function isoTimestamp(v: string): string | undefined {
   const zone = m[3] === undefined ? 'Z' : m[3].toUpperCase();
   const ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/**
+ * `undefined` when every member is undefined, else the object itself. Members
+ * stay in place (the serializer skips undefined ones): deleting keys would
+ * push V8 objects into slow dictionary mode on the hot path.
+ */
+export function compact<T extends JsonObject>(o: T): T | undefined {
+  for (const key in o) if (o[key] !== undefined) return o;
+  return undefined;
 }

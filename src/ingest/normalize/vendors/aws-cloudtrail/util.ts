@@ -1,14 +1,7 @@
-import type { JsonObject, JsonValue } from '../../../../ecs/index.js';
+import type { JsonValue } from '../../../../ecs/index.js';
 
-/**
- * `undefined` when every member is undefined, else the object itself. Members
- * stay in place (the serializer skips undefined ones): deleting keys would
- * push V8 objects into slow dictionary mode on the hot path.
- */
-export function compact<T extends JsonObject>(o: T): T | undefined {
-  for (const key in o) if (o[key] !== undefined) return o;
-  return undefined;
-}
+/** Shared with every vendor: see accessors.ts. */
+export { compact } from '../../accessors.js';
 
 /** A list for an ECS array field: undefined when empty. */
 export const list = (values: readonly string[]): string[] | undefined => (values.length > 0 ? [...values] : undefined);

@@ -73,15 +73,8 @@ function deepText(o: Readonly<Record<string, unknown>>): string | undefined {
   }
 }
 
-/**
- * `undefined` when every member is undefined, else the object itself. Members
- * stay in place (the serializer skips undefined ones): deleting keys would
- * push V8 objects into slow dictionary mode on the hot path.
- */
-export function compact<T extends JsonObject>(o: T): T | undefined {
-  for (const key in o) if (o[key] !== undefined) return o;
-  return undefined;
-}
+/** Shared with every vendor: see accessors.ts. */
+export { compact } from '../../accessors.js';
 
 /** A de-duplicated list, or undefined when empty. */
 export const listOrUndefined = (list: string[]): string[] | undefined => (list.length > 0 ? list : undefined);

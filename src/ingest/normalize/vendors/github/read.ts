@@ -5,7 +5,6 @@
  * few lists as comma-separated strings; these readers accept each form and
  * return `undefined` for anything else. None of them throws.
  */
-import type { JsonObject } from '../../../../ecs/index.js';
 import { isoTimestamp, type Obj } from '../../accessors.js';
 
 /** An id as text: integers (also the digit strings decode keeps big ones as) or non-empty strings. */
@@ -61,12 +60,5 @@ export function eventTime(v: unknown): string | undefined {
   return isoTimestamp(v);
 }
 
-/**
- * `undefined` when every member is undefined, else the object itself. Members
- * stay in place (the serializer skips undefined ones) rather than being
- * deleted, which would push V8 objects into slow dictionary mode.
- */
-export function compact<T extends JsonObject>(o: T): T | undefined {
-  for (const key in o) if (o[key] !== undefined) return o;
-  return undefined;
-}
+/** Shared with every vendor: see accessors.ts. */
+export { compact } from '../../accessors.js';

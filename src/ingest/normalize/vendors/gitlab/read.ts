@@ -4,7 +4,6 @@
  * the streaming schema (`id`) and for some targets (`target_id` holds a name
  * for a few target types); these readers accept either and never throw.
  */
-import type { JsonObject } from '../../../../ecs/index.js';
 import { isObj, type Obj } from '../../accessors.js';
 
 /** A scalar as text (keyword fields GitLab fills with strings, numbers or booleans). */
@@ -37,12 +36,5 @@ export function metaValue(raw: Obj, key: string): unknown {
   return isObj(meta) ? meta[key] : undefined;
 }
 
-/**
- * `undefined` when every member is undefined, else the object itself. Members
- * stay in place (the serializer skips undefined ones) rather than being
- * deleted, which would push V8 objects into slow dictionary mode.
- */
-export function compact<T extends JsonObject>(o: T): T | undefined {
-  for (const key in o) if (o[key] !== undefined) return o;
-  return undefined;
-}
+/** Shared with every vendor: see accessors.ts. */
+export { compact } from '../../accessors.js';

@@ -2,18 +2,11 @@
  * Small generic helpers for the Google Workspace normalizers (kept here so
  * the shared accessors stay untouched).
  */
-import type { JsonObject, JsonValue } from '../../../../ecs/index.js';
+import type { JsonValue } from '../../../../ecs/index.js';
 import { isoTimestamp, type Obj } from '../../accessors.js';
 
-/**
- * `undefined` when every member is undefined, else the object itself. Members
- * stay in place (the serializer skips undefined ones): deleting keys would
- * push V8 objects into slow dictionary mode on the hot path.
- */
-export function compact<T extends JsonObject>(o: T): T | undefined {
-  for (const key in o) if (o[key] !== undefined) return o;
-  return undefined;
-}
+/** Shared with every vendor: see accessors.ts. */
+export { compact } from '../../accessors.js';
 
 /** A list, or undefined when empty (ES and Kibana treat [] as absent anyway). */
 export function nonEmpty<T>(list: T[]): T[] | undefined {

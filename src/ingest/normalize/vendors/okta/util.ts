@@ -1,16 +1,8 @@
 /** Small helpers shared by the Okta mapping files. */
-import type { JsonObject } from '../../../../ecs/index.js';
 import { cleanJson, isObj } from '../../accessors.js';
 
-/**
- * `undefined` when every member is undefined, else the object itself. Members
- * stay in place (the serializer skips undefined ones): deleting keys would
- * push V8 objects into slow dictionary mode on the hot path.
- */
-export function compact<T extends JsonObject>(o: T): T | undefined {
-  for (const key in o) if (o[key] !== undefined) return o;
-  return undefined;
-}
+/** Shared with every vendor: see accessors.ts. */
+export { compact } from '../../accessors.js';
 
 const SNAKE_CACHE = new Map<string, string>();
 

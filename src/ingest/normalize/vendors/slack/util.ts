@@ -3,7 +3,6 @@
  * timestamps at the precision Slack sends them, keyword values that may come
  * as numbers, and string lists.
  */
-import type { JsonObject } from '../../../../ecs/index.js';
 import type { Obj } from '../../accessors.js';
 
 /** Largest epoch millisecond ES and JS both accept as an ISO date (year 9999). */
@@ -49,12 +48,5 @@ export function strings(o: Obj | undefined, key: string): string[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-/**
- * `undefined` when every member is undefined, else the object itself. Members
- * stay in place (the serializer skips undefined ones) rather than being
- * deleted, which would push V8 objects into slow dictionary mode.
- */
-export function compact<T extends JsonObject>(o: T): T | undefined {
-  for (const key in o) if (o[key] !== undefined) return o;
-  return undefined;
-}
+/** Shared with every vendor: see accessors.ts. */
+export { compact } from '../../accessors.js';

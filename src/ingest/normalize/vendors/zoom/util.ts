@@ -3,7 +3,6 @@
  * milliseconds, keyword values that Zoom sends as numbers (meeting ids, user
  * types, alert kinds), and `compact`.
  */
-import type { JsonObject } from '../../../../ecs/index.js';
 import { isoTimestamp, type Obj } from '../../accessors.js';
 
 /** Largest epoch millisecond ES and JS both accept as an ISO date (year 9999). */
@@ -40,15 +39,8 @@ export function keyword(o: Obj | undefined, key: string): string | undefined {
   return keywordValue(o?.[key]);
 }
 
-/**
- * `undefined` when every member is undefined, else the object itself. Members
- * stay in place (the serializer skips undefined ones) rather than being
- * deleted, which would push V8 objects into slow dictionary mode.
- */
-export function compact<T extends JsonObject>(o: T): T | undefined {
-  for (const key in o) if (o[key] !== undefined) return o;
-  return undefined;
-}
+/** Shared with every vendor: see accessors.ts. */
+export { compact } from '../../accessors.js';
 
 /** A de-duplicated list of the defined values, or undefined when empty. */
 export function listOf(...values: (string | undefined)[]): string[] | undefined {
