@@ -23,6 +23,8 @@ describe('bad input never crashes the pipeline and never vanishes', () => {
       ['SIFT_NORMALIZE_BAD_TIMESTAMP', JSON.stringify({ uuid: 'bad-time', published: 'last tuesday' })],
       ['SIFT_NORMALIZE_BAD_TIMESTAMP', JSON.stringify({ uuid: 'wrong-type', published: { nested: true } })],
       ['SIFT_NORMALIZE_NOT_OBJECT', '"just a string"'],
+      // Another vendor's record on the Okta topic: an unknown source shape.
+      ['SIFT_DECODE_UNKNOWN_SOURCE', '{"eventVersion":"1.08","eventID":"e1","eventTime":"2024-01-01T00:00:00Z","eventName":"ConsoleLogin"}'],
     ];
     // Hostile but valid: indexed, with the hostile parts neutralized.
     const pollution = '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"uuid":"proto-1","published":"2026-05-01T00:00:00.000Z","eventType":"user.session.start","debugContext":{"debugData":{"__proto__":{"x":1},"requestId":"r1"}}}';

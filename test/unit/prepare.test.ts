@@ -121,3 +121,12 @@ describe('shared enrichment', () => {
     });
   });
 });
+
+describe('unknown shapes', () => {
+  it('dead-letters another vendor\'s record on an Okta topic as an unknown source', () => {
+    const cloudtrail = '{"eventVersion":"1.08","eventID":"e1","eventTime":"2024-01-01T00:00:00Z","eventName":"ConsoleLogin"}';
+    const out = prepareBatch([record(Buffer.from(cloudtrail))], plan, opts);
+    expect(out.docs).toHaveLength(0);
+    expect(out.dead).toEqual([expect.objectContaining({ stage: 'decode', code: 'SIFT_DECODE_UNKNOWN_SOURCE', eventIndex: 0 })]);
+  });
+});
