@@ -49,9 +49,11 @@ export function benchIngest(vendor: string, texts: string[]): PairResult | undef
   return { ...result, name: `${result.name} (${clean.length} distinct records, ${(events / records.length).toFixed(2)} events/record)` };
 }
 
-export function benchIngestAll(): PairResult[] {
-  const okta = [...generateOkta({ count: TARGET, seed: 42, start: new Date('2026-01-01T00:00:00Z') })];
-  const results = [benchIngest('okta', okta)];
-  for (const vendor of Object.keys(CORPUS_VENDORS)) if (vendor !== 'okta') results.push(benchIngest(vendor, vendorRecords(CORPUS, vendor)));
+/** Every source, or only those named (`npm run bench -- --source aws_cloudtrail`). */
+export function benchIngestAll(only: readonly string[] = []): PairResult[] {
+  const wanted = (v: string): boolean => only.length === 0 || only.includes(v);
+  const results: (PairResult | undefined)[] = [];
+  if (wanted('okta')) results.push(benchIngest('okta', [...generateOkta({ count: TARGET, seed: 42, start: new Date('2026-01-01T00:00:00Z') })]));
+  for (const vendor of Object.keys(CORPUS_VENDORS)) if (vendor !== 'okta' && wanted(vendor)) results.push(benchIngest(vendor, vendorRecords(CORPUS, vendor)));
   return results.filter((r): r is PairResult => r !== undefined);
 }

@@ -3,11 +3,12 @@ import { machine, type PairResult } from './harness.js';
 
 /** `npm run bench [-- --json]`: every benchmark, one run, ratios measured side by side. */
 const json = process.argv.includes('--json');
+const only = process.argv.flatMap((a, i) => (a === '--source' ? [process.argv[i + 1] ?? ''] : []));
 const started = Date.now();
 const results: PairResult[] = [];
 for (const bench of [benchIngestAll]) {
   if (!json) process.stderr.write(`running ${bench.name}…\n`);
-  results.push(...bench());
+  results.push(...bench(only));
 }
 
 if (json) {
