@@ -17,6 +17,7 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
+          setupFiles: ['test/integration/setup.ts'],
           // Real Kafka and ES on 2 cores: generous per-test limits; these are
           // not timing assertions, only a guard against a hung test.
           testTimeout: 180_000,

@@ -2,3 +2,4 @@ export { ErrorCode, Stage, SiftError, describeError } from './errors.js';
 export type { SiftErrorOptions } from './errors.js';
 export { failure, type Failure } from './result.js';
 export { packageRoot } from './paths.js';
+export { silenceKafkajsTimeoutWarning } from './warnings.js';

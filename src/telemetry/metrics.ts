@@ -18,7 +18,7 @@ export interface Metrics {
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'sift_process_' });
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'sift_' });
   const registers = [registry];
   return {
     registry,

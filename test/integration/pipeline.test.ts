@@ -50,7 +50,7 @@ describe('sift run on the real Kafka and Elasticsearch', () => {
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toMatch(new RegExp(`sift_ingest_events_consumed_total\\{source="okta"\\} ${N + bad.length}`));
       expect(metrics).toMatch(new RegExp(`sift_ingest_events_indexed_total\\{dataset="okta.system"\\} ${N}`));
-      expect(metrics).toMatch(/sift_ingest_events_failed_total\{dataset="okta.system",stage="decode",code="SIFT_DECODE_NOT_JSON"\} 1/);
+      expect(metrics).toMatch(/sift_ingest_events_failed_total\{dataset="okta",stage="decode",code="SIFT_DECODE_NOT_JSON"\} 1/);
       expect(metrics).toMatch(new RegExp(`sift_ingest_consumer_lag_records\\{topic="${names.topic.replace(/\./g, '\\.')}",partition="\\d"\\} 0`));
       expect(metrics).toMatch(/sift_index_bulk_duration_seconds_count\{outcome="ok"\} \d+/);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
