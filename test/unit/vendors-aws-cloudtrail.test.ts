@@ -7,6 +7,7 @@ import { hashMapOrder, javaText } from '../../src/ingest/normalize/vendors/aws-c
 import { categorize } from '../../src/ingest/normalize/vendors/aws-cloudtrail/categories.js';
 import { entitiesOf } from '../../src/ingest/normalize/vendors/aws-cloudtrail/entities.js';
 import { targetKind } from '../../src/ingest/normalize/vendors/aws-cloudtrail/entity-kinds.js';
+import { addStringsAt, firstAt, stringAt, valuesAt } from '../../src/ingest/normalize/vendors/aws-cloudtrail/paths.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { CORPUS, elasticExpected, pantherLogs, type PantherTest } from '../helpers/corpus.js';
 
@@ -373,5 +374,24 @@ describe('aws_cloudtrail categories and entities', () => {
     expect(targetKind('i-0abc')).toBe('host');
     expect(targetKind('arn:aws:iam::1:user/bob')).toBe('user');
     expect(targetKind('123456789012')).toBe('generic');
+  });
+});
+
+describe('entity paths', () => {
+  it('reads plain and fanned-out paths, skipping what is not a non-empty string', () => {
+    const rec = { a: { b: 'x', n: 3, e: '' }, l: [{ id: 'i-1' }, { id: 2 }, { other: 'y' }, 'bare', { id: 'i-2' }], nested: [{ s: [{ v: 'p' }, { v: 'q' }] }] };
+    expect(stringAt(rec, 'a.b')).toBe('x');
+    expect(stringAt(rec, 'a.n')).toBeUndefined();
+    expect(stringAt(rec, 'a.e')).toBeUndefined();
+    expect(stringAt(rec, 'a.b.c')).toBeUndefined();
+    expect(stringAt(rec, 'l[].id')).toBe('i-1');
+    expect(valuesAt(rec, 'l[].id')).toEqual(['i-1', 2, 'i-2']);
+    expect(valuesAt(rec, 'missing.x')).toEqual([]);
+    expect(firstAt(rec, 'a.n')).toBe(3);
+    const set = new Set<string>();
+    addStringsAt(set, rec, 'nested[].s[].v');
+    addStringsAt(set, rec, 'l[].id');
+    addStringsAt(set, rec, 'a.b');
+    expect([...set]).toEqual(['p', 'q', 'i-1', 'i-2', 'x']);
   });
 });

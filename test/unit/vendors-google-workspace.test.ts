@@ -324,3 +324,41 @@ describe('google_workspace Alert Center alerts', () => {
     expect(run(rest)[0]).toMatchObject({ ok: false, code: 'SIFT_NORMALIZE_NO_TIMESTAMP' });
   });
 });
+
+describe('google_workspace dataset routing and helpers', () => {
+  it('never moves the event types documented for login, token, saml and user_accounts', async () => {
+    const { resolveDataset } = await import('../../src/ingest/normalize/vendors/google-workspace/resolve.js');
+    // Google's event catalogs (Reports API appendix): the types each application's events carry.
+    const catalogs: Record<string, readonly string[]> = {
+      login: ['login', 'account_warning', 'attack_warning', 'blocked_sender', 'email_forwarding_change', '2sv_change', 'password_change', 'recovery_info_change', 'titanium_change', 'risky_sensitive_action'],
+      token: ['auth'],
+      saml: ['login'],
+      user_accounts: ['2sv_change', 'password_change', 'recovery_info_change', 'titanium_change', 'email_forwarding_change'],
+    };
+    const expected: Record<string, string> = { login: 'login', token: 'token', saml: 'saml', user_accounts: 'user_accounts' };
+    for (const [app, types] of Object.entries(catalogs)) {
+      for (const type of types) {
+        for (const params of [{}, { group_id: 'g1', member_id: 'm1' }]) {
+          expect(resolveDataset(app, type, params).dataset, `${app}/${type}`).toBe(expected[app]);
+        }
+      }
+    }
+    // Applications without a catalog entry always follow applicationName.
+    expect(resolveDataset('drive', 'access_transparency', {}).dataset).toBe('drive');
+    expect(resolveDataset('groups_enterprise', 'moderator_action', {}).dataset).toBe('group_enterprise');
+    expect(resolveDataset('mobile', 'device_updates', {}).dataset).toBe('device');
+  });
+
+  it('setPath refuses prototype keys on the one-segment fast path too', async () => {
+    const { setPath } = await import('../../src/ingest/normalize/vendors/google-workspace/util.js');
+    const tree: Parameters<typeof setPath>[0] = {};
+    setPath(tree, '__proto__', { polluted: true });
+    setPath(tree, 'constructor', 1);
+    setPath(tree, '', 1);
+    setPath(tree, 'plain', 'x');
+    setPath(tree, 'a.b', 1);
+    setPath(tree, 'a.__proto__.c', 1);
+    expect(Object.getPrototypeOf(tree)).toBe(Object.prototype);
+    expect(tree).toEqual({ plain: 'x', a: { b: 1 } });
+  });
+});

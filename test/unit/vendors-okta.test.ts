@@ -208,3 +208,37 @@ describe('okta categorization', () => {
     expect(categorize('something.new')).toBeUndefined();
   });
 });
+
+describe('snakeClean (okta.request.ip_chain)', () => {
+  it('equals snake_casing a cleanJson() copy, in one walk', async () => {
+    const { cleanJson } = await import('../../src/ingest/normalize/accessors.js');
+    const { snake, snakeClean } = await import('../../src/ingest/normalize/vendors/okta/util.js');
+    const reference = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(reference);
+      if (typeof v === 'object' && v !== null) {
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) out[snake(k)] = reference(x);
+        return out;
+      }
+      return v;
+    };
+    const chain: unknown[] = [
+      { ip: '10.0.0.1', geographicalContext: { city: 'X', geolocation: { lat: 1, lon: 2 }, postalCode: null }, version: 'V4', source: null },
+      { ip: null, emptyThing: {}, emptyList: [], list: [null, { a: null }] },
+      null,
+      JSON.parse('{"constructor":1,"prototype":2}') as unknown,
+      { camelCase: [1, 'two', true], nestedObject: { deepKey: { deeperKey: 'x' } } },
+    ];
+    expect(snakeClean(chain)).toEqual(reference(cleanJson(chain)));
+    expect(snakeClean([])).toBeUndefined();
+    expect(snakeClean([{ a: null }])).toBeUndefined();
+  });
+
+  it('never sets a prototype from a key that snake_cases to __proto__', async () => {
+    const { snakeClean } = await import('../../src/ingest/normalize/vendors/okta/util.js');
+    const out = snakeClean(JSON.parse('[{"__Proto__":{"ip":"1.2.3.4"},"ip":"10.0.0.1"}]')) as Record<string, unknown>[];
+    const first = out[0] as Record<string, unknown>;
+    expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
+    expect(first).toEqual({ ip: '10.0.0.1' });
+  });
+});

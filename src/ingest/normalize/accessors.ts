@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import type { JsonObject } from '../../ecs/index.js';
 
+export { isoFromIntegerMs, isoTimestamp } from './timestamp.js';
+
 /**
  * Small typed readers over untrusted JSON. They return `undefined` instead of
  * throwing, so a normalizer can read any payload without a try/catch and
@@ -96,25 +98,6 @@ export function cleanJson(v: unknown): unknown {
 /** Adds values to a de-duplicated list, skipping empty ones. */
 export function pushUnique(list: string[], ...values: (string | undefined)[]): void {
   for (const v of values) if (v !== undefined && v !== '' && !list.includes(v)) list.push(v);
-}
-
-const UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(Z|[+-]\d{2}:?\d{2})?$/i;
-
-/**
- * An RFC 3339 timestamp → ISO 8601 UTC (what ES and Kibana expect). A
- * timestamp with no zone is read as UTC: that is how Panther and several
- * vendor exports write them ("2022-03-22 14:21:53.225"). Anything else is
- * undefined: the caller reports it, it never falls back to the clock.
- */
-export function isoTimestamp(v: string): string | undefined {
-  // Fast path: already UTC with milliseconds, as Okta and most APIs send it.
-  if (v.length === 24 && v.charCodeAt(23) === 0x5a /* Z */ && UTC_MS.test(v)) return Number.isNaN(Date.parse(v)) ? undefined : v;
-  const m = TIMESTAMP.exec(v);
-  if (!m) return undefined;
-  const zone = m[3] === undefined ? 'Z' : m[3].toUpperCase();
-  const ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
 /**

@@ -9,7 +9,8 @@
  */
 import type { EcsEvent, JsonObject } from '../../../../ecs/index.js';
 import { ErrorCode, failure } from '../../../../shared/index.js';
-import { bool, ip, isObj, isoTimestamp, obj, pushUnique, str, type Obj } from '../../accessors.js';
+import { bool, ip, isObj, obj, pushUnique, str, type Obj } from '../../accessors.js';
+import { isoTimestamp } from '../../timestamp.js';
 import type { NormalizeOptions, NormalizeResult } from '../../result.js';
 import { categorize } from './categories.js';
 import { DATASET, isDigest, normalizeDigest } from './digest.js';

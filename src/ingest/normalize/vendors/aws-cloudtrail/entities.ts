@@ -11,7 +11,7 @@
  * that is missing or already present: `seq` keeps that behaviour so the sets
  * come out equal to Elastic's.
  */
-import { stringAt, stringsAt, valuesAt } from './paths.js';
+import { addStringsAt, firstAt, stringAt, valuesAt } from './paths.js';
 
 type Ids = Set<string>;
 
@@ -34,7 +34,7 @@ function add(set: Ids, v: unknown): boolean {
 
 /** Each path independently. */
 function fields(set: Ids, root: unknown, paths: readonly string[]): void {
-  for (const p of paths) for (const v of stringsAt(root, p)) add(set, v);
+  for (const p of paths) addStringsAt(set, root, p);
 }
 
 /** Elastic's addValues: stops at the first value that is absent or already there. */
@@ -42,9 +42,14 @@ function seq(set: Ids, values: readonly unknown[]): void {
   for (const v of values) if (!add(set, v)) return;
 }
 
-/** For every item of the list at `listPath`: seq() over the item's fields. */
+/** seq() over the first value of each of `paths` in `item`. */
+function seqFirst(set: Ids, item: unknown, paths: readonly string[]): void {
+  for (const p of paths) if (!add(set, firstAt(item, p))) return;
+}
+
+/** For every item of the list at `listPath` (ending in `[]`): seq() over the item's fields. */
 function seqEach(set: Ids, root: unknown, listPath: string, itemPaths: readonly string[]): void {
-  for (const item of valuesAt(root, `${listPath}[]`)) seq(set, itemPaths.map((p) => valuesAt(item, p)[0]));
+  for (const item of valuesAt(root, listPath)) seqFirst(set, item, itemPaths);
 }
 
 interface ServiceRule {
@@ -58,18 +63,29 @@ interface ServiceRule {
 
 const r = (names: readonly string[], paths: readonly string[]): Record<string, readonly string[]> => Object.fromEntries(names.map((n) => [n, paths]));
 
+const EC2_RULE_SET = `${RE}.securityGroupRuleSet.items[]`;
+const EC2_RULE_SET_IDS = ['groupId', 'referencedGroupInfo.groupId', 'securityGroupRuleId'];
+const EC2_GROUP_IDS = [`${RE}.groupSet.items[].groupId`, `${RP}.groupSet.items[].groupId`, `${RP}.instancesSet.items[].instanceId`];
+const EC2_INSTANCES = `${RE}.instancesSet.items[]`;
+const EC2_INSTANCE_IDS = ['subnetId', 'vpcId', 'instanceId', 'imageId', 'iamInstanceProfile.arn'];
+const EC2_NETWORKS = 'networkInterfaceSet.items[]';
+const EC2_NETWORK_IDS = ['networkInterfaceId', 'vpcId', 'subnetId'];
+const EC2_NETWORK_GROUPS = ['groupSet.items[].groupId'];
+const EC2_REVOKED = `${RP}.revokedSecurityGroupRuleSet.items[]`;
+const EC2_REVOKED_IDS = ['securityGroupRuleId', 'groupId'];
+
 function ec2Extra(ctx: Ctx): void {
   const { rec, related } = ctx;
-  seqEach(related, rec, `${RE}.securityGroupRuleSet.items`, ['groupId', 'referencedGroupInfo.groupId', 'securityGroupRuleId']);
-  fields(related, rec, [`${RE}.groupSet.items[].groupId`, `${RP}.groupSet.items[].groupId`, `${RP}.instancesSet.items[].instanceId`]);
-  for (const instance of valuesAt(rec, `${RE}.instancesSet.items[]`)) {
-    seq(related, ['subnetId', 'vpcId', 'instanceId', 'imageId', 'iamInstanceProfile.arn'].map((p) => valuesAt(instance, p)[0]));
-    for (const network of valuesAt(instance, 'networkInterfaceSet.items[]')) {
-      seq(related, ['networkInterfaceId', 'vpcId', 'subnetId'].map((p) => valuesAt(network, p)[0]));
-      fields(related, network, ['groupSet.items[].groupId']);
+  seqEach(related, rec, EC2_RULE_SET, EC2_RULE_SET_IDS);
+  fields(related, rec, EC2_GROUP_IDS);
+  for (const instance of valuesAt(rec, EC2_INSTANCES)) {
+    seqFirst(related, instance, EC2_INSTANCE_IDS);
+    for (const network of valuesAt(instance, EC2_NETWORKS)) {
+      seqFirst(related, network, EC2_NETWORK_IDS);
+      fields(related, network, EC2_NETWORK_GROUPS);
     }
   }
-  seqEach(related, rec, `${RP}.revokedSecurityGroupRuleSet.items`, ['securityGroupRuleId', 'groupId']);
+  seqEach(related, rec, EC2_REVOKED, EC2_REVOKED_IDS);
 }
 
 function ec2Targets(ctx: Ctx, eventName: string | undefined): void {
@@ -82,10 +98,13 @@ function ec2Targets(ctx: Ctx, eventName: string | undefined): void {
   }
 }
 
+const SSM_INSTANCE_IDS = `${RP}.instanceIds[]`;
+const SSM_TARGET_VALUES = `${RP}.targets[].values[]`;
+
 function ssmSendCommand(ctx: Ctx, eventName: string | undefined): void {
   if (eventName !== 'SendCommand') return;
-  let ids: unknown[] = valuesAt(ctx.rec, `${RP}.instanceIds[]`);
-  if (ids.length === 0) ids = valuesAt(ctx.rec, `${RP}.targets[].values[]`);
+  let ids: readonly unknown[] = valuesAt(ctx.rec, SSM_INSTANCE_IDS);
+  if (ids.length === 0) ids = valuesAt(ctx.rec, SSM_TARGET_VALUES);
   // "*" means every managed instance: the account is the target.
   if (ids.length === 1 && ids[0] === '*') ids = [stringAt(ctx.rec, ACCOUNT)];
   seq(ctx.target, ids);
@@ -102,9 +121,12 @@ function stsActor(ctx: Ctx, eventName: string | undefined): void {
   }
 }
 
+const LAMBDA_GROUPS = `${RE}.vpcConfig.securityGroupIds[]`;
+const LAMBDA_SUBNETS = `${RE}.vpcConfig.subnetIds[]`;
+
 function lambdaExtra(ctx: Ctx, eventName: string | undefined): void {
-  seq(ctx.related, valuesAt(ctx.rec, `${RE}.vpcConfig.securityGroupIds[]`));
-  seq(ctx.related, valuesAt(ctx.rec, `${RE}.vpcConfig.subnetIds[]`));
+  seq(ctx.related, valuesAt(ctx.rec, LAMBDA_GROUPS));
+  seq(ctx.related, valuesAt(ctx.rec, LAMBDA_SUBNETS));
   // Lambda event names carry an API version suffix (AddPermission20150331v2).
   if (eventName?.includes('AddPermission')) fields(ctx.target, ctx.rec, [`${RP}.functionName`]);
   else if (eventName?.includes('ListFunctions')) fields(ctx.target, ctx.rec, [ACCOUNT]);
@@ -237,6 +259,14 @@ export interface Entities {
   readonly related: readonly string[];
 }
 
+const CALLER_IDS = [
+  'userIdentity.accessKeyId',
+  'userIdentity.arn',
+  'userIdentity.userName',
+  'userIdentity.sessionContext.sessionIssuer.arn',
+  'userIdentity.sessionContext.sessionIssuer.userName',
+];
+
 /** Entities of one (empty-swept) CloudTrail record. */
 export function entitiesOf(rec: unknown): Entities {
   const ctx: Ctx = {
@@ -245,15 +275,9 @@ export function entitiesOf(rec: unknown): Entities {
     target: new Set(),
     actor: stringAt(rec, 'userIdentity.arn') ?? stringAt(rec, 'userIdentity.onBehalfOf.userId'),
   };
-  fields(ctx.related, rec, [
-    'userIdentity.accessKeyId',
-    'userIdentity.arn',
-    'userIdentity.userName',
-    'userIdentity.sessionContext.sessionIssuer.arn',
-    'userIdentity.sessionContext.sessionIssuer.userName',
-  ]);
-  if (stringAt(rec, 'userIdentity.type') === 'IdentityCenterUser') fields(ctx.related, rec, ['userIdentity.onBehalfOf.identityStoreArn']);
-  fields(ctx.related, rec, [RESOURCES]);
+  fields(ctx.related, rec, CALLER_IDS);
+  if (stringAt(rec, 'userIdentity.type') === 'IdentityCenterUser') addStringsAt(ctx.related, rec, 'userIdentity.onBehalfOf.identityStoreArn');
+  addStringsAt(ctx.related, rec, RESOURCES);
 
   const eventSource = stringAt(rec, 'eventSource');
   const eventName = stringAt(rec, 'eventName');

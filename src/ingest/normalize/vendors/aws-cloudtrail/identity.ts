@@ -8,7 +8,8 @@
  * userIdentity element: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
  */
 import type { JsonObject } from '../../../../ecs/index.js';
-import { isoTimestamp, obj, str, type Obj } from '../../accessors.js';
+import { obj, str, type Obj } from '../../accessors.js';
+import { isoTimestamp } from '../../timestamp.js';
 import { compact, keywordOf } from './util.js';
 
 export interface Identity {

@@ -11,11 +11,12 @@
  */
 import type { EcsEvent, JsonObject } from '../../../../ecs/index.js';
 import { ErrorCode, failure } from '../../../../shared/index.js';
-import { arr, int, ip, isObj, isoTimestamp, obj, str, type Obj } from '../../accessors.js';
+import { arr, int, ip, isObj, obj, str, type Obj } from '../../accessors.js';
 import type { NormalizeOptions, NormalizeResult } from '../../result.js';
 import { actorKind, relatedEntities, targetKind } from './entities.js';
 import { orchestratorOf } from './k8s.js';
 import { compact, listOrUndefined, pruned, prunedObject } from './prune.js';
+import { isoTimestamp } from '../../timestamp.js';
 
 export const DATASET = 'gcp.audit';
 export const AUDIT_LOG_TYPE = 'type.googleapis.com/google.cloud.audit.AuditLog';

@@ -52,7 +52,8 @@ export function prunedObject(o: Readonly<Record<string, unknown>>, rename: Reado
   const out: JsonObject = {};
   let any = false;
   for (const key of Object.keys(o)) {
-    if (FORBIDDEN_KEYS.has(key) || ONLY_DOTS.test(key)) continue;
+    // A key starting with '.' is rare: test the regex only then.
+    if (FORBIDDEN_KEYS.has(key) || (key.charCodeAt(0) === 0x2e && ONLY_DOTS.test(key))) continue;
     const member = o[key];
     const c = depth >= FLATTENED_MAX_DEPTH && isObj(member) ? deepText(member) : pruned(member, depth + 1);
     if (c === undefined) continue;

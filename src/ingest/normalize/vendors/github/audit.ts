@@ -74,13 +74,35 @@ function unmapped(o: Obj | undefined, skipped: ReadonlySet<string>): JsonObject 
   return out;
 }
 
+/** How a top-level key with a named `github.<key>` field is read. */
+type Reader = (o: Obj, key: string) => JsonValue | undefined;
+const keywordReader: Reader = (o, key) => scalarText(o[key]);
+const READERS = new Map<string, Reader>([
+  ...KEYWORD_KEYS.map((k): [string, Reader] => [k, keywordReader]),
+  ...ID_KEYS.map((k): [string, Reader] => [k, idText]),
+  ...BOOLEAN_KEYS.map((k): [string, Reader] => [k, bool]),
+  ...LONG_KEYS.map((k): [string, Reader] => [k, int]),
+  ...LIST_KEYS.map((k): [string, Reader] => [k, textList]),
+]);
+
 function githubFields(raw: Obj, data: Obj | undefined, location: Obj | undefined, actorIp: string | undefined, githubCategory: string | undefined): JsonObject {
+  // One pass over the keys the entry has (a few dozen at most), not over
+  // every key Sift knows: named fields are read, the rest is the catch-all.
   const gh: JsonObject = {};
-  for (const key of KEYWORD_KEYS) gh[key] = scalarText(raw[key]);
-  for (const key of ID_KEYS) gh[key] = idText(raw, key);
-  for (const key of BOOLEAN_KEYS) gh[key] = bool(raw, key);
-  for (const key of LONG_KEYS) gh[key] = int(raw, key);
-  for (const key of LIST_KEYS) gh[key] = textList(raw, key);
+  let rest: JsonObject | undefined;
+  for (const key of Object.keys(raw)) {
+    const read = READERS.get(key);
+    if (read !== undefined) {
+      const v = read(raw, key);
+      if (v !== undefined) gh[key] = v;
+      continue;
+    }
+    if (SKIPPED_TOP.has(key) || FORBIDDEN.has(key) || key.startsWith('p_')) continue;
+    const v = cleanJson(raw[key]) as JsonValue | undefined;
+    if (v === undefined) continue;
+    rest ??= {};
+    rest[key] = v;
+  }
   gh['category'] = githubCategory;
   gh['actor_ip'] = actorIp;
   gh['team'] = str(raw, 'team') ?? str(data, 'team');
@@ -96,7 +118,6 @@ function githubFields(raw: Obj, data: Obj | undefined, location: Obj | undefined
   for (const key of DATA_ID_KEYS) dataFields[key] = idText(data, key);
   dataFields['started_at'] = data === undefined ? undefined : eventTime(data['started_at']);
   gh['data'] = compact(dataFields);
-  const rest = unmapped(raw, SKIPPED_TOP);
   const dataRest = unmapped(data, SKIPPED_DATA);
   gh['flattened'] = dataRest === undefined ? rest : { ...rest, data: dataRest };
   return gh;

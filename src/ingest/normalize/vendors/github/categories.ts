@@ -20,8 +20,14 @@ export interface Categorization {
 }
 
 const IAM_CATEGORIES = new Set(['team', 'org']);
-// Elastic captures the category with [a-z_]+ before the first dot.
-const CATEGORY = /^([a-z_]+)\.(.*)$/s;
+/** Elastic captures the category with `^([a-z_]+)\.`: lower-case letters and "_" before the first dot. */
+function isCategoryName(action: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const c = action.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || c === 0x5f)) return false;
+  }
+  return true;
+}
 
 function typeFromOperation(operationType: string | undefined): string | undefined {
   switch (operationType) {
@@ -43,9 +49,13 @@ function typeFromOperation(operationType: string | undefined): string | undefine
 export function categorize(action: string | undefined, operationType: string | undefined): Categorization {
   const category = ['configuration', 'web'];
   const type: string[] = [];
-  const m = action === undefined ? null : CATEGORY.exec(action);
-  const githubCategory = m?.[1];
-  const rest = m?.[2];
+  let githubCategory: string | undefined;
+  let rest: string | undefined;
+  const dot = action === undefined ? -1 : action.indexOf('.');
+  if (action !== undefined && dot > 0 && isCategoryName(action, dot)) {
+    githubCategory = action.slice(0, dot);
+    rest = action.slice(dot + 1);
+  }
   if (githubCategory !== undefined && IAM_CATEGORIES.has(githubCategory)) {
     category.push('iam');
     type.push('group', 'user');

@@ -5,7 +5,8 @@
  * few lists as comma-separated strings; these readers accept each form and
  * return `undefined` for anything else. None of them throws.
  */
-import { isoTimestamp, type Obj } from '../../accessors.js';
+import type { Obj } from '../../accessors.js';
+import { isoFromIntegerMs, isoTimestamp } from '../../timestamp.js';
 
 /** An id as text: integers (also the digit strings decode keeps big ones as) or non-empty strings. */
 export function idText(o: Obj | undefined, key: string): string | undefined {
@@ -45,7 +46,7 @@ const MAX_EPOCH_MS = 8.64e15;
 const EPOCH_MS_TEXT = /^\d{1,16}(\.\d+)?$/;
 
 function fromEpochMs(ms: number): string | undefined {
-  return Number.isFinite(ms) && Math.abs(ms) <= MAX_EPOCH_MS ? new Date(Math.trunc(ms)).toISOString() : undefined;
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_EPOCH_MS ? isoFromIntegerMs(Math.trunc(ms)) : undefined;
 }
 
 /**

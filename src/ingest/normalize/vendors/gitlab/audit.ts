@@ -16,7 +16,8 @@
  */
 import type { EcsEvent, JsonObject, JsonValue } from '../../../../ecs/index.js';
 import { ErrorCode, failure } from '../../../../shared/index.js';
-import { cleanJson, ip, isObj, isoTimestamp, pushUnique, type Obj } from '../../accessors.js';
+import { cleanJson, ip, isObj, pushUnique, type Obj } from '../../accessors.js';
+import { isoTimestamp } from '../../timestamp.js';
 import type { NormalizeOptions, NormalizeResult } from '../../result.js';
 import { compact, longValue, metaValue, scalarText } from './read.js';
 
@@ -84,13 +85,15 @@ function unmapped(raw: Obj): JsonObject | undefined {
  * `created_at` is when GitLab recorded the audit event; the log line's `time`
  * (when it was written) is the documented fallback, as in Elastic's pipeline.
  */
-function timeOf(raw: Obj): { iso: string } | { code: ErrorCode; key: string } {
+const TIME_KEYS = ['created_at', 'time'] as const;
+
+function timeOf(raw: Obj): { iso: string; key: string } | { code: ErrorCode; key: string } {
   let bad: string | undefined;
-  for (const key of ['created_at', 'time']) {
+  for (const key of TIME_KEYS) {
     const v = raw[key];
     if (v === undefined || v === null || v === '') continue;
     const iso = typeof v === 'string' ? isoTimestamp(v) : undefined;
-    if (iso !== undefined) return { iso };
+    if (iso !== undefined) return { iso, key };
     bad ??= key;
   }
   return bad === undefined ? { code: ErrorCode.NormalizeNoTimestamp, key: 'created_at' } : { code: ErrorCode.NormalizeBadTimestamp, key: bad };
@@ -127,7 +130,8 @@ export function normalizeGitlabAudit(raw: unknown, opts: NormalizeOptions): Norm
   const targetId = scalarText(pick('target_id'));
   const targetType = audit['target_type'] as string | undefined;
   const targetDetails = audit['target_details'] as string | undefined;
-  const createdAt = typeof raw['created_at'] === 'string' ? isoTimestamp(raw['created_at']) : undefined;
+  // timeOf() tries created_at first: when it parses, it is the event time.
+  const createdAt = time.key === 'created_at' ? time.iso : undefined;
   // Elastic reads the request's meta.remote_ip; streams and the API send ip_address.
   const remoteIp = ip({ v: metaValue(raw, 'remote_ip') }, 'v') ?? ip(raw, 'ip_address') ?? ip(details, 'ip_address');
   const severityText = scalarText(raw['severity'])?.toUpperCase();

@@ -24,13 +24,25 @@ export function longValue(v: unknown): number | string | undefined {
   return undefined;
 }
 
+const META_KEYS = new Map<string, string>();
+
+/** `meta.<key>`, built once per key (keys are constants of the mapping). */
+function metaKey(key: string): string {
+  let flat = META_KEYS.get(key);
+  if (flat === undefined) {
+    flat = `meta.${key}`;
+    META_KEYS.set(key, flat);
+  }
+  return flat;
+}
+
 /**
  * A key of the audit_json.log line format, which writes request metadata as
  * flat dotted keys (`"meta.user": "root"`); a shipper may have expanded them
  * into a `meta` object instead, so both are read.
  */
 export function metaValue(raw: Obj, key: string): unknown {
-  const flat = raw[`meta.${key}`];
+  const flat = raw[metaKey(key)];
   if (flat !== undefined && flat !== null) return flat;
   const meta = raw['meta'];
   return isObj(meta) ? meta[key] : undefined;

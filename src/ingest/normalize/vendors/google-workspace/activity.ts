@@ -7,15 +7,16 @@
  * `google_workspace.*` follow Elastic's google_workspace integration so that
  * Kibana content built for it works on Sift's documents.
  */
-import type { EcsEvent, JsonValue } from '../../../../ecs/index.js';
+import type { EcsEvent, JsonObject, JsonValue } from '../../../../ecs/index.js';
 import { ErrorCode, failure } from '../../../../shared/index.js';
-import { ip, isoTimestamp, obj, pushUnique, str, type Obj } from '../../accessors.js';
+import { ip, obj, pushUnique, str, type Obj } from '../../accessors.js';
 import type { NormalizeOptions, NormalizeResult } from '../../result.js';
 import { mapParameters } from './apps.js';
 import { categorize } from './categories.js';
 import { emptyExtras } from './extras.js';
 import { foldParameters } from './params.js';
 import { RELATED_ID_AND_EMAIL, resolveDataset } from './resolve.js';
+import { isoTimestamp } from '../../timestamp.js';
 import { compact, hasMembers, idString, nonEmpty, splitEmail } from './util.js';
 
 export const MODULE = 'google_workspace';
@@ -92,6 +93,30 @@ export function normalizeActivity(activity: Obj, event: Obj | undefined, index: 
   const target = x.targetUser;
   const group = x.group;
 
+  const workspace: JsonObject = {
+    kind: str(activity, 'kind'),
+    etag: str(activity, 'etag'),
+    actor: compact({
+      email,
+      profile: compact({ id: profileId }),
+      type: str(actor, 'callerType'),
+      key: str(actor, 'key'),
+      application_name: str(obj(actor, 'applicationInfo'), 'applicationName'),
+    }),
+    event: compact({ name: action, type: eventType }),
+    id: compact({
+      time: ts.value,
+      application_name: application,
+      customer: compact({ id: customerId }),
+      unique_qualifier: uniqueQualifier,
+    }),
+    ip_address: sourceIp,
+    organization: compact({ domain: ownerDomain }),
+  };
+  // The application's own subtree, only when it holds something (a computed
+  // key in the literal above would build the object the slow way).
+  if (hasMembers(x.app)) workspace[dataset] = x.app as JsonValue;
+
   const doc: EcsEvent = {
     '@timestamp': ts.value,
     event: {
@@ -130,27 +155,7 @@ export function normalizeActivity(activity: Obj, event: Obj | undefined, index: 
       hosts: nonEmpty(relatedHosts),
       hash: nonEmpty(x.relatedHash),
     }),
-    google_workspace: compact({
-      kind: str(activity, 'kind'),
-      etag: str(activity, 'etag'),
-      actor: compact({
-        email,
-        profile: compact({ id: profileId }),
-        type: str(actor, 'callerType'),
-        key: str(actor, 'key'),
-        application_name: str(obj(actor, 'applicationInfo'), 'applicationName'),
-      }),
-      event: compact({ name: action, type: eventType }),
-      id: compact({
-        time: ts.value,
-        application_name: application,
-        customer: compact({ id: customerId }),
-        unique_qualifier: uniqueQualifier,
-      }),
-      ip_address: sourceIp,
-      organization: compact({ domain: ownerDomain }),
-      [dataset]: hasMembers(x.app) ? (x.app as JsonValue) : undefined,
-    }),
+    google_workspace: compact(workspace),
   };
   return { ok: true, event: doc, vendorId: vendorIdOf(activity, event, uniqueQualifier, ts.raw, index) };
 }

@@ -9,9 +9,10 @@
  */
 import type { EcsEvent, JsonValue } from '../../../../ecs/index.js';
 import { ErrorCode, failure } from '../../../../shared/index.js';
-import { bool, ip, isObj, isoTimestamp, obj, pushUnique, str, type Obj } from '../../accessors.js';
+import { bool, ip, isObj, obj, pushUnique, str, type Obj } from '../../accessors.js';
 import type { NormalizeOptions, NormalizeResult } from '../../result.js';
 import { MODULE } from './activity.js';
+import { isoTimestamp } from '../../timestamp.js';
 import { compact, dateOf, nonEmpty, setPath, snake, stringsOf, type Tree } from './util.js';
 
 /** Camel-case paths inside `data` (arrays as `[]`) → Elastic's names, where plain snake_case is not what it uses. */

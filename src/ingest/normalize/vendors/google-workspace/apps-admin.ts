@@ -120,6 +120,9 @@ const DATES: Readonly<Record<string, string>> = {
   BIRTHDATE: 'user.birthdate',
 };
 
+const BULK_UPLOAD_ENTRIES: readonly (readonly [string, string])[] = Object.entries(BULK_UPLOAD);
+const DATES_ENTRIES: readonly (readonly [string, string])[] = Object.entries(DATES);
+
 /** Parameters that leave the admin subtree for ECS fields (or are reshaped). */
 const MOVED = new Set([
   'GROUP_NAME', 'SITE_LOCATION', 'WEB_ADDRESS', 'GMAIL_RESET_REASON', 'MOBILE_WIRELESS_NETWORK_NAME', 'BEGIN_DATE_TIME',
@@ -147,8 +150,8 @@ export function urlParts(full: string): JsonObject {
 
 export function mapAdmin(params: Tree, x: Extras): void {
   copyRenamed(params, x.app, RENAMES, undefined, MOVED);
-  for (const [name, path] of Object.entries(BULK_UPLOAD)) setPath(x.app, path, longOf(params[name]));
-  for (const [name, path] of Object.entries(DATES)) setPath(x.app, path, dateOf(params[name]));
+  for (const [name, path] of BULK_UPLOAD_ENTRIES) if (params[name] !== undefined) setPath(x.app, path, longOf(params[name]));
+  for (const [name, path] of DATES_ENTRIES) if (params[name] !== undefined) setPath(x.app, path, dateOf(params[name]));
 
   const groupName = keywordOf(params['GROUP_NAME']);
   if (groupName !== undefined) x.group = { name: groupName };

@@ -15,19 +15,25 @@ const stripPrefix =
   (name: string): string =>
     name.startsWith(prefix) ? name.slice(prefix.length) : name;
 
+const DIGITS_17 = /^\d{1,17}$/;
+
 /** Login time parameters are microseconds since the epoch. */
 function microsToIso(v: unknown): string | undefined {
-  const us = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,17}$/.test(v) ? Number(v) : undefined;
+  const us = typeof v === 'number' ? v : typeof v === 'string' && DIGITS_17.test(v) ? Number(v) : undefined;
   if (us === undefined || !Number.isFinite(us) || us < 0) return undefined;
   const ms = Math.floor(us / 1000);
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
+const NO_RENAMES: RenameTable = {};
+const LOGIN_NAME = stripPrefix('login_');
+const SAML_NAME = stripPrefix('saml_');
+
 function mapLogin(params: Tree, x: Extras, action: string | undefined): void {
-  copyRenamed(params, x.app, {}, stripPrefix('login_'));
+  copyRenamed(params, x.app, NO_RENAMES, LOGIN_NAME);
   const ts = x.app['timestamp'];
-  const asNumber = typeof ts === 'string' && /^\d{1,17}$/.test(ts) ? Number(ts) : ts;
+  const asNumber = typeof ts === 'string' && DIGITS_17.test(ts) ? Number(ts) : ts;
   if (asNumber !== ts) x.app['timestamp'] = asNumber;
   x.start = microsToIso(asNumber);
   if (action === 'login_failure') x.outcome = 'failure';
@@ -45,15 +51,17 @@ function mapLogin(params: Tree, x: Extras, action: string | undefined): void {
 }
 
 function mapSaml(params: Tree, x: Extras, action: string | undefined): void {
-  copyRenamed(params, x.app, {}, stripPrefix('saml_'));
+  copyRenamed(params, x.app, NO_RENAMES, SAML_NAME);
   if (action === 'login_success') x.outcome = 'success';
   else if (action === 'login_failure') x.outcome = 'failure';
 }
 
 const TOKEN: RenameTable = { client_id: 'client.id', client_type: 'client.type', scope: 'scope.value', scope_data: 'scope.data' };
 
+const TOKEN_SKIP: ReadonlySet<string> = new Set(['num_response_bytes']);
+
 function mapToken(params: Tree, x: Extras): void {
-  copyRenamed(params, x.app, TOKEN, undefined, new Set(['num_response_bytes']));
+  copyRenamed(params, x.app, TOKEN, undefined, TOKEN_SKIP);
   setPath(x.app, 'num_response_bytes', longOf(params['num_response_bytes']) ?? params['num_response_bytes']);
 }
 
@@ -85,8 +93,10 @@ const GROUP_ENTERPRISE: RenameTable = {
   security_setting_state: 'security_setting.state',
 };
 
+const GROUP_ENTERPRISE_SKIP: ReadonlySet<string> = new Set(['membership_expiry']);
+
 function mapGroupEnterprise(params: Tree, x: Extras): void {
-  copyRenamed(params, x.app, GROUP_ENTERPRISE, undefined, new Set(['membership_expiry']));
+  copyRenamed(params, x.app, GROUP_ENTERPRISE, undefined, GROUP_ENTERPRISE_SKIP);
   const expiry = params['membership_expiry'];
   setPath(x.app, 'membership_expiry', dateOf(expiry) ?? expiry);
   const id = keywordOf(params['group_id']);
@@ -129,10 +139,13 @@ const DRIVE: RenameTable = {
   old_settings_state: 'old_value',
 };
 
+/** doc_title goes to file.name; target_user stands in for a missing target. */
+const DRIVE_SKIP: ReadonlySet<string> = new Set(['doc_title']);
+const DRIVE_SKIP_WITHOUT_TARGET: ReadonlySet<string> = new Set(['doc_title', 'target_user']);
+
 function mapDrive(params: Tree, x: Extras): void {
   const hasTarget = params['target'] !== undefined;
-  const skip = new Set(['doc_title', ...(hasTarget ? [] : ['target_user'])]);
-  copyRenamed(params, x.app, DRIVE, undefined, skip);
+  copyRenamed(params, x.app, DRIVE, undefined, hasTarget ? DRIVE_SKIP : DRIVE_SKIP_WITHOUT_TARGET);
   if (!hasTarget) setPath(x.app, 'target', params['target_user']);
   const title = keywordOf(params['doc_title']);
   const docType = keywordOf(params['doc_type']);
@@ -193,9 +206,10 @@ const DEVICE: RenameTable = {
   WINDOWS_SYNCML_POLICY_STATUS_CODE: 'windows_syncml_policy_status_code',
 };
 
+const DEVICE_SKIP: ReadonlySet<string> = new Set(['APPLICATION_REPORT_TIMESTAMP', 'FAILED_PASSWD_ATTEMPTS', 'SECURITY_EVENT_ID']);
+
 function mapDevice(params: Tree, x: Extras): void {
-  const special = ['APPLICATION_REPORT_TIMESTAMP', 'FAILED_PASSWD_ATTEMPTS', 'SECURITY_EVENT_ID'];
-  copyRenamed(params, x.app, DEVICE, undefined, new Set(special));
+  copyRenamed(params, x.app, DEVICE, undefined, DEVICE_SKIP);
   setPath(x.app, 'application.report.timestamp', dateOf(params['APPLICATION_REPORT_TIMESTAMP']));
   setPath(x.app, 'failed_passwd_attempts', longOf(params['FAILED_PASSWD_ATTEMPTS']));
   setPath(x.app, 'security.event_id', longOf(params['SECURITY_EVENT_ID']));
@@ -223,9 +237,12 @@ const RULES: RenameTable = {
   space_type: 'space.type',
 };
 
+const RULES_SKIP: ReadonlySet<string> = new Set([
+  'actor_ip_address', 'has_alert', 'has_content_match', 'resource_recipients_omitted_count', 'rule_id', 'rule_update_time_usec',
+]);
+
 function mapRules(params: Tree, x: Extras): void {
-  const special = ['actor_ip_address', 'has_alert', 'has_content_match', 'resource_recipients_omitted_count', 'rule_id', 'rule_update_time_usec'];
-  copyRenamed(params, x.app, RULES, undefined, new Set(special));
+  copyRenamed(params, x.app, RULES, undefined, RULES_SKIP);
   const actorIp = keywordOf(params['actor_ip_address']);
   setPath(x.app, 'actor_ip_address', actorIp);
   pushUnique(x.relatedIp, actorIp);
@@ -278,6 +295,6 @@ export function mapParameters(dataset: string, params: Tree, x: Extras, action: 
     case 'context_aware_access':
       return copyRenamed(params, x.app, CONTEXT_AWARE_ACCESS);
     default:
-      return copyRenamed(params, x.app, {});
+      return copyRenamed(params, x.app, NO_RENAMES);
   }
 }

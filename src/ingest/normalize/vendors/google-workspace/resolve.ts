@@ -48,7 +48,10 @@ export const ACTIVITY_DATASETS: readonly string[] = [...new Set([...Object.value
 
 /** Event types documented for an application (only those whose catalogs rule out the moves below). */
 const TYPES: Readonly<Record<string, ReadonlySet<string>>> = {
-  login: new Set(['login', 'account_warning', 'attack_warning', 'blocked_sender', 'email_forwarding_change', '2sv_change', 'password_change', 'recovery_info_change', 'titanium_change']),
+  login: new Set([
+    'login', 'account_warning', 'attack_warning', 'blocked_sender', 'email_forwarding_change', '2sv_change', 'password_change',
+    'recovery_info_change', 'titanium_change', 'risky_sensitive_action',
+  ]),
   user_accounts: new Set(['2sv_change', 'password_change', 'recovery_info_change', 'titanium_change', 'email_forwarding_change']),
   saml: new Set(['login']),
   token: new Set(['auth']),

@@ -3,7 +3,8 @@
  * the shared accessors stay untouched).
  */
 import type { JsonValue } from '../../../../ecs/index.js';
-import { isoTimestamp, type Obj } from '../../accessors.js';
+import type { Obj } from '../../accessors.js';
+import { isoTimestamp } from '../../timestamp.js';
 
 /** Shared with every vendor: see accessors.ts. */
 export { compact } from '../../accessors.js';
@@ -98,6 +99,11 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 /** Sets `a.b.c` in a tree; a scalar in the way is replaced by an object (last writer wins, as in an ingest rename). */
 export function setPath(tree: Tree, path: string, value: JsonValue | undefined): void {
   if (value === undefined) return;
+  // Most parameter names are one segment: no split, no intermediate objects.
+  if (path.indexOf('.') === -1) {
+    if (path !== '' && !FORBIDDEN.has(path)) tree[path] = value;
+    return;
+  }
   const parts = path.split('.');
   let node: Tree = tree;
   for (let i = 0; i < parts.length - 1; i++) {

@@ -12,7 +12,7 @@ import type { NormalizeOptions, NormalizeResult } from '../../result.js';
 import { categorize } from './categories.js';
 import { debugDataOf } from './debug.js';
 import { targetsOf } from './target.js';
-import { compact, embeddedJson, snakeKeys } from './util.js';
+import { compact, embeddedJson, snakeClean } from './util.js';
 
 export const DATASET = 'okta.system';
 
@@ -193,7 +193,7 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
         isp: str(security, 'isp'),
       }),
       debug_context: compact({ debug_data: debugDataOf(debugData) }),
-      request: compact({ ip_chain: snakeKeys(cleanJson(ipChain)) as JsonObject[] | undefined }),
+      request: compact({ ip_chain: snakeClean(ipChain) as JsonObject[] | undefined }),
       target: targets.list,
     }),
   };

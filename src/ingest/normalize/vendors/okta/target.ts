@@ -15,11 +15,11 @@ import { compact, javaString } from './util.js';
 
 const KEPT_DETAIL_KEYS = ['methodTypeUsed', 'methodUsedVerifiedProperties'] as const;
 
-function detailEntryOf(t: Obj): JsonObject | undefined {
-  const detail = cleanJson(t['detailEntry']);
+/** `detail` is already a cleanJson() copy (the target's), so its members are used as they are. */
+function detailEntryOf(detail: unknown): JsonObject | undefined {
   if (!isObj(detail)) return undefined;
   const out: JsonObject = {};
-  for (const key of KEPT_DETAIL_KEYS) out[key] = cleanJson(detail[key]) as JsonValue | undefined;
+  for (const key of KEPT_DETAIL_KEYS) out[key] = detail[key] as JsonValue | undefined;
   return compact(out);
 }
 
@@ -33,8 +33,8 @@ function sideAsText(side: unknown): JsonObject | undefined {
   return compact(out);
 }
 
-function changeDetailsOf(t: Obj): JsonObject | undefined {
-  const cd = cleanJson(t['changeDetails']);
+/** `cd` is already a cleanJson() copy (the target's). */
+function changeDetailsOf(cd: unknown): JsonObject | undefined {
   if (!isObj(cd)) return undefined;
   const out: JsonObject = {};
   for (const key of Object.keys(cd)) {
@@ -57,10 +57,10 @@ function targetOf(raw: Obj): JsonObject | undefined {
         out['display_name'] = t[key] as JsonValue | undefined;
         break;
       case 'detailEntry':
-        out['detailEntry'] = detailEntryOf(raw);
+        out['detailEntry'] = detailEntryOf(t[key]);
         break;
       case 'changeDetails':
-        out['changeDetails'] = changeDetailsOf(raw);
+        out['changeDetails'] = changeDetailsOf(t[key]);
         break;
       default:
         out[key] = t[key] as JsonValue | undefined;

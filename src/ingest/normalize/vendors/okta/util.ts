@@ -16,13 +16,36 @@ export function snake(key: string): string {
   return s;
 }
 
-/** Okta's camelCase keys → Elastic's snake_case, recursively (input already cleaned by cleanJson). */
-export function snakeKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(snakeKeys);
-  if (isObj(v)) {
+/**
+ * Okta's camelCase keys → Elastic's snake_case, recursively, on a cleanJson()
+ * copy made in the same pass (nulls, empty objects and lists, and the
+ * prototype-polluting keys dropped; one walk instead of two). A key
+ * whose snake_case form is `__proto__` ("__Proto__") is dropped too: assigning
+ * it would set the copy's prototype rather than add a member.
+ */
+export function snakeClean(v: unknown): unknown {
+  if (v === null || v === undefined) return undefined;
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const item of v) {
+      const c = snakeClean(item);
+      if (c !== undefined) out.push(c);
+    }
+    return out.length > 0 ? out : undefined;
+  }
+  if (typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(v)) out[snake(key)] = snakeKeys(v[key]);
-    return out;
+    let some = false;
+    for (const key of Object.keys(v)) {
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+      const c = snakeClean((v as Readonly<Record<string, unknown>>)[key]);
+      if (c === undefined) continue;
+      const name = snake(key);
+      if (name === '__proto__') continue;
+      out[name] = c;
+      some = true;
+    }
+    return some ? out : undefined;
   }
   return v;
 }

@@ -9,9 +9,10 @@
  */
 import type { EcsEvent, JsonObject } from '../../../../ecs/index.js';
 import { ErrorCode, failure, type Failure } from '../../../../shared/index.js';
-import { bool, cleanJson, ip, isObj, isoTimestamp, obj, str, type Obj } from '../../accessors.js';
+import { bool, cleanJson, ip, isObj, obj, str, type Obj } from '../../accessors.js';
 import type { NormalizeOptions, NormalizeResult } from '../../result.js';
 import { categorize } from './categories.js';
+import { isoTimestamp } from '../../timestamp.js';
 import { compact, isoFromMicros, isoFromMillis, keyword, numeric, strings } from './util.js';
 
 export const DATASET = 'slack.audit';

@@ -12,11 +12,27 @@ export interface Categorization {
   readonly type?: string[];
 }
 
-/** Adds the types whose action list names `name`. */
-function typesOf(name: string, base: string[], extra: Readonly<Record<string, readonly string[]>>): string[] {
-  const out = [...base];
-  for (const [type, names] of Object.entries(extra)) if (names.includes(name) && !out.includes(type)) out.push(type);
-  return out;
+type TypeTable = Readonly<Record<string, readonly string[]>>;
+/** action name → the types whose list names it, in table order. */
+type TypeIndex = ReadonlyMap<string, readonly string[]>;
+
+/** Inverts a `type → action names` table once, at load. */
+function invert(table: TypeTable): TypeIndex {
+  const index = new Map<string, string[]>();
+  for (const [type, names] of Object.entries(table)) {
+    for (const name of names) {
+      const types = index.get(name) ?? [];
+      if (!types.includes(type)) types.push(type);
+      index.set(name, types);
+    }
+  }
+  return index;
+}
+
+/** `base` (a fresh list, extended in place) plus the types whose action list names `name`. */
+function typesOf(name: string, base: string[], index: TypeIndex): string[] {
+  for (const type of index.get(name) ?? []) if (!base.includes(type)) base.push(type);
+  return base;
 }
 
 const MEETING_TYPES = {
@@ -37,53 +53,49 @@ function user(name: string): Categorization {
   return { category, type: ['user', 'change'] };
 }
 
+const ACCOUNT_INDEX = invert({ creation: ['created'], change: ['updated', 'settings_updated', 'disassociated'] });
+const MEETING_INDEX = invert({ ...MEETING_TYPES, change: ['updated'] });
+const WEBINAR_INDEX = invert({ ...MEETING_TYPES, change: ['updated', 'registration_approved', 'registration_denied', 'registration_cancelled'] });
+const RECORDING_INDEX = invert({
+  creation: ['registration_created'],
+  allowed: ['registration_approved'],
+  denied: ['registration_denied'],
+  deletion: ['deleted', 'trashed'],
+  change: ['paused', 'resumed', 'renamed', 'recovered'],
+  start: ['started'],
+  end: ['stopped', 'completed', 'transcript_completed'],
+});
+const PHONE_INDEX = invert({
+  creation: ['caller_ringing', 'callee_ringing'],
+  start: ['callee_answered', 'caller_connected'],
+  end: ['callee_missed', 'callee_ended', 'caller_ended'],
+});
+const CHAT_MESSAGE_INDEX = invert({ creation: ['sent'], deletion: ['deleted'], change: ['updated'] });
+const CHAT_CHANNEL_INDEX = invert({
+  user: ['member_invited', 'member_joined', 'member_left'],
+  creation: ['created'],
+  deletion: ['deleted'],
+  change: ['updated'],
+});
+
 export function categorize(family: string, name: string): Categorization {
   switch (family) {
     case 'user':
       return user(name);
     case 'account':
-      return {
-        category: name === 'settings_updated' ? ['iam', 'configuration'] : ['iam'],
-        type: typesOf(name, ['user'], { creation: ['created'], change: ['updated', 'settings_updated', 'disassociated'] }),
-      };
+      return { category: name === 'settings_updated' ? ['iam', 'configuration'] : ['iam'], type: typesOf(name, ['user'], ACCOUNT_INDEX) };
     case 'meeting':
-      return { type: typesOf(name, [name === 'alert' ? 'error' : 'info'], { ...MEETING_TYPES, change: ['updated'] }) };
+      return { type: typesOf(name, [name === 'alert' ? 'error' : 'info'], MEETING_INDEX) };
     case 'webinar':
-      return {
-        type: typesOf(name, [name === 'alert' ? 'error' : 'info'], {
-          ...MEETING_TYPES,
-          change: ['updated', 'registration_approved', 'registration_denied', 'registration_cancelled'],
-        }),
-      };
+      return { type: typesOf(name, [name === 'alert' ? 'error' : 'info'], WEBINAR_INDEX) };
     case 'recording':
-      return {
-        type: typesOf(name, ['info'], {
-          creation: ['registration_created'],
-          allowed: ['registration_approved'],
-          denied: ['registration_denied'],
-          deletion: ['deleted', 'trashed'],
-          change: ['paused', 'resumed', 'renamed', 'recovered'],
-          start: ['started'],
-          end: ['stopped', 'completed', 'transcript_completed'],
-        }),
-      };
+      return { type: typesOf(name, ['info'], RECORDING_INDEX) };
     case 'phone':
-      return {
-        type: typesOf(name, ['info'], {
-          creation: ['caller_ringing', 'callee_ringing'],
-          start: ['callee_answered', 'caller_connected'],
-          end: ['callee_missed', 'callee_ended', 'caller_ended'],
-        }),
-      };
+      return { type: typesOf(name, ['info'], PHONE_INDEX) };
     case 'chat_message':
-      return { type: typesOf(name, ['info'], { creation: ['sent'], deletion: ['deleted'], change: ['updated'] }) };
+      return { type: typesOf(name, ['info'], CHAT_MESSAGE_INDEX) };
     case 'chat_channel': {
-      const type = typesOf(name, [], {
-        user: ['member_invited', 'member_joined', 'member_left'],
-        creation: ['created'],
-        deletion: ['deleted'],
-        change: ['updated'],
-      });
+      const type = typesOf(name, [], CHAT_CHANNEL_INDEX);
       return { type: type.length > 0 ? type : undefined };
     }
     case 'zoomroom':
@@ -94,6 +106,8 @@ export function categorize(family: string, name: string): Categorization {
       return {};
   }
 }
+
+const CALL_ENDS = new Set(['callee_missed', 'callee_ended', 'caller_ended', 'callee_rejected']);
 
 export type TimeCandidate = readonly [value: unknown, path: string];
 
@@ -123,7 +137,7 @@ export function timeCandidates(family: string, name: string, payload: Obj | unde
       if (name === 'started') at(obj(object, 'recording_file'), 'recording_start', 'payload.object.recording_file.recording_start');
       break;
     case 'phone':
-      if (['callee_missed', 'callee_ended', 'caller_ended', 'callee_rejected'].includes(name)) at(object, 'call_end_time', 'payload.object.call_end_time');
+      if (CALL_ENDS.has(name)) at(object, 'call_end_time', 'payload.object.call_end_time');
       else if (name === 'callee_ringing' || name === 'caller_ringing') at(object, 'ringing_start_time', 'payload.object.ringing_start_time');
       else if (name === 'caller_connected') at(object, 'connected_start_time', 'payload.object.connected_start_time');
       else if (name === 'callee_answered') at(object, 'answer_start_time', 'payload.object.answer_start_time');

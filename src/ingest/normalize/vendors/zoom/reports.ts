@@ -15,7 +15,8 @@
  */
 import type { EcsEvent } from '../../../../ecs/index.js';
 import { ErrorCode, failure, type Failure } from '../../../../shared/index.js';
-import { ip, isoTimestamp, str, type Obj } from '../../accessors.js';
+import { ip, str, type Obj } from '../../accessors.js';
+import { isoTimestamp } from '../../timestamp.js';
 import type { NormalizeOptions, NormalizeResult } from '../../result.js';
 import { compact, listOf } from './util.js';
 

@@ -3,14 +3,15 @@
  * milliseconds, keyword values that Zoom sends as numbers (meeting ids, user
  * types, alert kinds), and `compact`.
  */
-import { isoTimestamp, type Obj } from '../../accessors.js';
+import type { Obj } from '../../accessors.js';
+import { isoFromIntegerMs, isoTimestamp } from '../../timestamp.js';
 
 /** Largest epoch millisecond ES and JS both accept as an ISO date (year 9999). */
 const MAX_MS = 253_402_300_799_999;
 
 /** Epoch milliseconds → ISO 8601 UTC, or undefined when out of range. */
 export function isoFromMillis(ms: number): string | undefined {
-  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_MS ? new Date(Math.floor(ms)).toISOString() : undefined;
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_MS ? isoFromIntegerMs(Math.floor(ms)) : undefined;
 }
 
 /** Epoch milliseconds as a number or a digit string. */

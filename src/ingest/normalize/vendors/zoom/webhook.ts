@@ -10,8 +10,9 @@
  */
 import type { EcsEvent, JsonObject } from '../../../../ecs/index.js';
 import { ErrorCode, failure, type Failure } from '../../../../shared/index.js';
-import { cleanJson, int, ip, isObj, isoTimestamp, obj, str, type Obj } from '../../accessors.js';
+import { cleanJson, int, ip, isObj, obj, str, type Obj } from '../../accessors.js';
 import { RECEIPT_TIME_TAG, type NormalizeOptions, type NormalizeResult } from '../../result.js';
+import { isoTimestamp } from '../../timestamp.js';
 import { categorize, timeCandidates, type TimeCandidate } from './families.js';
 import { peopleOf } from './people.js';
 import { projection, type Projection } from './project.js';
