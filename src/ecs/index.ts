@@ -5,3 +5,4 @@ export { createSerializer, documentSchema, type Serializer } from './serialize.j
 export { indexTemplate, indexAlias, firstBackingIndex, templateName, type TemplateOptions } from './template.js';
 export { buildFieldTree, leafPaths, type FieldTree } from './tree.js';
 export type { EcsEvent, EcsEventBlock, JsonObject, JsonValue } from './event.js';
+export { DEBUG_KEYWORD_KEYS as OKTA_DEBUG_KEYWORD_KEYS } from './namespaces/okta.js';

@@ -13,7 +13,7 @@ const o = prefixed('okta');
  * Debug data keys kept under their own Okta names as keywords (the same list
  * as the normalizer's; the compliance round trip fails if they drift apart).
  */
-const DEBUG_KEYWORD_KEYS = [
+export const DEBUG_KEYWORD_KEYS = [
   'authnRequestId',
   'promptingPolicyTypes',
   'clientAuthType',

@@ -13,6 +13,7 @@
  *   and the other documented keys kept under their own names, with spaces and
  *   dashes in nested keys turned into underscores (its `no_use_flattened_debug`).
  */
+import { OKTA_DEBUG_KEYWORD_KEYS as DEBUG_KEYWORD_KEYS } from '../../../../ecs/index.js';
 import type { JsonObject, JsonValue } from '../../../../ecs/index.js';
 import { cleanJson, isObj, obj, str, type Obj } from '../../accessors.js';
 import { compact, embeddedJson } from './util.js';
@@ -67,46 +68,10 @@ const splitList = (v: string | undefined): string[] | undefined => {
 
 /**
  * Debug data keys kept under their own (Okta) name as plain keywords, beside
- * the renamed ones. Others stay in `flattened` only: the catalog must name
- * every field it maps.
+ * the renamed ones: the list is declared once, with the catalog fields, in
+ * src/ecs/namespaces/okta.ts. Others stay in `flattened` only.
  */
-export const DEBUG_KEYWORD_KEYS = [
-  'authnRequestId',
-  'promptingPolicyTypes',
-  'clientAuthType',
-  'responseTime',
-  'protocol',
-  'origin',
-  'loginResult',
-  'oktaUserAgentExtended',
-  'privilegeGranted',
-  'rateLimitBucketUuid',
-  'rateLimitScopeType',
-  'rateLimitSecondsToReset',
-  'threshold',
-  'timeSpan',
-  'timeUnit',
-  'userId',
-  'warningPercent',
-  'redirectUri',
-  'traceId',
-  'signOnMode',
-  'initiationType',
-  'appname',
-  'targetEventHookIds',
-  'changedAttributes',
-  'pushOnlyResponseType',
-  'pushWithNumberChallengeResponseType',
-  'keyTypeUsedForAuthentication',
-  'authMethodFirstType',
-  'authMethodFirstEnrollment',
-  'authMethodFirstVerificationTime',
-  'authMethodSecondType',
-  'authMethodSecondEnrollment',
-  'authMethodSecondVerificationTime',
-  'factorIntent',
-  'serverStatus',
-] as const;
+export { DEBUG_KEYWORD_KEYS };
 
 /** Keys Elastic renames to snake_case (current integration), and their new names. */
 const RENAMED: Readonly<Record<string, string>> = {
