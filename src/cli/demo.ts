@@ -119,7 +119,9 @@ export async function demoCommand(argv: readonly string[]): Promise<number> {
   try {
     await producing;
     const deadline = Date.now() + 180_000;
-    while ((await remaining(kafka, config.kafka.group_id, topic)) > 0) {
+    // A fresh broker answers NOT_COORDINATOR for a while: that is "not yet".
+    const left = (): Promise<number> => remaining(kafka, config.kafka.group_id, topic).catch(() => Number.POSITIVE_INFINITY);
+    while ((await left()) > 0) {
       if (Date.now() > deadline) throw new Error('the pipeline did not catch up within 180 s');
       await Promise.race([new Promise((r) => setTimeout(r, 300)), pipeline.fatal.then((e) => Promise.reject(e))]);
     }

@@ -97,13 +97,23 @@ export async function readAll(topic: string, expected: number, timeoutMs = 30_00
   return out;
 }
 
+/**
+ * Polls `cond` until it holds. A check that throws counts as "not yet": on a
+ * fresh broker the group coordinator answers NOT_COORDINATOR for a while.
+ */
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 250): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   while (Date.now() < deadline) {
-    if (await cond()) return;
+    try {
+      if (await cond()) return;
+    } catch (err) {
+      lastError = err;
+    }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
 }
 
 export interface SiftProcess {
