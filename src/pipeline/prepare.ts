@@ -3,6 +3,7 @@ import {
   decodeRecord,
   documentId,
   enrichUserAgent,
+  isoFromIntegerMs,
   fallbackDocumentId,
   sourceFor,
   type DecodeLimits,
@@ -61,10 +62,13 @@ function isFailure<T>(v: readonly T[] | Failure): v is Failure {
   return !Array.isArray(v);
 }
 
-/** The Kafka record timestamp (epoch ms as text) as ISO 8601, when it is one. */
+/**
+ * The Kafka record timestamp (epoch ms as text) as ISO 8601, when it is one.
+ * Computed per record on the hot path, so by arithmetic rather than a Date.
+ */
 function receiptTime(timestamp: string): string | undefined {
   const ms = Number(timestamp);
-  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
+  return Number.isSafeInteger(ms) && ms > 0 ? isoFromIntegerMs(ms) : undefined;
 }
 
 function normalizeSafely(source: Source, raw: unknown, original: string | undefined, receivedAt: string | undefined): NormalizeResult {

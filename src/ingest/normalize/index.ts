@@ -5,3 +5,4 @@ export { single, type Source } from './source.js';
 export { RECEIPT_TIME_TAG, type Normalizer, type NormalizeResult, type Normalized, type NormalizeOptions } from './result.js';
 export { enrichUserAgent } from './enrich.js';
 export { parseUserAgent, type ParsedUserAgent } from './user-agent.js';
+export { isoFromIntegerMs, isoTimestamp } from './timestamp.js';
