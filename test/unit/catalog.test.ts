@@ -58,8 +58,9 @@ describe('ECS catalog', () => {
     expect(JSON.parse(serialize(doc as never))).toEqual({ '@timestamp': '2024-01-01T00:00:00.000Z', event: { kind: 'event', dataset: 'okta.system', module: 'okta' } });
   });
 
-  it('maps every catalog field in the index template, with core types only', () => {
-    const template = indexTemplate('okta.system', fields) as { template: { mappings: { properties: Record<string, unknown>; dynamic: boolean } } };
+  it.each(Object.entries(DATASET_FIELDS))('maps every catalog field of %s in its index template, with core types only', (dataset, datasetFields) => {
+    const template = indexTemplate(dataset, datasetFields) as { index_patterns: string[]; template: { mappings: { properties: Record<string, unknown>; dynamic: boolean } } };
+    expect(template.index_patterns).toEqual([`logs-${dataset}-*`]);
     expect(template.template.mappings.dynamic).toBe(false);
     const mapped = new Map<string, string>();
     const walk = (props: Record<string, unknown>, prefix: string): void => {
@@ -72,11 +73,11 @@ describe('ECS catalog', () => {
     };
     walk(template.template.mappings.properties, '');
     const core = new Set(['keyword', 'text', 'date', 'ip', 'long', 'float', 'boolean', 'geo_point', 'flattened']);
-    for (const f of fields) {
+    for (const f of datasetFields) {
       expect(mapped.get(f.name), f.name).toBe(f.type);
       expect(core.has(f.type)).toBe(true);
     }
-    expect(mapped.size).toBe(fields.length);
+    expect(mapped.size).toBe(datasetFields.length);
   });
 
   it('maps flattened fields so that long or deep vendor values cannot get a document rejected', () => {
