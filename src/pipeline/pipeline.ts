@@ -134,9 +134,11 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     await dlq.send(dead);
     // Only counted once the whole batch is safe: these figures match what a
     // search of ES plus a read of the DLQ would show.
+    const indexedBy = new Map<string, number>();
     prepared.origins.forEach((o, i) => {
-      if (!rejected.has(i)) metrics.indexed.inc({ dataset: o.dataset });
+      if (!rejected.has(i)) indexedBy.set(o.dataset, (indexedBy.get(o.dataset) ?? 0) + 1);
     });
+    for (const [dataset, count] of indexedBy) metrics.indexed.inc({ dataset }, count);
     for (const d of dead) {
       metrics.failed.inc({ dataset: d.dataset, stage: d.stage, code: d.code });
       stats.byCode[d.code] = (stats.byCode[d.code] ?? 0) + 1;
