@@ -8,6 +8,8 @@ import { conformanceCommand } from './conformance.js';
 import { demoCommand } from './demo.js';
 import { ecsCommand } from './ecs-cmd.js';
 import { generateCommand } from './generate.js';
+import { replayCommand } from './replay.js';
+import { rulesCommand } from './rules.js';
 import { runCommand } from './run.js';
 import { stackCommand } from './stack.js';
 
@@ -20,6 +22,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   run: { summary: 'consume raw topics → ECS → Elasticsearch (the main job)', run: runCommand },
   demo: { summary: 'end-to-end demo on the local stack with generated Okta traffic', run: demoCommand },
   generate: { summary: 'produce realistic vendor audit events to Kafka (or stdout)', run: generateCommand },
+  rules: { summary: 'detection rules: test | lint | explain <id> | import-sigma (no Kafka or ES needed)', run: rulesCommand },
+  replay: { summary: 'run raw vendor events through decode → normalize → detect and print the alerts', run: replayCommand },
   stack: { summary: 'local Kafka + Elasticsearch without Docker: up | down | status | logs', run: stackCommand },
   conformance: { summary: 'compare Sift\'s ECS with Elastic\'s expected documents (--corpus <dir> [--json])', run: conformanceCommand },
   config: { summary: 'check a config file, or print the configuration reference', run: configCommand },

@@ -1,4 +1,4 @@
-import { createSerializer, datasetsOf, fieldsOf, indexAlias, type Serializer } from '../ecs/index.js';
+import { createSerializer, datasetsOf, fieldsOf, indexAlias, type EcsEvent, type Serializer } from '../ecs/index.js';
 import {
   decodeRecord,
   documentId,
@@ -50,6 +50,8 @@ export interface DocOrigin {
   readonly dataset: string;
   /** Position of the event within its record (records may hold many). */
   readonly eventIndex: number;
+  /** The normalized event, for detection (which runs between normalize and index). */
+  readonly event: EcsEvent;
 }
 
 export interface PrepareOptions {
@@ -137,7 +139,7 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
               ? documentId(dataset, result.vendorId)
               : fallbackDocumentId(dataset, Buffer.from(`${index}\n${decoded.text}`));
           docs.push({ index: target.alias, id, source: target.serialize(result.event) });
-          origins.push({ record, dataset, eventIndex: index });
+          origins.push({ record, dataset, eventIndex: index, event: result.event });
         }
       }
     }

@@ -1,0 +1,45 @@
+/**
+ * A compiled rule: everything the runtime needs, decided once at load.
+ * Predicates never throw on odd events (missing fields, wrong types, arrays):
+ * they answer false. A predicate that throws anyway is a Sift bug, and the
+ * runtime quarantines the rule rather than stop the pipeline.
+ */
+import type { EcsEvent } from '../../ecs/index.js';
+import type { RuleSpec } from '../spec/types.js';
+
+export type Predicate = (event: EcsEvent) => boolean;
+
+/** Reads a dotted ECS field from an event; `undefined` when absent. */
+export type FieldGetter = (event: EcsEvent) => unknown;
+
+export interface CompiledRule {
+  readonly spec: RuleSpec;
+  /** Generated JS for `detection.condition` (every rule kind but sequence). */
+  readonly match: Predicate;
+  /** The reference interpreter for the same condition (differential tests, `--interpret`). */
+  readonly reference: Predicate;
+  /** Sequence rules: one generated predicate per step, in order. Empty otherwise. */
+  readonly steps: readonly Predicate[];
+  readonly referenceSteps: readonly Predicate[];
+  /**
+   * `event.action` values (lowercased) the condition pins: an event whose
+   * action is not among them cannot match. `undefined` when the condition
+   * does not pin the action (the rule is then tried on every event of its
+   * datasets). For sequences, the union over steps.
+   */
+  readonly actions: readonly string[] | undefined;
+  /** Getters for the aggregation's group fields, in `groupBy` order. */
+  readonly groupBy: readonly FieldGetter[];
+  /** Getters for the alert's output fields (`output.fields`), in order. */
+  readonly output: readonly FieldGetter[];
+  /** Human-readable IR after optimization (`sift rules explain`). */
+  readonly plan: string;
+  /** The generated JS source (`sift rules explain`, snapshot tests). */
+  readonly source: string;
+}
+
+/** A loaded rules directory: what compiled, and what did not, with located errors. */
+export interface Ruleset {
+  readonly rules: readonly CompiledRule[];
+  readonly issues: readonly import('../spec/types.js').RuleIssue[];
+}

@@ -1,0 +1,163 @@
+/**
+ * What a detection engineer writes: one YAML file, one rule. These types are
+ * the parsed, validated form (after `parseRuleFile`); docs/rules.md documents
+ * the same schema for authors and a test keeps the two in step.
+ */
+import type { JsonValue } from '../../ecs/index.js';
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Field operators (Sigma modifiers, with Sigma's names where they exist). */
+export const OPERATORS = [
+  'equals',
+  'contains',
+  'startswith',
+  'endswith',
+  're',
+  'cidr',
+  'exists',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+/**
+ * One field test inside a selection, e.g. `user.name|endswith|all: [a, b]`.
+ * Several values are OR-ed unless `all` is set. Strings compare
+ * case-insensitively unless `cased` (the `|cased` modifier).
+ */
+export interface FieldTest {
+  readonly field: string;
+  readonly op: Operator;
+  readonly values: readonly (string | number | boolean | null)[];
+  readonly all: boolean;
+  readonly cased: boolean;
+}
+
+/**
+ * A named selection: a map (all of its tests must hold) or a list of maps
+ * (any one of them), as in Sigma.
+ */
+export interface Selection {
+  readonly name: string;
+  readonly anyOf: readonly (readonly FieldTest[])[];
+}
+
+/** The boolean condition over selection names, parsed. */
+export type Condition =
+  | { readonly kind: 'ref'; readonly name: string }
+  | { readonly kind: 'and'; readonly args: readonly Condition[] }
+  | { readonly kind: 'or'; readonly args: readonly Condition[] }
+  | { readonly kind: 'not'; readonly arg: Condition }
+  /** `1 of sel_*` / `all of them`: pattern is a glob over selection names, or `them`. */
+  | { readonly kind: 'of'; readonly quantifier: 'any' | 'all'; readonly pattern: string };
+
+export interface Detection {
+  readonly selections: readonly Selection[];
+  readonly condition: Condition;
+  /** The condition as written, for explain output and alerts. */
+  readonly conditionText: string;
+}
+
+/** count ≥ `count` events per group within `windowMs`. */
+export interface ThresholdSpec {
+  readonly type: 'threshold';
+  readonly count: number;
+  readonly groupBy: readonly string[];
+  readonly windowMs: number;
+}
+
+/** Distinct values of `field` ≥ `count` per group within `windowMs`. */
+export interface CardinalitySpec {
+  readonly type: 'cardinality';
+  readonly field: string;
+  readonly count: number;
+  readonly groupBy: readonly string[];
+  readonly windowMs: number;
+}
+
+/**
+ * Ordered steps joined by `by` within `maxspanMs` (first step's event to last
+ * step's event). A step matches when its condition holds; `count` repeats it
+ * (N failed logins in a row, in any number of events of other kinds between).
+ */
+export interface SequenceSpec {
+  readonly type: 'sequence';
+  readonly by: readonly string[];
+  readonly maxspanMs: number;
+  readonly steps: readonly SequenceStep[];
+}
+export interface SequenceStep {
+  readonly name: string;
+  readonly condition: Condition;
+  readonly conditionText: string;
+  readonly count: number;
+}
+
+/** A value tuple of `fields` never seen for the group within `historyMs`. */
+export interface NewTermsSpec {
+  readonly type: 'new_terms';
+  readonly fields: readonly string[];
+  readonly groupBy: readonly string[];
+  readonly historyMs: number;
+}
+
+export type Aggregation = ThresholdSpec | CardinalitySpec | SequenceSpec | NewTermsSpec;
+
+export interface SuppressionSpec {
+  readonly groupBy: readonly string[];
+  readonly durationMs: number;
+}
+
+/** One event of a rule test: a raw vendor event (normalized first) or an ECS event. */
+export type TestEvent =
+  | { readonly kind: 'raw'; readonly source: string; readonly value: JsonValue }
+  | { readonly kind: 'ecs'; readonly value: JsonValue };
+
+export interface RuleTestCase {
+  readonly name: string;
+  readonly events: readonly TestEvent[];
+  /** Exact number of alerts expected. */
+  readonly count: number;
+  /**
+   * Each expected alert is a map of field → value that must appear in one
+   * distinct produced alert's `fields` (group and output fields).
+   */
+  readonly alerts: readonly Readonly<Record<string, JsonValue>>[];
+}
+
+export interface RuleSpec {
+  /** Stable id: lowercase letters, digits, `.`, `_`, `-`; alert ids derive from it. */
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly version: number;
+  readonly severity: Severity;
+  readonly riskScore: number;
+  readonly tags: readonly string[];
+  readonly datasets: readonly string[];
+  readonly detection: Detection;
+  readonly aggregation?: Aggregation;
+  readonly suppression?: SuppressionSpec;
+  /** ECS fields copied into the alert (beside the group fields). */
+  readonly outputFields: readonly string[];
+  readonly runbook?: string;
+  readonly enabled: boolean;
+  readonly tests: readonly RuleTestCase[];
+  /** Where it came from, for located errors. */
+  readonly file: string;
+}
+
+/** A located problem in a rule file: `file:line:col rule-id path: message`. */
+export interface RuleIssue {
+  readonly file: string;
+  readonly ruleId?: string;
+  /** Dotted path inside the rule document, e.g. `detection.selection.user.name|contains`. */
+  readonly path: string;
+  readonly line?: number;
+  readonly col?: number;
+  readonly message: string;
+}
