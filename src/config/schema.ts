@@ -4,6 +4,7 @@ import { spec, type Infer } from './spec.js';
 const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const URL_RE = /^https?:\/\/[^\s]+$/;
+const DURATION = /^\d+(ms|s|m|h|d)$/;
 
 /**
  * The whole configuration of `sift run`. Every default works against the local
@@ -113,6 +114,55 @@ export const configSpec = spec.object('Sift configuration.', {
       description: 'On SIGTERM/SIGINT, how long in-flight batches may take to drain before Sift exits without committing them.',
       default: 30000,
       min: 0,
+    }),
+  }),
+  rules: spec.object('Detection rules, evaluated on every event between normalize and index (docs/rules.md).', {
+    enabled: spec.bool({ description: 'Evaluate detection rules at all.', default: true, env: 'SIFT_RULES_ENABLED' }),
+    dir: spec.string({
+      description: 'Folder of rule files (*.yml, *.yaml, searched recursively). Empty: the rules/ folder shipped with Sift.',
+      default: '',
+      env: 'SIFT_RULES_DIR',
+    }),
+    reload: spec.bool({
+      description: 'Watch the folder and hot-reload rules; an edit that does not compile is rejected and the previous rules keep running.',
+      default: true,
+    }),
+    default_lateness: spec.string({
+      description: 'How late (in event time) an event may arrive and still count towards stateful rules, unless its dataset says otherwise.',
+      default: '5m',
+      pattern: DURATION,
+      patternHint: 'a duration such as 30s, 5m, 1h',
+    }),
+    lateness: spec.list({
+      description: 'Allowed lateness per dataset: SaaS audit APIs deliver some datasets (Workspace reports, CloudTrail) many minutes late.',
+      default: [],
+      item: spec.object('Lateness for one dataset.', {
+        dataset: spec.string({ description: 'Dataset, e.g. google_workspace.login.' }),
+        duration: spec.string({ description: 'Allowed lateness.', pattern: DURATION, patternHint: 'a duration such as 30s, 5m, 1h' }),
+      }),
+    }),
+    max_keys_per_rule: spec.int({
+      description: 'Most window keys (groups) a stateful rule holds per partition; the least recently used are evicted beyond it (counted in sift_rules_state_evicted_total).',
+      default: 100000,
+      min: 10,
+    }),
+    state_topic: spec.string({
+      description: 'Compacted topic where stateful rule windows are checkpointed with the offsets they reflect, so they survive restarts and rebalances.',
+      default: 'sift.state',
+      pattern: TOPIC,
+      patternHint: 'a Kafka topic name',
+    }),
+  }),
+  alerts: spec.object('Where alerts go.', {
+    index_prefix: spec.string({
+      description: 'Alerts are indexed (by alert id) into <index_prefix>-<namespace>.',
+      default: 'sift-alerts',
+      pattern: /^[a-z0-9][a-z0-9_.-]{0,100}$/,
+      patternHint: 'a lowercase index name prefix',
+    }),
+    kibana_url: spec.string({
+      description: 'Link template put in every alert, e.g. https://kibana.example.com/app/discover#/?_a=(query:(language:kuery,query:\'sift.alert.id:"{alert_id}"\')). Placeholders: {alert_id} {rule_id} {start} {end} {event_ids} {namespace}.',
+      default: '',
     }),
   }),
   telemetry: spec.object('Logs, metrics and health endpoints.', {

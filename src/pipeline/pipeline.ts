@@ -12,10 +12,15 @@ import {
   waitForCluster,
   type RawBatch,
   type KafkaSource,
+  type TopicSpec,
 } from '../ingest/index.js';
-import { ErrorCode, SiftError, Stage, describeError } from '../shared/index.js';
+import { join } from 'node:path';
+import { alertsIndexName, buildAlert, ensureAlertsIndex, writeAlerts } from '../alerts/index.js';
+import { ErrorCode, SiftError, Stage, describeError, packageRoot } from '../shared/index.js';
 import { startTelemetryServer, type Logger, type Metrics, type TelemetryServer } from '../telemetry/index.js';
 import { createDeadLetterSink, type DeadLetter } from './dead-letter.js';
+import { createDetectionStage, loadInitialRules, type DetectionStage } from './detect.js';
+import { createStateCheckpoint } from './state-checkpoint.js';
 import { planSource, prepareBatch, type SourcePlan } from './prepare.js';
 import { emptyStats, type PipelineStats } from './stats.js';
 
@@ -114,6 +119,24 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   let setupDone = false;
   let server: TelemetryServer | undefined;
   let source: KafkaSource | undefined;
+  let detection: DetectionStage | undefined;
+  const rulesDir = config.rules.dir || join(packageRoot(), 'rules');
+  const alertsIndex = alertsIndexName(config.alerts.index_prefix, config.elasticsearch.namespace);
+  const links = { namespace: config.elasticsearch.namespace, ...(config.alerts.kibana_url ? { kibanaUrl: config.alerts.kibana_url } : {}) };
+
+  /** Alerts are written before the state checkpoint and the commit: a replay re-creates the same ids. */
+  async function raiseAlerts(scope: string, detections: Awaited<ReturnType<DetectionStage['evaluate']>>, signal: AbortSignal): Promise<void> {
+    if (detections.length === 0) return;
+    const now = Date.now();
+    const alerts = detections.map((d) => buildAlert(d, now, links));
+    const written = await writeAlerts(indexer, alertsIndex, alerts, signal);
+    if (written.rejected > 0) log.error({ scope, rejected: written.rejected }, 'Elasticsearch rejected alert documents.');
+    alerts.forEach((a, i) => {
+      metrics.alerts.inc({ rule: a.ruleId, severity: a.severity, sink: 'elasticsearch' });
+      log.info({ alert: a.id, rule: a.ruleId, severity: a.severity, group: detections[i]?.group }, 'Alert raised.');
+    });
+    stats.alerts += alerts.length;
+  }
 
   async function handle(batch: RawBatch, signal: AbortSignal): Promise<void> {
     const plan = plans.get(batch.topic);
@@ -121,7 +144,20 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     const vendor = plan.source.vendor;
     const n = batch.records.length;
     metrics.consumed.inc({ source: vendor }, n);
+    const bytes = batch.records.reduce((sum, r) => sum + (r.value?.length ?? 0), 0);
+    metrics.inFlightBytes.inc(bytes);
+    try {
+      await processBatch(batch, plan, signal);
+    } finally {
+      metrics.inFlightBytes.dec(bytes);
+    }
+  }
+
+  async function processBatch(batch: RawBatch, plan: SourcePlan, signal: AbortSignal): Promise<void> {
+    const n = batch.records.length;
     const prepared = prepareBatch(batch.records, plan, { limits, keepOriginal: config.pipeline.keep_original });
+    const scope = `${batch.topic}/${batch.partition}`;
+    const detections = detection ? await detection.evaluate(scope, prepared) : [];
     const report = await indexer.index(prepared.docs, signal);
     const dead: DeadLetter[] = prepared.dead;
     const rejected = new Set<number>();
@@ -132,6 +168,8 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       dead.push({ record: origin.record, dataset: origin.dataset, stage: Stage.Index, code: ErrorCode.IndexMappingRejected, message: r.reason, eventIndex: origin.eventIndex });
     }
     await dlq.send(dead);
+    await raiseAlerts(scope, detections, signal);
+    await detection?.persist(scope);
     // Only counted once the whole batch is safe: these figures match what a
     // search of ES plus a read of the DLQ would show.
     const indexedBy = new Map<string, number>();
@@ -179,13 +217,23 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         log.debug({ dataset, alias }, 'Index template installed.');
       }
       log.info({ datasets: datasets.size }, 'Index templates installed.');
+      if (config.rules.enabled) {
+        await ensureAlertsIndex(es, alertsIndex);
+        detection = createDetectionStage(
+          { config: config.rules, rulesDir, checkpoint: createStateCheckpoint({ kafka, producer, topic: config.rules.state_topic, group: config.kafka.group_id, log }), log, metrics },
+          loadInitialRules(rulesDir, log),
+        );
+        log.info({ rules: detection.rules.length, dir: rulesDir }, 'Detection rules loaded.');
+      }
       if (config.kafka.create_topics) {
         // A dead letter carries the whole original record (base64, +33 %), so
         // the DLQ accepts far larger messages than a raw topic would: a record
         // too large to index must still fit in its dead letter.
-        const topics = [
+        const topics: TopicSpec[] = [
           ...[...plans.keys()].map((name) => ({ name, partitions: config.kafka.topic_partitions })),
           { name: config.kafka.dlq_topic, partitions: config.kafka.topic_partitions, config: { 'max.message.bytes': String(64 * 1024 * 1024) } },
+          // Compacted: one record per live window key; closed windows leave tombstones.
+          ...(config.rules.enabled ? [{ name: config.rules.state_topic, partitions: config.kafka.topic_partitions, config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(8 * 1024 * 1024) } }] : []),
         ];
         const created = await ensureTopics(kafka, topics);
         if (created.length > 0) log.info({ topics: created }, 'Created missing topics.');
@@ -203,6 +251,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         metrics,
         log,
         isFatal,
+        onAssign: (scopes) => detection?.assign(scopes),
         onFatal: (err) => {
           if (fatalSeen) return;
           fatalSeen = true;
@@ -215,6 +264,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     },
     async stop() {
       const result = source ? await source.stop(config.pipeline.shutdown_timeout_ms) : { drained: true };
+      detection?.close();
       await producer.disconnect().catch(() => undefined);
       await es.close().catch(() => undefined);
       await server?.close();

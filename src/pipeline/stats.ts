@@ -4,9 +4,10 @@ export interface PipelineStats {
   indexed: number;
   deadLettered: number;
   batches: number;
+  alerts: number;
   byCode: Record<string, number>;
 }
 
 export function emptyStats(): PipelineStats {
-  return { consumed: 0, indexed: 0, deadLettered: 0, batches: 0, byCode: {} };
+  return { consumed: 0, indexed: 0, deadLettered: 0, batches: 0, alerts: 0, byCode: {} };
 }

@@ -14,6 +14,17 @@ export interface Metrics {
   readonly bulkDuration: Histogram<'outcome'>;
   readonly bulkRetries: Counter<'reason'>;
   readonly committed: Counter<'topic'>;
+  readonly paused: Gauge;
+  readonly inFlightBytes: Gauge;
+  readonly rulesLoaded: Gauge;
+  readonly rulesReloads: Counter<'outcome'>;
+  readonly rulesDetections: Counter<'rule'>;
+  readonly rulesQuarantined: Counter<'rule'>;
+  readonly rulesEvicted: Counter<'rule' | 'reason'>;
+  readonly rulesLate: Counter<'rule'>;
+  readonly rulesStateKeys: Gauge<'scope'>;
+  readonly rulesEvalDuration: Histogram;
+  readonly alerts: Counter<'rule' | 'severity' | 'sink'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -65,5 +76,49 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       labelNames: ['topic'],
       registers,
     }),
+    paused: new Gauge({
+      name: 'sift_ingest_paused',
+      help: '1 while Elasticsearch refuses or cannot be reached and consumption waits on retries (no new batches are fetched), else 0.',
+      registers,
+    }),
+    inFlightBytes: new Gauge({
+      name: 'sift_ingest_in_flight_bytes',
+      help: 'Raw bytes of batches fetched but not yet committed; bounded by kafka.max_bytes_per_partition × partitions_concurrently.',
+      registers,
+    }),
+    rulesLoaded: new Gauge({ name: 'sift_rules_loaded', help: 'Detection rules compiled and running.', registers }),
+    rulesReloads: new Counter({
+      name: 'sift_rules_reloads_total',
+      help: 'Hot reloads of the rules folder: ok, or partial when some files were rejected (their previous version kept running).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    rulesDetections: new Counter({ name: 'sift_rules_detections_total', help: 'Detections (alerts before suppression), by rule id.', labelNames: ['rule'], registers }),
+    rulesQuarantined: new Counter({
+      name: 'sift_rules_quarantined_total',
+      help: 'Rules disabled because they threw while evaluating, by rule id.',
+      labelNames: ['rule'],
+      registers,
+    }),
+    rulesEvicted: new Counter({
+      name: 'sift_rules_state_evicted_total',
+      help: 'Window keys evicted from stateful rules: cap (LRU beyond rules.max_keys_per_rule) or ttl (expired in event time).',
+      labelNames: ['rule', 'reason'],
+      registers,
+    }),
+    rulesLate: new Counter({
+      name: 'sift_rules_late_events_total',
+      help: 'Events older than the allowed lateness, not counted by a stateful rule (still indexed), by rule id.',
+      labelNames: ['rule'],
+      registers,
+    }),
+    rulesStateKeys: new Gauge({ name: 'sift_rules_state_keys', help: 'Active window keys, by topic/partition.', labelNames: ['scope'], registers }),
+    rulesEvalDuration: new Histogram({
+      name: 'sift_rules_eval_duration_seconds',
+      help: 'Time to evaluate one batch against every rule.',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    alerts: new Counter({ name: 'sift_alerts_total', help: 'Alerts delivered, by rule id, severity and sink.', labelNames: ['rule', 'severity', 'sink'], registers }),
   };
 }

@@ -176,6 +176,7 @@ export async function countDocs(alias: string): Promise<number> {
 
 export async function cleanup(names: ReturnType<typeof uniqueNames>): Promise<void> {
   await es.indices.delete({ index: `${names.alias}-*`, ignore_unavailable: true }).catch(() => undefined);
+  await es.indices.delete({ index: `sift-alerts-${names.namespace}`, ignore_unavailable: true }).catch(() => undefined);
   const admin = kafka.admin();
   await admin.connect();
   await admin.deleteTopics({ topics: [names.topic, names.dlq] }).catch(() => undefined);

@@ -101,6 +101,7 @@ export function createIndexer(opts: IndexerOptions): Indexer {
           { maxRetries: 0, signal },
         )) as BulkResponse;
         metrics.bulkDuration.observe({ outcome: 'ok' }, Number(process.hrtime.bigint() - started) / 1e9);
+        metrics.paused.set(0);
       } catch (err) {
         metrics.bulkDuration.observe({ outcome: 'error' }, Number(process.hrtime.bigint() - started) / 1e9);
         if (signal.aborted) throw err;
@@ -123,6 +124,8 @@ export function createIndexer(opts: IndexerOptions): Indexer {
           return indexed;
         }
         metrics.bulkRetries.inc({ reason: status === undefined ? 'unavailable' : String(status) });
+        // The handler holds this batch until ES takes it, so the consumer fetches nothing new meanwhile.
+        metrics.paused.set(1);
         const delay = backoffDelay(attempt++, opts.retryInitialMs, opts.retryMaxMs);
         log.warn({ status, attempt, delayMs: delay, docs: todo.length, err: message }, 'Bulk request failed; retrying.');
         await sleep(delay, signal);

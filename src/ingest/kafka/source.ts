@@ -38,6 +38,11 @@ export interface SourceOptions {
   /** A fatal error (401, TLS, …) stops consumption; nothing further is committed. */
   onFatal: (err: unknown) => void;
   isFatal: (err: unknown) => boolean;
+  /**
+   * Called with this instance's whole assignment (`topic/partition` scopes)
+   * each time it joins the group, before the first batch of the generation.
+   */
+  onAssign?: (scopes: ReadonlySet<string>) => void;
 }
 
 export interface KafkaSource {
@@ -65,6 +70,9 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     consuming = true;
     log.info({ assignment: e.payload.memberAssignment }, 'Joined the consumer group.');
+    const scopes = new Set<string>();
+    for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) for (const p of partitions) scopes.add(`${topic}/${p}`);
+    opts.onAssign?.(scopes);
   });
   consumer.on(consumer.events.CRASH, (e) => {
     log.error({ err: e.payload.error, restart: e.payload.restart }, 'Kafka consumer crashed.');

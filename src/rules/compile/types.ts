@@ -5,7 +5,7 @@
  * runtime quarantines the rule rather than stop the pipeline.
  */
 import type { EcsEvent } from '../../ecs/index.js';
-import type { RuleSpec } from '../spec/types.js';
+import type { RuleIssue, RuleSpec } from '../spec/types.js';
 
 export type Predicate = (event: EcsEvent) => boolean;
 
@@ -41,5 +41,5 @@ export interface CompiledRule {
 /** A loaded rules directory: what compiled, and what did not, with located errors. */
 export interface Ruleset {
   readonly rules: readonly CompiledRule[];
-  readonly issues: readonly import('../spec/types.js').RuleIssue[];
+  readonly issues: readonly RuleIssue[];
 }

@@ -5,6 +5,7 @@
  */
 import type { EcsEvent, JsonValue } from '../../ecs/index.js';
 import type { CompiledRule } from '../compile/types.js';
+import type { StateEntry } from '../state/index.js';
 
 /** One event offered to detection, with its document id (the ES `_id`). */
 export interface DetectInput {
@@ -38,4 +39,49 @@ export interface Detection {
   readonly fields: Readonly<Record<string, JsonValue>>;
   /** The triggering events (at most 10, oldest first), for the alert's sample. */
   readonly sample: readonly EcsEvent[];
+}
+
+export type { StateEntry } from '../state/index.js';
+
+/** Counters for metrics; called at most once per rule and reason per `evaluate` call. */
+export interface EngineHooks {
+  /** A rule's predicate or getter threw: the rule is disabled (called once per rule). */
+  onQuarantine?(ruleId: string, error: unknown): void;
+  /** Window keys dropped: over `maxKeysPerRule` ('cap') or past use ('ttl'). */
+  onEvict?(ruleId: string, count: number, reason: 'cap' | 'ttl'): void;
+  /** Matching events older than watermark − lateness, not applied to the window. */
+  onLate?(ruleId: string, count: number): void;
+}
+
+export interface EngineOptions {
+  /** Allowed lateness per dataset (ms); default 5 min. Read once per dataset at (re)load. */
+  latenessMs?: (dataset: string) => number;
+  /** Window keys per rule per partition; default 100,000; least recently used evicted beyond. */
+  maxKeysPerRule?: number;
+  hooks?: EngineHooks;
+}
+
+/** Detection over one partition's events, with that partition's window state. */
+export interface PartitionEngine {
+  /** Detections for the inputs, in arrival order (per input, in rule order). */
+  evaluate(inputs: readonly DetectInput[]): Detection[];
+  /** Entries changed since the last call; value null = tombstone. */
+  checkpoint(): StateEntry[];
+  /** Every live entry (and the meta entry): sizing, benchmarks, full rewrites. */
+  snapshot(): StateEntry[];
+  /** Loads stored entries (latest value per key); entries of unknown or changed rules become tombstones. */
+  restore(entries: readonly StateEntry[]): void;
+  /** Active window keys across rules. */
+  readonly keys: number;
+}
+
+export interface Engine {
+  /** State is per scope (`topic/partition`); the same scope yields the same object. */
+  partition(scope: string): PartitionEngine;
+  /** The partition was revoked: forget its state without checkpointing. */
+  drop(scope: string): void;
+  /** Hot reload: state survives for rules whose id, version and generated source are unchanged. */
+  update(rules: readonly CompiledRule[]): void;
+  readonly quarantined: ReadonlySet<string>;
+  readonly rules: readonly CompiledRule[];
 }

@@ -35,6 +35,13 @@ export interface FieldTest {
   readonly values: readonly (string | number | boolean | null)[];
   readonly all: boolean;
   readonly cased: boolean;
+  /** `re|i`: the regex ignores case (only with `re`). */
+  readonly caseInsensitive?: boolean;
+  /**
+   * Dotted path of the key in the rule document
+   * (`detection.selection.user.name|contains`), for located compile issues.
+   */
+  readonly path?: string;
 }
 
 /**
@@ -149,6 +156,21 @@ export interface RuleSpec {
   readonly tests: readonly RuleTestCase[];
   /** Where it came from, for located errors. */
   readonly file: string;
+  /** Optional authoring metadata, carried into explain output (and kept by the Sigma importer). */
+  readonly author?: string;
+  readonly references?: readonly string[];
+  readonly falsePositives?: readonly string[];
+  /**
+   * Document path → position of its node, so that issues found after parsing
+   * (unknown fields, bad regexes) still point at a line. Absent for specs built in code.
+   */
+  readonly locations?: ReadonlyMap<string, SourcePos>;
+}
+
+/** 1-based line and column in a rule file. */
+export interface SourcePos {
+  readonly line: number;
+  readonly col: number;
 }
 
 /** A located problem in a rule file: `file:line:col rule-id path: message`. */

@@ -1,0 +1,17 @@
+export { AddressClass, addressAllowed, classifyAddress, type AddressAllowance } from './address.js';
+export {
+  checkAddresses,
+  checkTarget,
+  checkUrl,
+  hostAllowed,
+  OutboundCode,
+  OutboundError,
+  policyIssues,
+  resolveChecked,
+  systemResolver,
+  type OutboundPolicy,
+  type ResolvedAddress,
+  type Resolver,
+} from './policy.js';
+export { createOutboundClient, type OutboundClient, type OutboundClientOptions, type OutboundRequest } from './client.js';
+export { redactUrl, scrub, urlSecrets } from './redact.js';

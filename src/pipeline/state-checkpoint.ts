@@ -1,0 +1,123 @@
+/**
+ * Durable checkpoints of stateful rule windows in a compacted Kafka topic.
+ *
+ * Record key: `<group>|<topic>/<partition>|<rule>/<group-key hash>`; value:
+ * `{"offset": "<highest source offset the state reflects>", "state": "<json>"}`
+ * or a tombstone when the window was closed or evicted. Compaction keeps one
+ * record per key, so the topic holds exactly the live windows.
+ *
+ * Ordering with offsets (the invariant that makes a sequence begun before a
+ * crash complete after it exactly once): for each batch the pipeline writes
+ * alerts, then these checkpoints (acks=all), then commits the source offsets.
+ * A crash after the checkpoint but before the commit replays records the state
+ * already reflects; each entry's `offset` lets the rule runtime skip them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kafka, Producer } from 'kafkajs';
+import type { StateEntry } from '../rules/index.js';
+import type { Logger } from '../telemetry/index.js';
+
+export interface StateCheckpoint {
+  /** All stored entries of the given scopes (`topic/partition`), latest per key. */
+  load(scopes: ReadonlySet<string>): Promise<Map<string, StateEntry[]>>;
+  /** Resolves once the broker acknowledged every entry (acks=all). */
+  save(scope: string, entries: readonly StateEntry[]): Promise<void>;
+}
+
+interface StoredValue {
+  offset?: string;
+  state: string;
+}
+
+function parseKey(key: string, group: string): { scope: string; entryKey: string } | undefined {
+  const prefix = `${group}|`;
+  if (!key.startsWith(prefix)) return undefined;
+  const rest = key.slice(prefix.length);
+  const bar = rest.indexOf('|');
+  return bar < 0 ? undefined : { scope: rest.slice(0, bar), entryKey: rest.slice(bar + 1) };
+}
+
+export function createStateCheckpoint(opts: { kafka: Kafka; producer: Producer; topic: string; group: string; log: Logger; timeoutMs?: number }): StateCheckpoint {
+  const { kafka, producer, topic, group, log } = opts;
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+
+  async function readAll(): Promise<Map<string, StoredValue | null>> {
+    const latest = new Map<string, StoredValue | null>();
+    const admin = kafka.admin();
+    await admin.connect();
+    let ends: Map<number, bigint>;
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      ends = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+    } finally {
+      await admin.disconnect();
+    }
+    if (ends.size === 0) return latest;
+    // A throwaway group: kafkajs reads only through a group; it commits nothing.
+    const readerGroup = `${group}.state-reader.${randomUUID()}`;
+    const consumer = kafka.consumer({ groupId: readerGroup, allowAutoTopicCreation: false });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const done = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`reading ${topic} took longer than ${timeoutMs} ms`)), timeoutMs);
+        const remaining = new Set(ends.keys());
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              for (const m of batch.messages) {
+                const key = m.key?.toString('utf8');
+                if (key === undefined || !key.startsWith(`${group}|`)) continue;
+                latest.set(key, m.value === null ? null : (JSON.parse(m.value.toString('utf8')) as StoredValue));
+              }
+              const end = ends.get(batch.partition);
+              const last = batch.messages.length > 0 ? BigInt(batch.lastOffset()) + 1n : 0n;
+              if (end !== undefined && last >= end) remaining.delete(batch.partition);
+              if (remaining.size === 0) {
+                clearTimeout(timer);
+                resolve();
+              }
+              await Promise.resolve();
+            },
+          })
+          .catch(reject);
+      });
+      await done;
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+      const admin2 = kafka.admin();
+      await admin2.connect().then(() => admin2.deleteGroups([readerGroup])).catch(() => undefined).finally(() => admin2.disconnect());
+    }
+    return latest;
+  }
+
+  return {
+    async load(scopes) {
+      const started = Date.now();
+      const out = new Map<string, StateEntry[]>();
+      for (const scope of scopes) out.set(scope, []);
+      const latest = await readAll();
+      for (const [key, value] of latest) {
+        if (value === null) continue;
+        const parsed = parseKey(key, group);
+        if (!parsed || !scopes.has(parsed.scope)) continue;
+        out.get(parsed.scope)?.push({ key: parsed.entryKey, value: value.state, ...(value.offset !== undefined ? { offset: value.offset } : {}) });
+      }
+      const total = [...out.values()].reduce((n, e) => n + e.length, 0);
+      log.info({ topic, scopes: [...scopes], entries: total, ms: Date.now() - started }, 'Restored rule state.');
+      return out;
+    },
+    async save(scope, entries) {
+      if (entries.length === 0) return;
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: entries.map((e) => ({
+          key: `${group}|${scope}|${e.key}`,
+          value: e.value === null ? null : JSON.stringify({ ...(e.offset !== undefined ? { offset: e.offset } : {}), state: e.value } satisfies StoredValue),
+        })),
+      });
+    },
+  };
+}

@@ -1,0 +1,7 @@
+export type { CompiledRule, FieldGetter, Predicate, Ruleset } from './types.js';
+export { compileRule, type CompileResult } from './compile.js';
+export { loadRules } from './load.js';
+export { formatIssue } from '../spec/index.js';
+export { getter } from './getter.js';
+export { createCidrMatcher, type CidrMatcher } from './cidr.js';
+export { fieldType } from './check.js';

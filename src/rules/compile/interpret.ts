@@ -1,0 +1,97 @@
+/**
+ * The reference backend: walks the plan for every event. Deliberately plain
+ * (a switch per node, a loop per literal list) so that it is easy to trust;
+ * the generated code must agree with it on every event (differential test).
+ */
+import type { EcsEvent } from '../../ecs/index.js';
+import { getter } from './getter.js';
+import type { EqTest, Node, Test } from './ir.js';
+import type { Predicate } from './types.js';
+import { has, num, numericString, str, time } from './values.js';
+
+function eqScalar(t: EqTest, x: unknown): boolean {
+  if (typeof x === 'string') {
+    const s = t.cased ? x : x.toLowerCase();
+    if (t.strings.includes(s)) return true;
+    const n = numericString(x);
+    return n !== undefined && t.numbers.includes(n);
+  }
+  if (typeof x === 'number') return t.numbers.includes(x);
+  if (typeof x === 'boolean') return t.bools.includes(x);
+  return false;
+}
+
+function textScalar(t: Test, x: unknown): boolean {
+  const raw = str(x);
+  if (raw === undefined) return false;
+  switch (t.op) {
+    case 'contains':
+    case 'startswith':
+    case 'endswith': {
+      const s = t.cased ? raw : raw.toLowerCase();
+      return t.values.some((v) => (t.op === 'contains' ? s.includes(v) : t.op === 'startswith' ? s.startsWith(v) : s.endsWith(v)));
+    }
+    case 're':
+      return t.regex.test(t.fold ? raw.toLowerCase() : raw);
+    default:
+      return false;
+  }
+}
+
+function scalar(t: Test, x: unknown): boolean {
+  switch (t.op) {
+    case 'eq':
+      return eqScalar(t, x);
+    case 'contains':
+    case 'startswith':
+    case 'endswith':
+    case 're':
+      return textScalar(t, x);
+    case 'cidr':
+      return typeof x === 'string' && t.matcher.test(x);
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const n = t.date ? time(x) : num(x);
+      if (n === undefined) return false;
+      return t.op === 'gt' ? n > t.value : t.op === 'gte' ? n >= t.value : t.op === 'lt' ? n < t.value : n <= t.value;
+    }
+    case 'exists':
+      return x !== null && x !== undefined;
+  }
+}
+
+function evalTest(t: Test, value: unknown): boolean {
+  if (t.op === 'exists') return has(value);
+  if (Array.isArray(value)) return value.some((x) => scalar(t, x));
+  return scalar(t, value);
+}
+
+/** A predicate that interprets `root`; field getters are built once, here. */
+export function interpret(root: Node): Predicate {
+  const getters = new Map<string, (e: EcsEvent) => unknown>();
+  const read = (e: EcsEvent, field: string): unknown => {
+    let g = getters.get(field);
+    if (g === undefined) {
+      g = getter(field);
+      getters.set(field, g);
+    }
+    return g(e);
+  };
+  const walk = (n: Node, e: EcsEvent): boolean => {
+    switch (n.kind) {
+      case 'const':
+        return n.value;
+      case 'not':
+        return !walk(n.arg, e);
+      case 'and':
+        return n.args.every((a) => walk(a, e));
+      case 'or':
+        return n.args.some((a) => walk(a, e));
+      case 'test':
+        return evalTest(n.test, read(e, n.test.field));
+    }
+  };
+  return (e) => walk(root, e);
+}

@@ -1,0 +1,137 @@
+/**
+ * The plan: a small boolean IR both backends are emitted from. Tests are
+ * immutable data; their `key` is canonical, so equal tests written in
+ * different places (or produced by different modifiers) are recognized as one.
+ */
+import type { LinearRegex } from '../regex/index.js';
+import type { CidrMatcher } from './cidr.js';
+
+/**
+ * Equality against a literal list, split by kind once at compile time:
+ * `strings` are case-folded unless `cased`; numeric literals (and numeric
+ * strings) live in `numbers`; `true`/`false` literals in `bools`.
+ */
+export interface EqTest {
+  readonly op: 'eq';
+  readonly field: string;
+  readonly strings: readonly string[];
+  readonly numbers: readonly number[];
+  readonly bools: readonly boolean[];
+  readonly cased: boolean;
+}
+
+/** Substring tests on the value's text; any of `values` (folded unless `cased`). */
+export interface TextTest {
+  readonly op: 'contains' | 'startswith' | 'endswith';
+  readonly field: string;
+  readonly values: readonly string[];
+  readonly cased: boolean;
+}
+
+/** `fold`: lowercase the text first (wildcard patterns); `caseInsensitive`: the engine ignores case (`re|i`). */
+export interface RegexTest {
+  readonly op: 're';
+  readonly field: string;
+  readonly source: string;
+  readonly fold: boolean;
+  readonly caseInsensitive: boolean;
+  readonly regex: LinearRegex;
+}
+
+export interface CidrTest {
+  readonly op: 'cidr';
+  readonly field: string;
+  readonly cidrs: readonly string[];
+  readonly matcher: CidrMatcher;
+}
+
+/** `date`: compare event ISO timestamps in epoch ms; otherwise numbers and numeric strings. */
+export interface CmpTest {
+  readonly op: 'gt' | 'gte' | 'lt' | 'lte';
+  readonly field: string;
+  readonly value: number;
+  readonly date: boolean;
+}
+
+/** The field has a non-null value (null equals and `exists: false` are its negation). */
+export interface ExistsTest {
+  readonly op: 'exists';
+  readonly field: string;
+}
+
+export type Test = EqTest | TextTest | RegexTest | CidrTest | CmpTest | ExistsTest;
+
+export type Node =
+  | { readonly kind: 'const'; readonly value: boolean }
+  | { readonly kind: 'and'; readonly args: readonly Node[] }
+  | { readonly kind: 'or'; readonly args: readonly Node[] }
+  | { readonly kind: 'not'; readonly arg: Node }
+  | { readonly kind: 'test'; readonly test: Test; readonly key: string };
+
+export const TRUE: Node = { kind: 'const', value: true };
+export const FALSE: Node = { kind: 'const', value: false };
+
+/** Canonical identity of a test (everything but the compiled matcher objects). */
+export function testKey(t: Test): string {
+  switch (t.op) {
+    case 'eq':
+      return JSON.stringify([t.op, t.field, t.cased, t.strings, t.numbers, t.bools]);
+    case 'contains':
+    case 'startswith':
+    case 'endswith':
+      return JSON.stringify([t.op, t.field, t.cased, t.values]);
+    case 're':
+      return JSON.stringify([t.op, t.field, t.source, t.fold, t.caseInsensitive]);
+    case 'cidr':
+      return JSON.stringify([t.op, t.field, t.cidrs]);
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return JSON.stringify([t.op, t.field, t.value, t.date]);
+    case 'exists':
+      return JSON.stringify([t.op, t.field]);
+  }
+}
+
+export function testNode(test: Test): Node {
+  return { kind: 'test', test, key: testKey(test) };
+}
+
+/** Rough relative cost, to run cheap tests first inside and/or. */
+export function testCost(t: Test): number {
+  switch (t.op) {
+    case 'exists':
+      return 1;
+    case 'eq':
+      return 2;
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return t.date ? 5 : 3;
+    case 'startswith':
+    case 'endswith':
+      return 4 + Math.min(t.values.length, 8) / 8;
+    case 'contains':
+      return 6 + Math.min(t.values.length, 8) / 8;
+    case 'cidr':
+      return 7;
+    case 're':
+      return 10;
+  }
+}
+
+export function nodeCost(n: Node): number {
+  switch (n.kind) {
+    case 'const':
+      return 0;
+    case 'test':
+      return testCost(n.test);
+    case 'not':
+      return nodeCost(n.arg);
+    case 'and':
+    case 'or':
+      return n.args.reduce((s, a) => s + nodeCost(a), 0);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Loading a rules folder: every *.yml / *.yaml below the given paths, parsed
+ * and compiled. A broken rule never stops the others from loading; its issues
+ * are returned next to what did compile, so the caller decides (the CLI
+ * fails `lint`, the pipeline refuses a reload).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseRuleFile, type RuleIssue } from '../spec/index.js';
+import { compileRule } from './compile.js';
+import type { CompiledRule, Ruleset } from './types.js';
+
+const isRuleFile = (name: string): boolean => name.endsWith('.yml') || name.endsWith('.yaml');
+
+/** Rule files under `path`, sorted so that load order (and duplicate reports) is stable. */
+function ruleFiles(path: string, issues: RuleIssue[]): string[] {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (err) {
+    issues.push({ file: path, path: '', message: `cannot read: ${err instanceof Error ? err.message : String(err)}` });
+    return [];
+  }
+  if (stat.isFile()) return [path];
+  if (!stat.isDirectory()) return [];
+  const out: string[] = [];
+  const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const full = join(path, e.name);
+    if (e.isDirectory()) out.push(...ruleFiles(full, issues));
+    else if (e.isFile() && isRuleFile(e.name)) out.push(full);
+  }
+  return out;
+}
+
+export function loadRules(paths: readonly string[]): Ruleset {
+  const issues: RuleIssue[] = [];
+  const rules: CompiledRule[] = [];
+  const seen = new Map<string, string>();
+  const files = [...new Set(paths.flatMap((p) => ruleFiles(p, issues)))];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      issues.push({ file, path: '', message: `cannot read: ${err instanceof Error ? err.message : String(err)}` });
+      continue;
+    }
+    const parsed = parseRuleFile(text, file);
+    issues.push(...parsed.issues);
+    if (parsed.rule === undefined) continue;
+    const first = seen.get(parsed.rule.id);
+    if (first !== undefined) {
+      const pos = parsed.rule.locations?.get('id');
+      issues.push({ file, ruleId: parsed.rule.id, path: 'id', ...(pos ?? {}), message: `duplicate rule id: already defined in ${first}` });
+      continue;
+    }
+    seen.set(parsed.rule.id, file);
+    const compiled = compileRule(parsed.rule);
+    issues.push(...compiled.issues);
+    if (compiled.rule !== undefined) rules.push(compiled.rule);
+  }
+  return { rules, issues };
+}

@@ -1,0 +1,102 @@
+/**
+ * Value semantics shared by both backends: how an event value is read as
+ * text, as a number, as a time. The generated code receives these functions
+ * as constants (it never re-implements them), and every one of them answers
+ * `undefined` or `false` instead of throwing on odd input.
+ */
+
+/** Numeric strings carry at most this many digits: beyond it a double loses integer precision, and ids that differ in the last digit would compare equal. */
+const MAX_NUMERIC_DIGITS = 15;
+
+/**
+ * `"-12"`, `"3.5"` → number; anything else (exponents, hex, spaces, `+`,
+ * a leading or trailing dot, more than 15 digits) → undefined.
+ */
+export function numericString(s: string): number | undefined {
+  const n = s.length;
+  if (n === 0 || n > MAX_NUMERIC_DIGITS + 2) return undefined;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  let digits = 0;
+  let dot = false;
+  let lastWasDigit = false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits++;
+      lastWasDigit = true;
+    } else if (c === 46 && !dot && lastWasDigit) {
+      dot = true;
+      lastWasDigit = false;
+    } else {
+      return undefined;
+    }
+  }
+  return lastWasDigit && digits <= MAX_NUMERIC_DIGITS ? Number(s) : undefined;
+}
+
+/** A number, or a numeric string read as one; NaN and everything else → undefined. */
+export function num(x: unknown): number | undefined {
+  if (typeof x === 'number') return Number.isNaN(x) ? undefined : x;
+  return typeof x === 'string' ? numericString(x) : undefined;
+}
+
+/** The text string operators look at: strings, and numbers and booleans in their JSON form. */
+export function str(x: unknown): string | undefined {
+  if (typeof x === 'string') return x;
+  if (typeof x === 'number' || typeof x === 'boolean') return String(x);
+  return undefined;
+}
+
+// Fixed pattern (not rule-supplied), no nested quantifiers: linear on any input.
+const ISO = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * An ISO-8601 date or date-time → epoch ms. A date alone, or a time without
+ * an offset, is UTC (never the machine's zone, so results do not depend on
+ * where Sift runs).
+ */
+export function epochOf(s: string): number | undefined {
+  if (s.length > 40) return undefined;
+  const m = ISO.exec(s);
+  if (m === null) return undefined;
+  const [, date, time, zone] = m;
+  let offset = 'Z';
+  if (zone !== undefined && zone.toUpperCase() !== 'Z') offset = zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const ms = Date.parse(time === undefined ? `${date ?? ''}T00:00:00Z` : `${date ?? ''}T${time}${offset}`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Event time of a value for date comparisons: ISO strings only. */
+export function time(x: unknown): number | undefined {
+  return typeof x === 'string' ? epochOf(x) : undefined;
+}
+
+/** The field has a value: not absent, not null, and (for arrays) some element is not null. */
+export function has(v: unknown): boolean {
+  if (v === undefined || v === null) return false;
+  if (!Array.isArray(v)) return true;
+  for (const x of v) if (x !== null && x !== undefined) return true;
+  return false;
+}
+
+/** ECS arrays: a test holds for an array when it holds for any element. */
+export function any(v: unknown, test: (x: unknown) => boolean): boolean {
+  if (!Array.isArray(v)) return test(v);
+  for (const x of v) if (test(x)) return true;
+  return false;
+}
+
+export function someIncludes(s: string, needles: readonly string[]): boolean {
+  for (const n of needles) if (s.includes(n)) return true;
+  return false;
+}
+
+export function someStarts(s: string, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (s.startsWith(p)) return true;
+  return false;
+}
+
+export function someEnds(s: string, suffixes: readonly string[]): boolean {
+  for (const p of suffixes) if (s.endsWith(p)) return true;
+  return false;
+}

@@ -1,0 +1,12 @@
+export { createEngine, DEFAULT_LATENESS_MS, DEFAULT_MAX_KEYS_PER_RULE } from './engine.js';
+export { stateBytesEstimate } from './estimate.js';
+export { META_KEY } from './partition.js';
+export type {
+  DetectInput,
+  Detection,
+  Engine,
+  EngineHooks,
+  EngineOptions,
+  PartitionEngine,
+  StateEntry,
+} from './types.js';

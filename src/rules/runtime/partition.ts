@@ -1,0 +1,226 @@
+/**
+ * One partition's detection: its watermark, its window stores (one per
+ * stateful rule, created on first use) and their checkpoints.
+ *
+ * Event time: @timestamp in epoch ms (time.ts; Date.parse semantics). The
+ * watermark is the largest event time seen among this partition's events of
+ * datasets that stateful rules watch (whether or not they match). A matching
+ * event older than watermark − the dataset's lateness is late: counted
+ * (onLate), not applied. The watermark is checkpointed (meta key `@engine`) so a restored partition judges lateness
+ * exactly as the uninterrupted one would have.
+ *
+ * TTL: whenever the watermark enters a new minute of event time, every store
+ * drops the groups that can no longer contribute (newest event older than
+ * watermark − span − lateness). The schedule depends only on the watermark,
+ * so it is the same after a restore.
+ */
+import { createKeyedStore, newTermsCodec, sequenceCodec, thresholdCodec, cardinalityCodec, type Codec, type StateEntry, type UseCounter } from '../state/index.js';
+import { applyRule, type RuleState, type Windows } from './apply.js';
+import type { RulePlan } from './plan.js';
+import { candidates, type DatasetBucket } from './rule-index.js';
+import { eventTime } from './time.js';
+import type { DetectInput, Detection, EngineHooks, PartitionEngine } from './types.js';
+
+/** What all partitions of an engine share; the engine replaces `index` and `plans` on reload. */
+export interface Shared {
+  index: ReadonlyMap<string, DatasetBucket>;
+  /** Active (enabled, not quarantined) rules by id. */
+  plans: ReadonlyMap<string, RulePlan>;
+  readonly maxKeys: number;
+  readonly hooks: EngineHooks;
+  quarantine(plan: RulePlan, error: unknown): void;
+}
+
+export interface Partition extends PartitionEngine {
+  /** After a reload or quarantine: keep the state of unchanged rules, tombstone the rest. */
+  reconcile(): void;
+}
+
+export const META_KEY = '@engine';
+const SWEEP_EVERY_MS = 60_000;
+
+interface Meta {
+  wm: number;
+  seq: number;
+}
+
+function parseMeta(value: string): Meta | undefined {
+  try {
+    const v = JSON.parse(value) as Partial<Record<keyof Meta, unknown>>;
+    return typeof v.wm === 'number' && typeof v.seq === 'number' ? { wm: v.wm, seq: v.seq } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createPartition(shared: Shared): Partition {
+  const states = new Map<string, RuleState>();
+  const counter: UseCounter = { seq: 0 };
+  /** Keys to delete at the next checkpoint: dropped rules, refused restores. */
+  const tombstones = new Set<string>();
+  const late = new Map<RulePlan, number>();
+  let watermark = -Infinity;
+  let sweptMinute = -Infinity;
+  let metaWritten = '';
+
+  function createState(plan: RulePlan): RuleState {
+    const store = <S>(codec: Codec<S>) => createKeyedStore(plan.id, plan.fingerprint, codec, shared.maxKeys, counter);
+    switch (plan.kind) {
+      case 'threshold':
+        return { kind: plan.kind, plan, store: store(thresholdCodec) };
+      case 'cardinality':
+        return { kind: plan.kind, plan, store: store(cardinalityCodec) };
+      case 'sequence':
+        return { kind: plan.kind, plan, store: store(sequenceCodec) };
+      case 'new_terms':
+        return { kind: plan.kind, plan, store: store(newTermsCodec) };
+      case 'match':
+        throw new Error(`rule ${plan.id} keeps no window state`);
+    }
+  }
+
+  const windows: Windows = {
+    get watermark() {
+      return watermark;
+    },
+    out: [] as Detection[],
+    late(plan) {
+      late.set(plan, (late.get(plan) ?? 0) + 1);
+    },
+    state(plan) {
+      let st = states.get(plan.id);
+      if (st === undefined) states.set(plan.id, (st = createState(plan)));
+      return st;
+    },
+  };
+
+  function sweep(): void {
+    for (const st of states.values()) st.store.sweep(watermark - st.plan.spanMs - st.plan.latenessMs);
+  }
+
+  /** Hooks once per rule and reason per batch, not per event. */
+  function report(): void {
+    const { onLate, onEvict } = shared.hooks;
+    for (const [plan, n] of late) onLate?.(plan.id, n);
+    late.clear();
+    for (const st of states.values()) {
+      if (st.store.capEvicted > 0) onEvict?.(st.plan.id, st.store.capEvicted, 'cap');
+      if (st.store.ttlEvicted > 0) onEvict?.(st.plan.id, st.store.ttlEvicted, 'ttl');
+      st.store.capEvicted = st.store.ttlEvicted = 0;
+    }
+  }
+
+  function meta(): StateEntry | undefined {
+    return Number.isFinite(watermark) ? { key: META_KEY, value: JSON.stringify({ wm: watermark, seq: counter.seq } satisfies Meta) } : undefined;
+  }
+
+  return {
+    evaluate(inputs: readonly DetectInput[]): Detection[] {
+      const out: Detection[] = [];
+      windows.out = out;
+      const index = shared.index;
+      for (let n = 0; n < inputs.length; n++) {
+        const input = inputs[n] as DetectInput;
+        const block = input.event.event;
+        if (typeof block !== 'object' || block === null) continue;
+        const bucket = index.get(block.dataset);
+        if (bucket === undefined) continue;
+        let t = NaN;
+        if (bucket.stateful) {
+          t = eventTime(input.event);
+          if (t > watermark) {
+            watermark = t;
+            const minute = Math.floor(t / SWEEP_EVERY_MS);
+            if (minute > sweptMinute) {
+              sweptMinute = minute;
+              sweep();
+            }
+          }
+        }
+        const list = candidates(bucket, block.action);
+        for (let r = 0; r < list.length; r++) {
+          const plan = list[r] as RulePlan;
+          if (plan.disabled) continue;
+          try {
+            applyRule(windows, plan, input, t, bucket.latenessMs);
+          } catch (err) {
+            shared.quarantine(plan, err);
+          }
+        }
+      }
+      report();
+      return out;
+    },
+
+    checkpoint(): StateEntry[] {
+      const live: StateEntry[] = [];
+      for (const st of states.values()) st.store.checkpoint(live);
+      const out: StateEntry[] = [];
+      if (tombstones.size > 0) {
+        // A rewritten key (the rule came back unchanged, a group reappeared) keeps its live value.
+        const written = new Set(live.map((e) => e.key));
+        for (const key of tombstones) if (!written.has(key)) out.push({ key, value: null });
+        tombstones.clear();
+      }
+      for (const e of live) out.push(e);
+      const m = meta();
+      if (m !== undefined && m.value !== metaWritten) {
+        metaWritten = m.value as string;
+        out.push(m);
+      }
+      return out;
+    },
+
+    snapshot(): StateEntry[] {
+      const out: StateEntry[] = [];
+      for (const st of states.values()) st.store.checkpoint(out, true);
+      const m = meta();
+      if (m !== undefined) out.push(m);
+      return out;
+    },
+
+    restore(entries: readonly StateEntry[]): void {
+      const latest = new Map<string, StateEntry>();
+      for (const e of entries) latest.set(e.key, e);
+      const restored = new Set<RuleState>();
+      for (const e of latest.values()) {
+        if (e.value === null) continue;
+        if (e.key === META_KEY) {
+          const m = parseMeta(e.value);
+          if (m !== undefined) {
+            watermark = Math.max(watermark, m.wm);
+            counter.seq = Math.max(counter.seq, m.seq);
+            metaWritten = e.value;
+          }
+          continue;
+        }
+        const slash = e.key.lastIndexOf('/');
+        const plan = slash > 0 ? shared.plans.get(e.key.slice(0, slash)) : undefined;
+        const st = plan !== undefined && plan.kind !== 'match' ? windows.state(plan) : undefined;
+        if (st !== undefined && st.store.restore(e.value, e.offset)) restored.add(st);
+        else tombstones.add(e.key);
+      }
+      for (const st of restored) st.store.settle();
+      // The uninterrupted partition swept when the watermark entered this minute.
+      sweptMinute = Number.isFinite(watermark) ? Math.floor(watermark / SWEEP_EVERY_MS) : -Infinity;
+    },
+
+    get keys(): number {
+      let n = 0;
+      for (const st of states.values()) n += st.store.size;
+      return n;
+    },
+
+    reconcile(): void {
+      for (const [id, st] of states) {
+        const plan = shared.plans.get(id);
+        if (plan !== undefined && plan.fingerprint === st.plan.fingerprint && plan.kind === st.kind) {
+          st.plan = plan;
+          continue;
+        }
+        for (const key of st.store.entryKeys()) tombstones.add(key);
+        states.delete(id);
+      }
+    },
+  };
+}

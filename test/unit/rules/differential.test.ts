@@ -1,0 +1,179 @@
+/**
+ * Differential property test: for random rules over real ECS fields and
+ * random events drawn from the same small value pools (so that matches are
+ * frequent), three evaluations must agree on every event:
+ *   - the generated JS (optimized plan),
+ *   - the reference interpreter (optimized plan),
+ *   - the interpreter on the plan BEFORE optimization (so the optimizer is checked too).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { EcsEvent } from '../../../src/ecs/index.js';
+import { interpret } from '../../../src/rules/compile/interpret.js';
+import { lowerCondition, lowerSelections, type Problem } from '../../../src/rules/compile/lower.js';
+import { compileRule, formatIssue, type Condition, type FieldTest, type Operator, type RuleSpec, type Selection } from '../../../src/rules/index.js';
+
+type Lit = string | number | boolean | null;
+
+const STRINGS = ['alice', 'ALICE', 'Alice@Example.com', 'bob', 'a*', '*ce', '*li*', 'a?ice', 'b\\*', 'b*', '5', '05', '5.0', '-1', 'true', 'FALSE', '', 'x y', 'user.login', 'User.Login', 'ali\nce'];
+const IPS = ['10.0.0.1', '10.1.2.3', '192.168.1.1', '2001:db8::1', '::ffff:10.0.0.5', 'bogus', '8.8.8.8'];
+const CIDRS = ['10.0.0.0/8', '192.168.0.0/16', '2001:db8::/32', '0.0.0.0/0', '10.0.0.1', '::/0'];
+const NUMBERS = [0, 5, -1, 3.5, 10];
+const REGEXES = ['^a', 'e$', 'li', '^[ab]', 'x|ali', '(?i)BOB', '^$', '\\d'];
+const DATES = ['2024-01-01', '2024-06-01T00:00:00Z', '2023-12-31T23:00:00-02:00'];
+const EVENT_DATES = ['2024-01-01T00:00:00Z', '2024-03-01T12:00:00Z', '2023-06-01T00:00:00.5Z', 'nope'];
+
+/** Operators each field may take without a type error, and the literals they take. */
+const FIELDS: Readonly<Record<string, readonly (readonly [Operator, fc.Arbitrary<Lit>])[]>> = (() => {
+  const str = fc.constantFrom<Lit>(...STRINGS);
+  const strOrNull = fc.constantFrom<Lit>(...STRINGS, null, 5, true);
+  const num = fc.constantFrom<Lit>(...NUMBERS, '5', '3.5');
+  const keyword: (readonly [Operator, fc.Arbitrary<Lit>])[] = [
+    ['equals', strOrNull],
+    ['contains', str],
+    ['startswith', str],
+    ['endswith', str],
+    ['re', fc.constantFrom<Lit>(...REGEXES)],
+    ['exists', fc.boolean()],
+  ];
+  return {
+    'user.name': keyword,
+    'event.action': [['equals', str]],
+    'event.category': keyword,
+    'source.ip': [['equals', fc.constantFrom<Lit>(...IPS)], ['cidr', fc.constantFrom<Lit>(...CIDRS)], ['startswith', fc.constantFrom<Lit>('10.', '2001')], ['exists', fc.boolean()]],
+    'related.ip': [['cidr', fc.constantFrom<Lit>(...CIDRS)], ['equals', fc.constantFrom<Lit>(...IPS, null)]],
+    'event.severity': [['equals', fc.constantFrom<Lit>(...NUMBERS, '5', null, '*5*')], ['gt', num], ['gte', num], ['lt', num], ['lte', num], ['exists', fc.boolean()]],
+    'okta.device.managed': [['equals', fc.constantFrom<Lit>(true, false, 'true', 'false', null)], ['exists', fc.boolean()]],
+    '@timestamp': [['gt', fc.constantFrom<Lit>(...DATES)], ['lte', fc.constantFrom<Lit>(...DATES)], ['startswith', fc.constantFrom<Lit>('2024')]],
+    'okta.target.x': [...keyword, ['gt', num], ['cidr', fc.constantFrom<Lit>(...CIDRS)]],
+  };
+})();
+const FIELD_NAMES = Object.keys(FIELDS);
+
+/** Tests over a few fields only, so that one rule often tests one field in several places (merging, sharing). */
+function fieldTestArb(fields: readonly string[]): fc.Arbitrary<FieldTest> {
+  return fc
+    .constantFrom(...fields)
+    .chain((field) => fc.tuple(fc.constant(field), fc.constantFrom(...(FIELDS[field] ?? []))))
+    .chain(([field, [op, lit]]) =>
+      fc.record({
+        field: fc.constant(field),
+        op: fc.constant(op),
+        values: op === 'exists' ? lit.map((v) => [v]) : fc.array(lit, { minLength: 1, maxLength: 4 }),
+        all: op === 'exists' ? fc.constant(false) : fc.boolean(),
+        cased: ['equals', 'contains', 'startswith', 'endswith'].includes(op) ? fc.boolean() : fc.constant(false),
+        caseInsensitive: op === 're' ? fc.boolean() : fc.constant(false),
+      }),
+    );
+}
+
+const NAMES = ['sel_a', 'sel_b', 'filter_c', 'sel_d'];
+
+function conditionArb(names: readonly string[]): fc.Arbitrary<Condition> {
+  const leaf: fc.Arbitrary<Condition> = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...names).map((name): Condition => ({ kind: 'ref', name })) },
+    { weight: 1, arbitrary: fc.constantFrom('them', 'sel_*', '*', ...(names.includes('filter_c') ? ['*_c', 'filter_*'] : [])).chain((pattern) => fc.constantFrom<'any' | 'all'>('any', 'all').map((quantifier): Condition => ({ kind: 'of', quantifier, pattern }))) },
+  );
+  const { tree } = fc.letrec<{ tree: Condition }>((tie) => ({
+    tree: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(tie('tree'), { minLength: 2, maxLength: 3 }).map((args): Condition => ({ kind: 'and', args })),
+      fc.array(tie('tree'), { minLength: 2, maxLength: 3 }).map((args): Condition => ({ kind: 'or', args })),
+      tie('tree').map((arg): Condition => ({ kind: 'not', arg })),
+    ),
+  }));
+  return tree;
+}
+
+function ruleArb(fieldSets: fc.Arbitrary<string[]>): fc.Arbitrary<RuleSpec> {
+  return fc.tuple(fc.integer({ min: 1, max: NAMES.length }), fieldSets).chain(([n, fields]) => {
+  // `sel_*` must match something: the first selection is always sel_a.
+  const names = NAMES.slice(0, n);
+  const testMap = fc.array(fieldTestArb(fields), { minLength: 1, maxLength: 2 });
+  const selections = fc.tuple(...names.map((name) => fc.oneof(testMap.map((t) => [t]), fc.array(testMap, { minLength: 1, maxLength: 3 })).map((anyOf): Selection => ({ name, anyOf }))));
+  return fc.tuple(selections, conditionArb(names)).map(
+    ([sels, condition]): RuleSpec => ({
+      id: 'prop.rule',
+      name: 'p',
+      description: 'p',
+      version: 1,
+      severity: 'low',
+      riskScore: 21,
+      tags: [],
+      datasets: ['okta.system'],
+      detection: { selections: sels, condition, conditionText: '' },
+      outputFields: [],
+      enabled: true,
+      tests: [],
+      file: 'prop.yml',
+    }),
+  );
+  });
+}
+
+/**
+ * Event values: the fixed pools, plus the rule's own literals and their
+ * case variants (so that exact, case-folded and numeric matches of this very
+ * rule are frequent, not one-in-a-thousand).
+ */
+function eventArb(spec: RuleSpec): fc.Arbitrary<EcsEvent> {
+  const literals = spec.detection.selections.flatMap((s) => s.anyOf.flat().flatMap((t) => t.values));
+  const variants = literals.flatMap((v) => (typeof v === 'string' ? [v, v.toUpperCase(), v.toLowerCase(), v.replace(/[*?]/g, 'x')] : [v]));
+  const fixed = fc.constantFrom<unknown>(...STRINGS, ...IPS, ...NUMBERS, ...EVENT_DATES, '5', '-1', '3.50', true, false, null);
+  const scalar = fc.oneof({ weight: 4, arbitrary: fixed }, { weight: 3, arbitrary: fc.constantFrom<unknown>(...variants, 'x') }, { weight: 1, arbitrary: fc.string({ maxLength: 4 }) });
+  const value = fc.oneof({ weight: 5, arbitrary: scalar }, { weight: 2, arbitrary: fc.array(scalar, { maxLength: 3 }) }, { weight: 1, arbitrary: fc.constant({ nested: 'alice' }) });
+  return fc
+    .record(
+      {
+        user: fc.record({ name: value }, { requiredKeys: [] }),
+        event: fc.record({ action: value, category: value, severity: value }, { requiredKeys: [] }),
+        source: fc.record({ ip: value }, { requiredKeys: [] }),
+        related: fc.record({ ip: value }, { requiredKeys: [] }),
+        okta: fc.record({ device: fc.record({ managed: value }, { requiredKeys: [] }), target: fc.oneof(fc.record({ x: value }), fc.array(fc.record({ x: value }), { maxLength: 2 })) }, { requiredKeys: [] }),
+        ts: value,
+      },
+      { requiredKeys: [] },
+    )
+    .map(({ ts, event, ...rest }) => ({ '@timestamp': ts, event: { kind: 'event', dataset: 'okta.system', module: 'okta', ...event }, ...rest }) as unknown as EcsEvent);
+}
+
+/** Runs the three-way comparison; returns [events checked, events matched]. */
+function agree(rules: fc.Arbitrary<RuleSpec>, numRuns: number, seed: number): [number, number] {
+  let matches = 0;
+  let checked = 0;
+  fc.assert(
+    fc.property(rules.chain((spec) => fc.tuple(fc.constant(spec), fc.array(eventArb(spec), { minLength: 40, maxLength: 40 }))), ([spec, events]) => {
+      const compiled = compileRule(spec);
+      expect(compiled.issues.map(formatIssue)).toEqual([]);
+      const rule = compiled.rule;
+      if (rule === undefined) return;
+      const problems: Problem[] = [];
+      const unoptimized = interpret(lowerCondition(spec.detection.condition, lowerSelections(spec.detection.selections, problems)));
+      for (const e of events) {
+        const generated = rule.match(e);
+        expect(generated, rule.source).toBe(rule.reference(e));
+        expect(generated, rule.plan).toBe(unoptimized(e));
+        if (generated) matches++;
+        checked++;
+      }
+    }),
+    { numRuns, seed },
+  );
+  return [checked, matches];
+}
+
+describe('generated code and interpreter agree', () => {
+  it('on random rules × random events (1000 rules over 1-3 fields, 40 events each)', () => {
+    const [checked, matches] = agree(ruleArb(fc.subarray(FIELD_NAMES, { minLength: 1, maxLength: 3 })), 1000, 20240501);
+    expect(checked).toBe(1000 * 40);
+    // The pools are small on purpose: a healthy share of events must match, or the test proves little.
+    expect(matches / checked).toBeGreaterThan(0.1);
+    expect(matches / checked).toBeLessThan(0.9);
+  }, 120_000);
+
+  it('on rules that test one field many times (merging, sets, shared tests)', () => {
+    const [checked] = agree(ruleArb(fc.constantFrom(...FIELD_NAMES).map((f) => [f])), 600, 7);
+    expect(checked).toBe(600 * 40);
+  }, 120_000);
+});
