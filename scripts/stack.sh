@@ -4,6 +4,7 @@
 #
 #   scripts/stack.sh up | down | status | logs [kafka|es] [-f] | reset
 #   scripts/stack.sh start|stop|restart kafka|es     (for fault tests)
+#   scripts/stack.sh freeze|thaw kafka|es             (SIGSTOP/SIGCONT: hung, not down)
 #   scripts/stack.sh fetch                             (downloads only)
 #   scripts/stack.sh tool <topics|console-producer|console-consumer|consumer-groups|CLASS> [args...]
 #
@@ -408,6 +409,32 @@ stop_es() {
   rm -f "$ES_PIDFILE"
 }
 
+# ------------------------------------------------------------ freeze/thaw --
+# A frozen service keeps its sockets open (the kernel still accepts
+# connections) but answers nothing: a hung node, unlike a stopped one.
+svc_pid() { case $1 in kafka) kafka_pid ;; es) es_pid ;; esac; }
+is_frozen() { [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) == T ]]; }
+freeze_svc() {
+  local pid; pid=$(svc_pid "$1")
+  [[ -n $pid ]] || die "$1 is not running"
+  kill -STOP "$pid"
+  say "$1 frozen (pid $pid, SIGSTOP); 'scripts/stack.sh thaw $1' resumes it"
+}
+thaw_svc() {
+  local pid; pid=$(svc_pid "$1")
+  [[ -n $pid ]] || die "$1 is not running"
+  kill -CONT "$pid"
+  say "$1 thawed (pid $pid, SIGCONT)"
+}
+# up/status must not wait on a service a fault test left frozen.
+thaw_if_frozen() {
+  local svc pid
+  for svc in kafka es; do
+    pid=$(svc_pid "$svc")
+    if [[ -n $pid ]] && is_frozen "$pid"; then warn "$svc (pid $pid) was frozen: thawing it"; kill -CONT "$pid"; fi
+  done
+}
+
 # --------------------------------------------------------------- commands ---
 status_line() { # status_line NAME PID VERSION PORTDESC EXTRA
   if [[ -n $2 ]]; then
@@ -425,7 +452,9 @@ cmd_status() {
   ev=$(cat "$RUN/es.version" 2>/dev/null || cat "$ES_ROOT/dl/es.version" 2>/dev/null || echo '?')
   # kafka: our pid alive and the port answering
   extra=""
-  if [[ -n $kp ]] && port_open "$KAFKA_PORT"; then
+  if [[ -n $kp ]] && is_frozen "$kp"; then
+    rc=3; status_line kafka "$kp" "$kv" "$KAFKA_PORT (controller $CONTROLLER_PORT)" "  FROZEN (scripts/stack.sh thaw kafka)"
+  elif [[ -n $kp ]] && port_open "$KAFKA_PORT"; then
     status_line kafka "$kp" "$kv" "$KAFKA_PORT (controller $CONTROLLER_PORT)" ""
   else
     rc=3
@@ -435,8 +464,10 @@ cmd_status() {
   fi
   # elasticsearch: our pid alive and cluster health yellow/green
   extra=""
-  [[ -n $ep ]] && h=$(es_health)
-  if [[ -n $ep && ( $h == green || $h == yellow ) ]]; then
+  [[ -n $ep ]] && ! is_frozen "$ep" && h=$(es_health)
+  if [[ -n $ep ]] && is_frozen "$ep"; then
+    rc=3; status_line elasticsearch "$ep" "$ev" "$ES_PORT" "  FROZEN (scripts/stack.sh thaw es)"
+  elif [[ -n $ep && ( $h == green || $h == yellow ) ]]; then
     status_line elasticsearch "$ep" "$ev" "$ES_PORT" "  health=$h"
   else
     rc=3
@@ -453,6 +484,7 @@ cmd_up() {
   # fail fast, before starting either service, if a port is held by a stranger
   [[ -n $(kafka_pid) ]] || require_ports_free "$KAFKA_MARK" kafka "$KAFKA_PORT" "$CONTROLLER_PORT"
   [[ -n $(es_pid) ]] || require_ports_free "$ES_MARK" elasticsearch "$ES_PORT"
+  thaw_if_frozen
   fetch
   launch_kafka
   launch_es
@@ -499,7 +531,7 @@ svc_arg() {
   esac
 }
 
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 lock() { # serialize concurrent up/down/start/stop from this checkout
   mkdir -p "$RUN"
@@ -518,6 +550,8 @@ main() {
     fetch) lock; fetch ;;
     start) lock; case $(svc_arg "${1:-}") in kafka) fetch_kafka; start_kafka ;; es) start_es ;; esac ;;
     stop) lock; case $(svc_arg "${1:-}") in kafka) stop_kafka ;; es) stop_es ;; esac ;;
+    freeze) lock; freeze_svc "$(svc_arg "${1:-}")" ;;
+    thaw) lock; thaw_svc "$(svc_arg "${1:-}")" ;;
     restart) lock; case $(svc_arg "${1:-}") in kafka) stop_kafka; start_kafka ;; es) stop_es; start_es ;; esac ;;
     tool) [[ $# -ge 1 ]] || die "tool: name a tool"; [[ -f $KAFKA_LIB/.complete ]] || die "kafka not downloaded yet: scripts/stack.sh fetch"; kafka_tool "$@" ;;
     -h|--help|help) usage ;;

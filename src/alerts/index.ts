@@ -1,2 +1,11 @@
 export { alertId, buildAlert, SEVERITY_NUMBER, type Alert, type AlertLinks } from './alert.js';
 export { ALERTS_MAPPINGS, alertDocs, alertsIndexName, ensureAlertsIndex, writeAlerts } from './sinks/es.js';
+export { createSuppressionStore, SUPPRESS_PREFIX, type Offer, type SuppressionStore } from './suppress.js';
+export { createAlertDeadLetterWriter, createAlertTopicWriter, parseAlertRecord, type AlertRecord } from './sinks/kafka.js';
+export { createNotifier, type Notifier, type NotifierDeps } from './notify.js';
+export { dispatchConfigOf } from './config.js';
+export * from './dispatch/index.js';
+export { redactUrl, checkUrl, policyIssues, OutboundError, OutboundCode, type OutboundPolicy } from './outbound/index.js';
+export { createSlackSink, slackMessage } from './sinks/slack.js';
+export { createPagerDutySink, pagerDutyEvent } from './sinks/pagerduty.js';
+export { createWebhookSink, signWebhook, verifyWebhookSignature } from './sinks/webhook.js';

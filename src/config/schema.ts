@@ -153,16 +153,67 @@ export const configSpec = spec.object('Sift configuration.', {
       patternHint: 'a Kafka topic name',
     }),
   }),
-  alerts: spec.object('Where alerts go.', {
+  alerts: spec.object('Where alerts go (docs/alerts.md): the alerts index and Kafka topic always; Slack, PagerDuty and webhooks when configured.', {
     index_prefix: spec.string({
       description: 'Alerts are indexed (by alert id) into <index_prefix>-<namespace>.',
       default: 'sift-alerts',
       pattern: /^[a-z0-9][a-z0-9_.-]{0,100}$/,
       patternHint: 'a lowercase index name prefix',
     }),
+    topic: spec.string({
+      description: 'Kafka topic every alert is written to, keyed by alert id, before the batch that raised it is committed. Notifications (sinks) are delivered from it.',
+      default: 'sift.alerts',
+      pattern: TOPIC,
+      patternHint: 'a Kafka topic name',
+    }),
+    dlq_topic: spec.string({
+      description: 'Alerts a sink could not deliver within its retry budget (or refused for good), with the sink and reason.',
+      default: 'sift.alerts.dlq',
+      pattern: TOPIC,
+      patternHint: 'a Kafka topic name',
+    }),
     kibana_url: spec.string({
       description: 'Link template put in every alert, e.g. https://kibana.example.com/app/discover#/?_a=(query:(language:kuery,query:\'sift.alert.id:"{alert_id}"\')). Placeholders: {alert_id} {rule_id} {start} {end} {event_ids} {namespace}.',
       default: '',
+    }),
+    outbound: spec.object('Outbound safety for Slack, PagerDuty and webhook targets (checked at start and before every request and redirect).', {
+      allow_hosts: spec.stringList({
+        description: 'Hosts sinks may reach: exact names, or *.suffix. A sink whose host is not listed is refused at start.',
+        default: ['hooks.slack.com', 'events.pagerduty.com'],
+      }),
+      allow_http: spec.bool({ description: 'Allow plain http:// targets (https only otherwise).', default: false }),
+      allow_private_networks: spec.bool({
+        description: 'Allow targets resolving to private ranges (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10). Link-local and metadata addresses stay refused.',
+        default: false,
+      }),
+      allow_loopback: spec.bool({ description: 'Allow targets resolving to loopback (127/8, ::1): for local testing only.', default: false }),
+    }),
+    retry: spec.object('Retries of one alert to one sink: exponential backoff with full jitter, honouring Retry-After; then the alert DLQ.', {
+      initial_ms: spec.int({ description: 'First backoff.', default: 500, min: 1 }),
+      max_ms: spec.int({ description: 'Backoff ceiling.', default: 30000, min: 1 }),
+      attempts: spec.int({ description: 'Attempts before the alert goes to the alert DLQ.', default: 6, min: 1, max: 100 }),
+    }),
+    sinks: spec.list({
+      description: 'Notification sinks. Each gets every alert its filters pass, on its own queue, retry budget and rate limit.',
+      default: [],
+      item: spec.object('One sink.', {
+        name: spec.string({ description: 'Unique name (a metric label): lowercase letters, digits, _ . -' }),
+        type: spec.enum({ description: 'slack (incoming webhook), pagerduty (Events API v2) or webhook (JSON + HMAC signature).', values: ['slack', 'pagerduty', 'webhook'], default: 'webhook' }),
+        url: spec.string({ description: 'Target URL (Slack hook URL, PagerDuty enqueue URL, webhook URL). Secret: hook URLs carry tokens.', default: '', secret: true }),
+        url_env: spec.string({ description: 'Name of an environment variable holding the URL instead.', default: '' }),
+        routing_key: spec.string({ description: 'PagerDuty integration (routing) key.', default: '', secret: true }),
+        routing_key_env: spec.string({ description: 'Name of an environment variable holding the routing key instead.', default: '' }),
+        secret: spec.string({ description: 'Webhook HMAC-SHA256 signing secret (16+ characters).', default: '', secret: true }),
+        secret_env: spec.string({ description: 'Name of an environment variable holding the signing secret instead.', default: '' }),
+        min_severity: spec.enum({ description: 'Lowest severity this sink receives.', values: ['low', 'medium', 'high', 'critical'], default: 'low' }),
+        include_rules: spec.stringList({ description: 'Only these rule ids (empty: all).', default: [] }),
+        exclude_rules: spec.stringList({ description: 'Never these rule ids.', default: [] }),
+        rate_per_second: spec.int({ description: 'Requests per second to this sink (0: the sink type\'s default; Slack allows about 1/s per hook).', default: 0, min: 0 }),
+        burst: spec.int({ description: 'Requests allowed at once above the rate (0: the default).', default: 0, min: 0 }),
+        concurrency: spec.int({ description: 'Requests in flight to this sink.', default: 1, min: 1, max: 4 }),
+        queue_size: spec.int({ description: 'Alerts waiting for this sink; beyond it the oldest go to the alert DLQ (queue_full).', default: 1000, min: 1 }),
+        timeout_ms: spec.int({ description: 'Timeout of one request.', default: 10000, min: 100 }),
+      }),
     }),
   }),
   telemetry: spec.object('Logs, metrics and health endpoints.', {

@@ -19,15 +19,18 @@ import {
   type DetectInput,
   type Engine,
 } from '../rules/index.js';
+import { createSuppressionStore, SUPPRESS_PREFIX, type SuppressionStore } from '../alerts/index.js';
+import type { StateCheckpoint } from '../ingest/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import type { Prepared } from './prepare.js';
-import type { StateCheckpoint } from './state-checkpoint.js';
 
 export interface DetectionStage {
   readonly rules: readonly CompiledRule[];
   /** Partitions now owned by this instance (`topic/partition`): state of the others is dropped. */
   assign(scopes: ReadonlySet<string>): void;
   evaluate(scope: string, prepared: Prepared): Promise<Detection[]>;
+  /** The scope's alert suppression windows (restored and checkpointed with its rule windows). */
+  suppression(scope: string): SuppressionStore;
   /** Writes the scope's changed windows; call after the batch's alerts are safe, before the commit. */
   persist(scope: string): Promise<void>;
   close(): void;
@@ -72,10 +75,21 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
   const assigned = new Set<string>();
   /** scope → its restore, started at assignment; batches of the scope wait for it. */
   const restoring = new Map<string, Promise<void>>();
+  const suppressions = new Map<string, SuppressionStore>();
+  const suppressionOf = (scope: string): SuppressionStore => {
+    let store = suppressions.get(scope);
+    if (!store) suppressions.set(scope, (store = createSuppressionStore()));
+    return store;
+  };
 
   function restore(scopes: ReadonlySet<string>): void {
     const load = checkpoint.load(scopes).then((byScope) => {
-      for (const [scope, entries] of byScope) if (assigned.has(scope)) engine.partition(scope).restore(entries);
+      for (const [scope, entries] of byScope) {
+        if (!assigned.has(scope)) continue;
+        // One topic holds both: suppression windows by prefix, the rest is the engine's.
+        engine.partition(scope).restore(entries.filter((e) => !e.key.startsWith(SUPPRESS_PREFIX)));
+        suppressionOf(scope).restore(entries.filter((e) => e.key.startsWith(SUPPRESS_PREFIX)));
+      }
     });
     for (const scope of scopes) restoring.set(scope, load);
   }
@@ -116,6 +130,7 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
         if (!scopes.has(scope)) {
           assigned.delete(scope);
           restoring.delete(scope);
+          suppressions.delete(scope);
           engine.drop(scope);
         }
       }
@@ -142,8 +157,9 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
     async persist(scope) {
       // After a revoke the new owner has the windows: writing ours would undo its work.
       if (!assigned.has(scope)) return;
-      await checkpoint.save(scope, engine.partition(scope).checkpoint());
+      await checkpoint.save(scope, [...engine.partition(scope).checkpoint(), ...suppressionOf(scope).checkpoint()]);
     },
+    suppression: suppressionOf,
     close() {
       clearTimeout(timer);
       watcher?.close();

@@ -7,6 +7,7 @@ import {
   createIndexer,
   createKafka,
   createKafkaSource,
+  createStateCheckpoint,
   ensureDatasetIndex,
   ensureTopics,
   waitForCluster,
@@ -15,12 +16,25 @@ import {
   type TopicSpec,
 } from '../ingest/index.js';
 import { join } from 'node:path';
-import { alertsIndexName, buildAlert, ensureAlertsIndex, writeAlerts } from '../alerts/index.js';
+import {
+  alertsIndexName,
+  createAlertDeadLetterWriter,
+  createAlertTopicWriter,
+  createDispatcher,
+  createNotifier,
+  createRoutes,
+  dispatchConfigIssues,
+  dispatchConfigOf,
+  ensureAlertsIndex,
+  retryPolicy,
+  verifySinkTargets,
+  type Notifier,
+} from '../alerts/index.js';
 import { ErrorCode, SiftError, Stage, describeError, packageRoot } from '../shared/index.js';
 import { startTelemetryServer, type Logger, type Metrics, type TelemetryServer } from '../telemetry/index.js';
 import { createDeadLetterSink, type DeadLetter } from './dead-letter.js';
+import { createAlertStage } from './alerting.js';
 import { createDetectionStage, loadInitialRules, type DetectionStage } from './detect.js';
-import { createStateCheckpoint } from './state-checkpoint.js';
 import { planSource, prepareBatch, type SourcePlan } from './prepare.js';
 import { emptyStats, type PipelineStats } from './stats.js';
 
@@ -123,20 +137,22 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   const rulesDir = config.rules.dir || join(packageRoot(), 'rules');
   const alertsIndex = alertsIndexName(config.alerts.index_prefix, config.elasticsearch.namespace);
   const links = { namespace: config.elasticsearch.namespace, ...(config.alerts.kibana_url ? { kibanaUrl: config.alerts.kibana_url } : {}) };
-
-  /** Alerts are written before the state checkpoint and the commit: a replay re-creates the same ids. */
-  async function raiseAlerts(scope: string, detections: Awaited<ReturnType<DetectionStage['evaluate']>>, signal: AbortSignal): Promise<void> {
-    if (detections.length === 0) return;
-    const now = Date.now();
-    const alerts = detections.map((d) => buildAlert(d, now, links));
-    const written = await writeAlerts(indexer, alertsIndex, alerts, signal);
-    if (written.rejected > 0) log.error({ scope, rejected: written.rejected }, 'Elasticsearch rejected alert documents.');
-    alerts.forEach((a, i) => {
-      metrics.alerts.inc({ rule: a.ruleId, severity: a.severity, sink: 'elasticsearch' });
-      log.info({ alert: a.id, rule: a.ruleId, severity: a.severity, group: detections[i]?.group }, 'Alert raised.');
-    });
-    stats.alerts += alerts.length;
+  const dispatch = dispatchConfigOf(config.alerts);
+  const dispatchIssues = [...dispatch.issues, ...dispatchConfigIssues(dispatch.config)];
+  if (dispatchIssues.length > 0) {
+    throw new ConfigError('configuration', dispatchIssues.map((m) => ({ path: m.slice(0, Math.max(0, m.indexOf(':'))), message: m.slice(m.indexOf(':') + 2) })));
   }
+  const alertDeadLetter = createAlertDeadLetterWriter(producer, config.alerts.dlq_topic);
+  const alertStage = createAlertStage({
+    indexer,
+    index: alertsIndex,
+    topic: createAlertTopicWriter(producer, config.alerts.topic),
+    deadLetter: alertDeadLetter,
+    links,
+    log,
+    metrics,
+  });
+  let notifier: Notifier | undefined;
 
   async function handle(batch: RawBatch, signal: AbortSignal): Promise<void> {
     const plan = plans.get(batch.topic);
@@ -168,8 +184,10 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       dead.push({ record: origin.record, dataset: origin.dataset, stage: Stage.Index, code: ErrorCode.IndexMappingRejected, message: r.reason, eventIndex: origin.eventIndex });
     }
     await dlq.send(dead);
-    await raiseAlerts(scope, detections, signal);
-    await detection?.persist(scope);
+    if (detection) {
+      stats.alerts += await alertStage.raise(scope, detections, detection.suppression(scope), signal);
+      await detection.persist(scope);
+    }
     // Only counted once the whole batch is safe: these figures match what a
     // search of ES plus a read of the DLQ would show.
     const indexedBy = new Map<string, number>();
@@ -232,8 +250,10 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         const topics: TopicSpec[] = [
           ...[...plans.keys()].map((name) => ({ name, partitions: config.kafka.topic_partitions })),
           { name: config.kafka.dlq_topic, partitions: config.kafka.topic_partitions, config: { 'max.message.bytes': String(64 * 1024 * 1024) } },
-          // Compacted: one record per live window key; closed windows leave tombstones.
-          ...(config.rules.enabled ? [{ name: config.rules.state_topic, partitions: config.kafka.topic_partitions, config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(8 * 1024 * 1024) } }] : []),
+          { name: config.alerts.topic, partitions: config.kafka.topic_partitions },
+          { name: config.alerts.dlq_topic, partitions: 1, config: { 'max.message.bytes': String(8 * 1024 * 1024) } },
+          // Compacted: one record per live window key (and per delivered alert id); closed windows leave tombstones.
+          { name: config.rules.state_topic, partitions: config.kafka.topic_partitions, config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(8 * 1024 * 1024) } },
         ];
         const created = await ensureTopics(kafka, topics);
         if (created.length > 0) log.info({ topics: created }, 'Created missing topics.');
@@ -259,12 +279,48 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         },
       });
       await source.start(handle);
+      if (dispatch.config.sinks.length > 0) {
+        const checked = await verifySinkTargets(dispatch.config);
+        for (const w of checked.warnings) log.warn({ issue: w }, 'Alert sink target does not resolve yet; every request checks again.');
+        if (checked.errors.length > 0) throw new ConfigError('configuration', checked.errors.map((m) => ({ path: m.slice(0, m.indexOf(':')), message: m.slice(m.indexOf(':') + 2) })));
+        const dispatcher = createDispatcher({
+          routes: createRoutes(dispatch.config),
+          log,
+          retry: retryPolicy(dispatch.config.retry),
+          dlq: async (alert, sink, reason, code) => {
+            metrics.alertFailures.inc({ sink, reason: code });
+            log.error({ alert: alert.id, rule: alert.ruleId, sink, code, reason }, 'Alert sent to the alert dead-letter topic.');
+            await alertDeadLetter(alert, sink, reason, code);
+          },
+          hooks: {
+            onDelivered: (sink, alert) => metrics.alerts.inc({ rule: alert.ruleId, severity: alert.severity, sink }),
+            onRetry: (sink, reason) => metrics.alertRetries.inc({ sink, reason }),
+          },
+        });
+        notifier = createNotifier({
+          kafka,
+          topic: config.alerts.topic,
+          group: config.kafka.group_id,
+          dispatcher,
+          ledger: createStateCheckpoint({ kafka, producer, topic: config.rules.state_topic, group: `${config.kafka.group_id}.notify`, log }),
+          log,
+          metrics,
+          sessionTimeoutMs: config.kafka.session_timeout_ms,
+          onFatal: (err) => {
+            if (fatalSeen) return;
+            fatalSeen = true;
+            resolveFatal(err instanceof Error ? err : new Error(String(err)));
+          },
+        });
+        await notifier.start();
+      }
       setupDone = true;
       log.info({ topics: [...plans.keys()], group: config.kafka.group_id }, 'Consuming.');
     },
     async stop() {
       const result = source ? await source.stop(config.pipeline.shutdown_timeout_ms) : { drained: true };
       detection?.close();
+      await notifier?.stop(config.pipeline.shutdown_timeout_ms).catch((err: unknown) => log.warn({ err }, 'Notifier did not stop cleanly.'));
       await producer.disconnect().catch(() => undefined);
       await es.close().catch(() => undefined);
       await server?.close();

@@ -25,6 +25,10 @@ export interface Metrics {
   readonly rulesStateKeys: Gauge<'scope'>;
   readonly rulesEvalDuration: Histogram;
   readonly alerts: Counter<'rule' | 'severity' | 'sink'>;
+  readonly alertsSuppressed: Counter;
+  readonly alertRetries: Counter<'sink' | 'reason'>;
+  readonly alertFailures: Counter<'sink' | 'reason'>;
+  readonly alertsPending: Gauge<'sink'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -120,5 +124,14 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       registers,
     }),
     alerts: new Counter({ name: 'sift_alerts_total', help: 'Alerts delivered, by rule id, severity and sink.', labelNames: ['rule', 'severity', 'sink'], registers }),
+    alertsSuppressed: new Counter({ name: 'sift_alerts_suppressed_total', help: 'Repeat detections folded into an open alert by suppression (not paged).', registers }),
+    alertRetries: new Counter({ name: 'sift_alerts_retries_total', help: 'Retried deliveries to a sink, by sink and reason code.', labelNames: ['sink', 'reason'], registers }),
+    alertFailures: new Counter({
+      name: 'sift_alerts_dead_lettered_total',
+      help: 'Alerts sent to the alert DLQ, by sink and reason code (retry budget spent, refused, queue full, shutdown).',
+      labelNames: ['sink', 'reason'],
+      registers,
+    }),
+    alertsPending: new Gauge({ name: 'sift_alerts_pending', help: 'Alerts queued or in flight, by sink.', labelNames: ['sink'], registers }),
   };
 }

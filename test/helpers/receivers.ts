@@ -161,7 +161,7 @@ export async function createSlackReceiver(hookPath: string = SLACK_HOOK_PATH): P
     messages.push(msg);
     return { status: 200, body: 'ok' };
   });
-  return { ...r, requests: r.requests, messages: () => messages };
+  return { ...r, messages: () => messages };
 }
 
 export interface Incident {
@@ -212,7 +212,7 @@ export async function createPagerDutyReceiver(routingKey: string = PD_ROUTING_KE
     }
     return { status: 202, body: JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: key }) };
   });
-  return { ...r, requests: r.requests, incidents, incidentsCreated: () => created };
+  return { ...r, incidents, incidentsCreated: () => created };
 }
 
 export const WEBHOOK_SECRET = 'whsec-s3cr3t-0123456789abcdef';
@@ -235,5 +235,5 @@ export async function createWebhookReceiver(secret: string = WEBHOOK_SECRET, now
     verified.push(parseJson(body));
     return { status: 200, body: 'accepted' };
   });
-  return { ...r, requests: r.requests, verified: () => verified };
+  return { ...r, verified: () => verified };
 }

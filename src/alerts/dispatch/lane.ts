@@ -94,14 +94,17 @@ export function createLane(o: LaneOptions): Lane {
 
   async function deliver(alert: Alert): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      let failure: SinkError;
+      let failure: SinkError | undefined;
       try {
         await waitForTurn();
         await o.sink.send(alert, controller.signal);
-        o.hooks.onDelivered?.(name, alert);
-        return;
       } catch (err) {
         failure = controller.signal.aborted ? new SinkError(name, SinkReason.Shutdown, 'shutdown before delivery', { retryable: false }) : asSinkError(name, err);
+      }
+      // Outside the try: a throwing hook must not turn a delivery into a retry (a duplicate page).
+      if (failure === undefined) {
+        o.hooks.onDelivered?.(name, alert);
+        return;
       }
       const spent = attempt + 1 >= o.retry.attempts;
       if (!failure.retryable || spent) {

@@ -4,7 +4,7 @@
  * its earlier copy and the index holds each alert exactly once.
  */
 import type { Client } from '@elastic/elasticsearch';
-import type { Indexer, IndexDoc } from '../../ingest/index.js';
+import type { Indexer, IndexDoc, IndexReport } from '../../ingest/index.js';
 import type { Alert } from '../alert.js';
 
 export function alertsIndexName(prefix: string, namespace: string): string {
@@ -82,8 +82,7 @@ export function alertDocs(index: string, alerts: readonly Alert[]): IndexDoc[] {
 }
 
 /** Indexes alerts through the same retrying bulk indexer as events. */
-export async function writeAlerts(indexer: Indexer, index: string, alerts: readonly Alert[], signal: AbortSignal): Promise<{ indexed: number; rejected: number }> {
-  if (alerts.length === 0) return { indexed: 0, rejected: 0 };
-  const report = await indexer.index(alertDocs(index, alerts), signal);
-  return { indexed: report.indexed, rejected: report.rejected.length };
+export async function writeAlerts(indexer: Indexer, index: string, alerts: readonly Alert[], signal: AbortSignal): Promise<IndexReport> {
+  if (alerts.length === 0) return { indexed: 0, rejected: [] };
+  return indexer.index(alertDocs(index, alerts), signal);
 }

@@ -4,7 +4,7 @@
  * are returned next to what did compile, so the caller decides (the CLI
  * fails `lint`, the pipeline refuses a reload).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRuleFile, type RuleIssue } from '../spec/index.js';
 import { compileRule } from './compile.js';
@@ -12,8 +12,13 @@ import type { CompiledRule, Ruleset } from './types.js';
 
 const isRuleFile = (name: string): boolean => name.endsWith('.yml') || name.endsWith('.yaml');
 
-/** Rule files under `path`, sorted so that load order (and duplicate reports) is stable. */
-function ruleFiles(path: string, issues: RuleIssue[]): string[] {
+/**
+ * Rule files under `path`, sorted so that load order (and duplicate reports)
+ * is stable. Symlinks are followed (Kubernetes ConfigMap volumes are made of
+ * them), each real directory once; dot-entries are skipped (ConfigMaps keep
+ * their `..data` copies there).
+ */
+function ruleFiles(path: string, issues: RuleIssue[], seenDirs: Set<string>): string[] {
   let stat;
   try {
     stat = statSync(path);
@@ -23,13 +28,22 @@ function ruleFiles(path: string, issues: RuleIssue[]): string[] {
   }
   if (stat.isFile()) return [path];
   if (!stat.isDirectory()) return [];
+  const real = realpathSync(path);
+  if (seenDirs.has(real)) return [];
+  seenDirs.add(real);
   const out: string[] = [];
-  const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
-    const full = join(path, e.name);
-    if (e.isDirectory()) out.push(...ruleFiles(full, issues));
-    else if (e.isFile() && isRuleFile(e.name)) out.push(full);
+  const names = readdirSync(path).sort();
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const full = join(path, name);
+    let s;
+    try {
+      s = statSync(full);
+    } catch {
+      continue; // a dangling symlink is not a rule
+    }
+    if (s.isDirectory()) out.push(...ruleFiles(full, issues, seenDirs));
+    else if (s.isFile() && isRuleFile(name)) out.push(full);
   }
   return out;
 }
@@ -38,7 +52,8 @@ export function loadRules(paths: readonly string[]): Ruleset {
   const issues: RuleIssue[] = [];
   const rules: CompiledRule[] = [];
   const seen = new Map<string, string>();
-  const files = [...new Set(paths.flatMap((p) => ruleFiles(p, issues)))];
+  const seenDirs = new Set<string>();
+  const files = [...new Set(paths.flatMap((p) => ruleFiles(p, issues, seenDirs)))];
   for (const file of files) {
     let text: string;
     try {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -214,5 +214,18 @@ describe('loadRules', () => {
     expect(formatIssue(set.issues[1] as RuleIssue)).toMatch(/dup\.yml:1:1 \[rule\.a\] id: duplicate rule id: already defined in .*a\.yml$/);
     expect(loadRules([join(dir, 'a.yml')]).rules).toHaveLength(1);
     expect(loadRules([join(dir, 'missing')]).issues[0]?.message).toMatch(/cannot read/);
+  });
+
+  it('follows symlinks like a ConfigMap volume, once per real folder, skipping dot-entries', () => {
+    const cm = join(dir, 'configmap');
+    mkdirSync(join(cm, '..2024_01_01'), { recursive: true });
+    writeFileSync(join(cm, '..2024_01_01', 'r.yml'), yamlRule(det('    user.name: a'), '[okta.system]', 'rule.cm'));
+    symlinkSync('..2024_01_01', join(cm, '..data'));
+    symlinkSync(join('..data', 'r.yml'), join(cm, 'r.yml'));
+    symlinkSync('.', join(cm, 'loop'));
+    symlinkSync('nowhere.yml', join(cm, 'dangling.yml'));
+    const set = loadRules([cm]);
+    expect(set.rules.map((r) => r.spec.id)).toEqual(['rule.cm']);
+    expect(set.issues).toEqual([]);
   });
 });

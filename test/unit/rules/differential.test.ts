@@ -119,7 +119,7 @@ function ruleArb(fieldSets: fc.Arbitrary<string[]>): fc.Arbitrary<RuleSpec> {
  */
 function eventArb(spec: RuleSpec): fc.Arbitrary<EcsEvent> {
   const literals = spec.detection.selections.flatMap((s) => s.anyOf.flat().flatMap((t) => t.values));
-  const variants = literals.flatMap((v) => (typeof v === 'string' ? [v, v.toUpperCase(), v.toLowerCase(), v.replace(/[*?]/g, 'x')] : [v]));
+  const variants = literals.flatMap((v): Lit[] => (typeof v === 'string' ? [v, v.toUpperCase(), v.toLowerCase(), v.replace(/[*?]/g, 'x')] : [v]));
   const fixed = fc.constantFrom<unknown>(...STRINGS, ...IPS, ...NUMBERS, ...EVENT_DATES, '5', '-1', '3.50', true, false, null);
   const scalar = fc.oneof({ weight: 4, arbitrary: fixed }, { weight: 3, arbitrary: fc.constantFrom<unknown>(...variants, 'x') }, { weight: 1, arbitrary: fc.string({ maxLength: 4 }) });
   const value = fc.oneof({ weight: 5, arbitrary: scalar }, { weight: 2, arbitrary: fc.array(scalar, { maxLength: 3 }) }, { weight: 1, arbitrary: fc.constant({ nested: 'alice' }) });

@@ -14,8 +14,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
-import type { StateEntry } from '../rules/index.js';
-import type { Logger } from '../telemetry/index.js';
+import type { Logger } from '../../telemetry/index.js';
+
+/** One keyed state record (structurally the rule runtime's StateEntry). */
+export interface StateEntry {
+  readonly key: string;
+  readonly value: string | null;
+  readonly offset?: string;
+}
 
 export interface StateCheckpoint {
   /** All stored entries of the given scopes (`topic/partition`), latest per key. */

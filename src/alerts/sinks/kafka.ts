@@ -1,0 +1,63 @@
+/**
+ * Kafka topics for alerts. `sift.alerts` (keyed by alert id) is both a sink
+ * for downstream consumers and the durable outbox of notifications: the event
+ * pipeline writes each alert there (acks=all) before it commits the batch that
+ * raised it, and the notifier delivers to Slack, PagerDuty and webhooks from
+ * it. `sift.alerts.dlq` holds alerts a sink could not deliver.
+ */
+import type { Producer } from 'kafkajs';
+import type { Alert } from '../alert.js';
+
+export interface AlertRecord {
+  readonly id: string;
+  readonly ruleId: string;
+  readonly severity: Alert['severity'];
+  /** true when this record updates an earlier alert (suppressed repeats): never paged again. */
+  readonly update: boolean;
+  readonly doc: Alert['doc'];
+}
+
+export function createAlertTopicWriter(producer: Producer, topic: string) {
+  return {
+    /** Resolves once the broker acknowledged every record (acks=all). */
+    async write(alerts: readonly Alert[], update = false): Promise<void> {
+      if (alerts.length === 0) return;
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: alerts.map((a) => ({
+          key: a.id,
+          value: JSON.stringify({ id: a.id, ruleId: a.ruleId, severity: a.severity, update, doc: a.doc } satisfies AlertRecord),
+          headers: { 'sift.rule.id': a.ruleId, 'sift.alert.severity': a.severity, 'sift.alert.update': String(update) },
+        })),
+      });
+    },
+  };
+}
+
+export function parseAlertRecord(value: Buffer | null): AlertRecord | undefined {
+  if (value === null) return undefined;
+  try {
+    const r = JSON.parse(value.toString('utf8')) as Partial<AlertRecord>;
+    if (typeof r.id !== 'string' || typeof r.ruleId !== 'string' || typeof r.severity !== 'string' || typeof r.doc !== 'object' || r.doc === null) return undefined;
+    return { id: r.id, ruleId: r.ruleId, severity: r.severity, update: r.update === true, doc: r.doc };
+  } catch {
+    return undefined;
+  }
+}
+
+export function createAlertDeadLetterWriter(producer: Producer, topic: string) {
+  return async (alert: Alert, sink: string, reason: string, code: string): Promise<void> => {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        {
+          key: `${alert.id}:${sink}`,
+          value: JSON.stringify({ alert_id: alert.id, rule_id: alert.ruleId, severity: alert.severity, sink, code, reason, at: new Date().toISOString(), alert: alert.doc }),
+          headers: { 'sift.sink': sink, 'sift.reason.code': code },
+        },
+      ],
+    });
+  };
+}

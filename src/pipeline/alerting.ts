@@ -1,0 +1,63 @@
+/**
+ * The alert stage of a batch: detections → alert documents → suppression →
+ * the alerts index and the alerts topic, both before the batch commits. A
+ * replay after a crash rebuilds the same alert ids, so both writes are
+ * idempotent by id; notifications go out from the topic (src/alerts/notify.ts).
+ */
+import { buildAlert, writeAlerts, type Alert, type AlertLinks, type SuppressionStore } from '../alerts/index.js';
+import type { Indexer } from '../ingest/index.js';
+import type { Detection } from '../rules/index.js';
+import type { Logger, Metrics } from '../telemetry/index.js';
+
+export interface AlertStageDeps {
+  indexer: Indexer;
+  index: string;
+  topic: { write(alerts: readonly Alert[], update?: boolean): Promise<void> };
+  deadLetter: (alert: Alert, sink: string, reason: string, code: string) => Promise<void>;
+  links: AlertLinks;
+  log: Logger;
+  metrics: Metrics;
+}
+
+export interface AlertStage {
+  /** Returns how many new alerts were raised (repeats folded by suppression are not counted). */
+  raise(scope: string, detections: readonly Detection[], suppression: SuppressionStore, signal: AbortSignal): Promise<number>;
+}
+
+export function createAlertStage(deps: AlertStageDeps): AlertStage {
+  const { log, metrics } = deps;
+  return {
+    async raise(scope, detections, suppression, signal) {
+      if (detections.length === 0) return 0;
+      const now = Date.now();
+      const fresh: Alert[] = [];
+      const updates: Alert[] = [];
+      for (const d of detections) {
+        const alert = buildAlert(d, now, deps.links);
+        const offer = suppression.offer(d, alert);
+        if (offer.kind === 'new') fresh.push(alert);
+        else if (offer.kind === 'repeat') updates.push(offer.updated);
+      }
+      // The same id may fold several times in one batch: the last update carries the totals.
+      const latest = [...new Map(updates.map((u) => [u.id, u])).values()];
+      const all = [...fresh, ...latest];
+      const written = await writeAlerts(deps.indexer, deps.index, all, signal);
+      if (written.rejected.length > 0) {
+        for (const r of written.rejected) {
+          const a = all[r.position];
+          if (a) await deps.deadLetter(a, 'elasticsearch', r.reason, 'rejected');
+        }
+        log.error({ scope, rejected: written.rejected.length }, 'Elasticsearch rejected alert documents; they are in the alert DLQ.');
+      }
+      await deps.topic.write(fresh, false);
+      await deps.topic.write(latest, true);
+      for (const a of fresh) {
+        metrics.alerts.inc({ rule: a.ruleId, severity: a.severity, sink: 'elasticsearch' });
+        metrics.alerts.inc({ rule: a.ruleId, severity: a.severity, sink: 'kafka' });
+        log.info({ alert: a.id, rule: a.ruleId, severity: a.severity }, 'Alert raised.');
+      }
+      if (updates.length > 0) metrics.alertsSuppressed.inc(updates.length);
+      return fresh.length;
+    },
+  };
+}

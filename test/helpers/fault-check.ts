@@ -1,0 +1,312 @@
+/**
+ * Shared logic of the fault tests (test/faults/): a workload whose outcome is
+ * known in advance, and the check that every produced record ended up where
+ * it must, exactly once.
+ *
+ * The workload is generated Okta traffic (with a few malformed records) put
+ * into explicit partitions, keyed by user as a real producer would key it, so
+ * each partition's order is known. The expected outcome is computed offline
+ * through Sift's own code: prepareBatch (decode → normalize → `_id`) tells
+ * which records are indexed under which `_id` and which are dead-lettered, and
+ * the rules engine run over each partition's events, one at a time, tells
+ * which alert ids the shipped rules must raise. The engine evaluates event by
+ * event, so batch boundaries (which faults change) cannot change the answer.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Partitioners } from 'kafkajs';
+import { alertId } from '../../src/alerts/index.js';
+import { generateOkta } from '../../src/generate/index.js';
+import type { RawRecord } from '../../src/ingest/index.js';
+import { planSource, prepareBatch, type DeadLetterValue } from '../../src/pipeline/index.js';
+import { createEngine, DEFAULT_LATENESS_MS, loadRules } from '../../src/rules/index.js';
+import { recordFault, type FaultFigures } from './faults.js';
+import { ROOT, countDocs, es, foundIds, kafka, offsets, topicSize, uniqueNames, waitFor } from './stack.js';
+
+const run = promisify(execFile);
+
+export type FaultNames = ReturnType<typeof faultNames>;
+
+/** uniqueNames plus the per-test state topic and alerts index. */
+export function faultNames(label: string) {
+  const names = uniqueNames(label);
+  return { ...names, state: `it.state.${names.id}`, alerts: `sift-alerts-${names.namespace}` };
+}
+
+/** `scripts/stack.sh <verb> <service>`: stop|start|restart|freeze|thaw kafka|es. */
+export async function stack(verb: 'stop' | 'start' | 'restart' | 'freeze' | 'thaw', service: 'kafka' | 'es'): Promise<void> {
+  await run(join(ROOT, 'scripts/stack.sh'), [verb, service], { cwd: ROOT, timeout: 240_000 });
+}
+
+/** `scripts/stack.sh up`: idempotent; also thaws a service a failed test left frozen. */
+export async function stackUp(): Promise<void> {
+  await run(join(ROOT, 'scripts/stack.sh'), ['up'], { cwd: ROOT, timeout: 300_000 });
+}
+
+/**
+ * A `sift run` config for fault tests: small fetches and bulks (many batches,
+ * so a fault lands mid-stream), a short backoff ceiling and request timeout
+ * (quick recovery), a short session timeout (quick rebalance after a kill),
+ * and this test's own state topic.
+ */
+export function faultConfig(
+  names: FaultNames,
+  opts: { partitions: number; esNode?: string; kafka?: Record<string, unknown>; elasticsearch?: Record<string, unknown> },
+) {
+  return {
+    kafka: {
+      topics: [{ name: names.topic, source: 'okta' }],
+      dlq_topic: names.dlq,
+      group_id: names.group,
+      topic_partitions: opts.partitions,
+      partitions_concurrently: opts.partitions,
+      max_bytes_per_partition: 64 * 1024,
+      session_timeout_ms: 6000,
+      ...opts.kafka,
+    },
+    elasticsearch: {
+      namespace: names.namespace,
+      bulk_max_docs: 150,
+      retry_initial_ms: 100,
+      retry_max_ms: 2000,
+      request_timeout_ms: 5000,
+      ...(opts.esNode ? { node: opts.esNode } : {}),
+      ...opts.elasticsearch,
+    },
+    rules: { state_topic: names.state, reload: false },
+    pipeline: { shutdown_timeout_ms: 10_000 },
+    telemetry: { http_port: 0 },
+  };
+}
+
+export interface Workload {
+  readonly partitions: number;
+  /** Records in production order, each with its partition. */
+  readonly records: readonly { readonly partition: number; readonly value: string }[];
+  /** `_id`s that must be in the events alias, exactly once. */
+  readonly ids: readonly string[];
+  /** `partition/offset` of the records that must be dead-lettered. */
+  readonly dead: ReadonlySet<string>;
+  /** Alert ids the shipped rules must raise, by rule id. */
+  readonly alerts: ReadonlyMap<string, string>;
+}
+
+/** FNV-1a: a stable partition for a user, as a keyed producer would pick. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+function userOf(value: string): string | undefined {
+  try {
+    const v = JSON.parse(value) as { actor?: { alternateId?: unknown } };
+    return typeof v.actor?.alternateId === 'string' ? v.actor.alternateId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Generates the traffic and computes, offline, where each record must end up and which alerts it raises. */
+export function buildWorkload(names: FaultNames, opts: { count: number; seed: number; partitions: number; badRatio?: number }): Workload {
+  const values = [...generateOkta({ count: opts.count, seed: opts.seed, start: new Date('2026-04-01T00:00:00Z'), badRatio: opts.badRatio ?? 0.01 })];
+  const records = values.map((value, i) => {
+    const user = userOf(value);
+    return { partition: (user === undefined ? i : hashOf(user)) % opts.partitions, value };
+  });
+  const plan = planSource('okta', names.namespace);
+  if (!plan) throw new Error('no okta source');
+  const ruleset = loadRules([join(ROOT, 'rules')]);
+  // The pipeline's defaults: rules.default_lateness 5m, max_keys_per_rule 100000.
+  const engine = createEngine(ruleset.rules, { latenessMs: () => DEFAULT_LATENESS_MS });
+  const ids: string[] = [];
+  const dead = new Set<string>();
+  const alerts = new Map<string, string>();
+  for (let p = 0; p < opts.partitions; p++) {
+    const raw: RawRecord[] = records
+      .filter((r) => r.partition === p)
+      .map((r, offset) => ({ topic: names.topic, partition: p, offset: String(offset), timestamp: '0', key: null, value: Buffer.from(r.value) }));
+    const prepared = prepareBatch(raw, plan, { limits: { maxBytes: 2 * 1024 * 1024, maxDepth: 64 }, keepOriginal: false });
+    for (const d of prepared.docs) ids.push(d.id);
+    for (const d of prepared.dead) dead.add(`${p}/${d.record.offset}`);
+    const partition = engine.partition(`${names.topic}/${p}`);
+    prepared.origins.forEach((o, i) => {
+      for (const d of partition.evaluate([{ event: o.event, id: prepared.docs[i]?.id ?? '', offset: o.record.offset }])) {
+        alerts.set(alertId(d.rule.spec.id, d.groupKey, d.windowStartMs), d.rule.spec.id);
+      }
+    });
+  }
+  return { partitions: opts.partitions, records, ids, dead, alerts };
+}
+
+/** Produces records [from, to) of the workload into their partitions, in order, idempotently. */
+export async function produceWorkload(topic: string, w: Workload, from = 0, to = w.records.length): Promise<void> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    for (let i = from; i < to; i += 500) {
+      const chunk = w.records.slice(i, Math.min(i + 500, to));
+      await producer.send({ topic, acks: -1, messages: chunk.map((r) => ({ partition: r.partition, value: r.value })) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Resolves at the moment every record of the topic is committed by the group (epoch ms). */
+export async function waitAllCommitted(names: FaultNames, total: number, timeoutMs: number): Promise<number> {
+  await waitFor(async () => (await offsets(names.group, names.topic)).committed === total, timeoutMs, `all ${total} offsets to be committed`, 200);
+  return Date.now();
+}
+
+/** One sample of the group's committed offsets (sum over partitions), or undefined while Kafka does not answer. */
+export async function committedNow(names: FaultNames): Promise<number | undefined> {
+  try {
+    return (await offsets(names.group, names.topic)).committed;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads one gauge or counter (unlabelled) from a `sift run` child's /metrics; undefined when unreachable. */
+export async function metricValue(port: number | undefined, name: string): Promise<number | undefined> {
+  if (port === undefined) return undefined;
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line === undefined ? undefined : Number(line.slice(name.length + 1));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a value every `everyMs` until stopped: what happened during a fault. */
+export function sampler<T>(read: () => Promise<T>, everyMs = 250) {
+  const samples: { at: number; value: T }[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      samples.push({ at: Date.now(), value: await read() });
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    samples,
+    between: (from: number, to: number) => samples.filter((s) => s.at >= from && s.at <= to).map((s) => s.value),
+    async stop(): Promise<void> {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+interface DeadRead {
+  /** Distinct source records (`partition/offset`) in the DLQ, with their reason codes. */
+  readonly byKey: Map<string, string>;
+  /** DLQ records beyond the first per source record (redeliveries). */
+  readonly copies: number;
+}
+
+async function readDeadLetters(topic: string): Promise<DeadRead> {
+  const byKey = new Map<string, string>();
+  let total = 0;
+  const size = await topicSize(topic).catch(() => 0);
+  if (size > 0) {
+    const consumer = kafka.consumer({ groupId: `fault-dlq-reader-${Date.now()}-${Math.random()}` });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          total++;
+          const v = JSON.parse(message.value?.toString('utf8') ?? '{}') as DeadLetterValue;
+          byKey.set(`${v.source.partition}/${v.source.offset}${v.event_index === undefined || v.event_index === 0 ? '' : `/${v.event_index}`}`, v.reason.code);
+        },
+      });
+      await waitFor(() => total >= size, 60_000, `reading ${size} dead letters from ${topic}`);
+    } finally {
+      await consumer.disconnect();
+    }
+  }
+  return { byKey, copies: total - byKey.size };
+}
+
+async function alertIdsIn(index: string): Promise<{ ids: Set<string>; docs: number }> {
+  const exists = await es.indices.exists({ index });
+  if (!exists) return { ids: new Set(), docs: 0 };
+  await es.indices.refresh({ index });
+  const docs = (await es.count({ index })).count;
+  const hits = await es.search({ index, size: 10_000, _source: false, query: { match_all: {} } });
+  return { ids: new Set(hits.hits.hits.map((h) => h._id ?? '')), docs };
+}
+
+export interface Delivery extends FaultFigures {
+  expected_indexed: number;
+  expected_dead: number;
+  /** Dead letters of records that should have been indexed (e.g. a 429 dead-lettered). */
+  unexpected_dead: number;
+  /** DLQ records beyond one per source record: redeliveries after a replayed batch. */
+  dlq_redelivered: number;
+  alerts_expected: number;
+  alerts: number;
+  alerts_lost: number;
+  alerts_unexpected: number;
+  dead_codes: string;
+}
+
+/**
+ * Where every record ended up. lost = expected `_id`s missing from the alias +
+ * expected dead letters missing from the DLQ; duplicated = documents in the
+ * alias beyond the distinct expected `_id`s found (a second copy can only be
+ * under another `_id`). Alerts: the alerts index must hold exactly the
+ * expected ids.
+ */
+export async function checkDelivery(names: FaultNames, w: Workload): Promise<Delivery> {
+  const docs = await countDocs(names.alias);
+  const found = await foundIds(names.alias, [...w.ids]);
+  const dlq = await readDeadLetters(names.dlq);
+  const deadFound = [...w.dead].filter((k) => dlq.byKey.has(k)).length;
+  const unexpectedDead = [...dlq.byKey.keys()].filter((k) => !w.dead.has(k)).length;
+  const alerts = await alertIdsIn(names.alerts);
+  const alertsFound = [...w.alerts.keys()].filter((id) => alerts.ids.has(id)).length;
+  return {
+    produced: w.records.length,
+    indexed: found,
+    dead_lettered: deadFound,
+    lost: w.ids.length - found + (w.dead.size - deadFound),
+    duplicated: docs - found,
+    recovery_seconds: 0,
+    expected_indexed: w.ids.length,
+    expected_dead: w.dead.size,
+    unexpected_dead: unexpectedDead,
+    dlq_redelivered: dlq.copies,
+    alerts_expected: w.alerts.size,
+    alerts: alerts.docs,
+    alerts_lost: w.alerts.size - alertsFound,
+    alerts_unexpected: alerts.docs - alertsFound,
+    dead_codes: [...new Set(dlq.byKey.values())].sort().join(','),
+  };
+}
+
+/** Records the figures (rounded) in test-results/faults.json and returns them. */
+export function report(name: string, figures: Delivery, extra: Record<string, number | string | boolean> = {}): Delivery {
+  const all = { ...figures, ...extra } as Delivery;
+  all.recovery_seconds = Math.round(all.recovery_seconds * 10) / 10;
+  recordFault(name, all);
+  return all;
+}
+
+/** Deletes the test's topics (raw, DLQ, state) and indices (events, alerts). */
+export async function cleanupFault(names: FaultNames): Promise<void> {
+  await es.indices.delete({ index: `${names.alias}-*`, ignore_unavailable: true }).catch(() => undefined);
+  await es.indices.delete({ index: names.alerts, ignore_unavailable: true }).catch(() => undefined);
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteTopics({ topics: [names.topic, names.dlq, names.state] }).catch(() => undefined);
+    await admin.deleteGroups([names.group]).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
