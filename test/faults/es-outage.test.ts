@@ -15,6 +15,7 @@ import {
   metricValue,
   produceWorkload,
   report,
+  saveLog,
   sampler,
   stack,
   stackUp,
@@ -73,6 +74,7 @@ async function outage(label: string, fault: { begin: () => Promise<void>; end: (
     expect(d.alerts).toBe(d.alerts_expected);
   } finally {
     sift.child.kill('SIGKILL');
+    saveLog(label, sift.output());
   }
 }
 

@@ -13,6 +13,7 @@
  * event, so batch boundaries (which faults change) cannot change the answer.
  */
 import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Partitioners } from 'kafkajs';
@@ -309,4 +310,11 @@ export async function cleanupFault(names: FaultNames): Promise<void> {
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Keeps a `sift run` child's log in test-results/fault-logs/<name>.log, for a failure's post-mortem. */
+export function saveLog(name: string, output: string): void {
+  const dir = join(ROOT, 'test-results', 'fault-logs');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.log`), output);
 }
