@@ -28,6 +28,14 @@ export const REDACT_PATHS = [
   'config.elasticsearch.password',
   'headers.authorization',
   '*.headers.authorization',
+  // Alert sinks: hook URLs carry tokens, PagerDuty keys and webhook secrets are credentials.
+  'routing_key',
+  'secret',
+  '*.routing_key',
+  '*.secret',
+  'config.alerts.sinks[*].url',
+  'config.alerts.sinks[*].routing_key',
+  'config.alerts.sinks[*].secret',
 ];
 
 export function createLogger(opts: LoggerOptions): Logger {

@@ -1,0 +1,120 @@
+/**
+ * The pipeline's detection stage: hot reload (a bad edit is rejected and the
+ * previous version keeps running), quarantine of a throwing rule, and the
+ * state checkpoint handed to the store after each batch.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import type { EcsEvent } from '../../src/ecs/index.js';
+import type { StateCheckpoint, StoredStateEntry } from '../../src/ingest/index.js';
+import { createDetectionStage, loadInitialRules } from '../../src/pipeline/detect.js';
+import type { Prepared } from '../../src/pipeline/index.js';
+import { createLogger, createMetrics } from '../../src/telemetry/index.js';
+
+function rule(version: number, action: string, field = 'event.action'): string {
+  return `id: t.reload
+name: reload test
+description: hot reload
+version: ${version}
+severity: low
+scope: {datasets: [okta.system]}
+detection:
+  sel: {${field}: ${action}}
+  condition: sel
+`;
+}
+
+function batch(actions: readonly string[]): Prepared {
+  const origins = actions.map((action, i) => {
+    const event: EcsEvent = { '@timestamp': '2026-01-01T00:00:00.000Z', event: { kind: 'event', dataset: 'okta.system', module: 'okta', action } };
+    return { record: { topic: 't', partition: 0, offset: String(i), timestamp: '0', key: null, value: null }, dataset: 'okta.system', eventIndex: 0, event };
+  });
+  return { docs: actions.map((_, i) => ({ index: 'x', id: `id${i}`, source: '{}' })), origins, dead: [] };
+}
+
+function memoryStore(): StateCheckpoint & { saved: StoredStateEntry[] } {
+  const saved: StoredStateEntry[] = [];
+  return {
+    saved,
+    load: (scopes) => Promise.resolve(new Map([...scopes].map((s) => [s, []]))),
+    save: (_scope, entries) => {
+      saved.push(...entries);
+      return Promise.resolve();
+    },
+  };
+}
+
+function logs(): { log: ReturnType<typeof createLogger>; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { log: createLogger({ level: 'info', format: 'json', destination }), lines };
+}
+
+const waitFor = async (cond: () => boolean, what: string): Promise<void> => {
+  for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!cond()) throw new Error(`timed out waiting for ${what}`);
+};
+
+describe('detection stage', () => {
+  it('hot-reloads rules, keeping the previous version when an edit does not compile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sift-reload-'));
+    const file = join(dir, 'r.yml');
+    writeFileSync(file, rule(1, 'user.session.start'));
+    const { log, lines } = logs();
+    const metrics = createMetrics({ defaultMetrics: false });
+    const config = loadConfig(undefined, {}).rules;
+    const stage = createDetectionStage({ config: { ...config, reload: true }, rulesDir: dir, checkpoint: memoryStore(), log, metrics }, loadInitialRules(dir, log));
+    try {
+      stage.assign(new Set(['t/0']));
+      expect(await stage.evaluate('t/0', batch(['user.session.start']))).toHaveLength(1);
+
+      writeFileSync(file, rule(2, 'user.session.start', 'user.nmae'));
+      await waitFor(() => lines.some((l) => l.includes('Rule edit rejected')), 'the bad edit to be rejected');
+      expect(lines.find((l) => l.includes('Rule edit rejected'))).toContain('user.nmae');
+      expect(await stage.evaluate('t/0', batch(['user.session.start']))).toHaveLength(1);
+      expect(stage.rules.map((r) => r.spec.version)).toEqual([1]);
+
+      writeFileSync(file, rule(3, 'user.account.lock'));
+      await waitFor(() => stage.rules[0]?.spec.version === 3, 'the good edit to load');
+      expect(await stage.evaluate('t/0', batch(['user.session.start']))).toHaveLength(0);
+      expect(await stage.evaluate('t/0', batch(['user.account.lock']))).toHaveLength(1);
+    } finally {
+      stage.close();
+    }
+  });
+
+  it('quarantines a rule that throws and keeps evaluating the others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sift-quarantine-'));
+    writeFileSync(join(dir, 'r.yml'), rule(1, 'user.session.start'));
+    const { log, lines } = logs();
+    const metrics = createMetrics({ defaultMetrics: false });
+    const good = loadInitialRules(dir, log);
+    const base = good[0];
+    if (!base) throw new Error('rule did not load');
+    const bomb = {
+      ...base,
+      spec: { ...base.spec, id: 't.bomb' },
+      match: () => {
+        throw new Error('boom');
+      },
+    };
+    const config = loadConfig(undefined, {}).rules;
+    const stage = createDetectionStage({ config: { ...config, reload: false }, rulesDir: dir, checkpoint: memoryStore(), log, metrics }, [bomb, ...good]);
+    stage.assign(new Set(['t/0']));
+    const first = await stage.evaluate('t/0', batch(['user.session.start', 'user.session.start']));
+    expect(first.map((d) => d.rule.spec.id)).toEqual(['t.reload', 't.reload']);
+    expect(await stage.evaluate('t/0', batch(['user.session.start']))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('Rule quarantined'))).toHaveLength(1);
+    expect(await metrics.registry.getSingleMetricAsString('sift_rules_quarantined_total')).toContain('rule="t.bomb"} 1');
+    stage.close();
+  });
+});
