@@ -38,19 +38,20 @@ export function dispatchConfigOf(c: AlertsConfig, env: Env = process.env): { con
     const url = secretOf(item, 'url', env, at, issues);
     switch (item.type) {
       case 'slack':
-        if (url === '') issues.push(`${at}.url: a slack sink needs the incoming webhook URL (url or url_env)`);
+        if (url === '' && item.url_env === '') issues.push(`${at}.url: a slack sink needs the incoming webhook URL (url or url_env)`);
         // Slack allows about one message per second per hook, with short bursts.
         return { rate_per_second: 1, burst: 3, ...base, type: 'slack', url };
       case 'pagerduty': {
         const key = secretOf(item, 'routing_key', env, at, issues);
-        if (key === '') issues.push(`${at}.routing_key: a pagerduty sink needs routing_key or routing_key_env`);
+        if (key === '' && item.routing_key_env === '') issues.push(`${at}.routing_key: a pagerduty sink needs routing_key or routing_key_env`);
         return { ...base, type: 'pagerduty', routing_key: key, ...(url !== '' ? { url } : {}) };
       }
       case 'webhook': {
         const secret = secretOf(item, 'secret', env, at, issues);
-        if (url === '') issues.push(`${at}.url: a webhook sink needs url or url_env`);
-        if (secret === '') issues.push(`${at}.secret: a webhook sink needs a signing secret (secret or secret_env)`);
-        return { ...base, type: 'webhook', url, secret };
+        if (url === '' && item.url_env === '') issues.push(`${at}.url: a webhook sink needs url or url_env`);
+        if (secret === '' && item.secret_env === '') issues.push(`${at}.secret: a webhook sink needs a signing secret (secret or secret_env)`);
+        const headers = Object.fromEntries(item.headers.map((h) => [h.slice(0, h.indexOf(':')).trim(), h.slice(h.indexOf(':') + 1).trim()]));
+        return { ...base, type: 'webhook', url, secret, ...(item.headers.length > 0 ? { headers } : {}) };
       }
     }
   });

@@ -205,6 +205,12 @@ export const configSpec = spec.object('Sift configuration.', {
         routing_key_env: spec.string({ description: 'Name of an environment variable holding the routing key instead.', default: '' }),
         secret: spec.string({ description: 'Webhook HMAC-SHA256 signing secret (16+ characters).', default: '', secret: true }),
         secret_env: spec.string({ description: 'Name of an environment variable holding the signing secret instead.', default: '' }),
+        headers: spec.stringList({
+          description: 'Webhook only: extra request headers, each "Name: value" (never Content-Type or X-Sift-*; dropped on a redirect to another origin).',
+          default: [],
+          pattern: /^[A-Za-z0-9-]+:\s*\S.*$/,
+          patternHint: 'Name: value',
+        }),
         min_severity: spec.enum({ description: 'Lowest severity this sink receives.', values: ['low', 'medium', 'high', 'critical'], default: 'low' }),
         include_rules: spec.stringList({ description: 'Only these rule ids (empty: all).', default: [] }),
         exclude_rules: spec.stringList({ description: 'Never these rule ids.', default: [] }),
