@@ -148,6 +148,12 @@ export async function demoCommand(argv: readonly string[]): Promise<number> {
     aggs: { by_ip: { terms: { field: 'source.ip', size: 3 } } },
   });
   const grants = await es.count({ index: alias, query: { terms: { 'event.action': ['user.account.privilege.grant', 'user.mfa.factor.reset_all', 'security.threat.detected'] } } });
+  const alertsIndex = `${config.alerts.index_prefix}-${config.elasticsearch.namespace}`;
+  await es.indices.refresh({ index: alertsIndex }).catch(() => undefined);
+  const alertsByRule = await es
+    .search({ index: alertsIndex, size: 0, aggs: { by_rule: { terms: { field: 'rule.id', size: 5 } } } })
+    .then((r) => (r.aggregations?.['by_rule'] as { buckets?: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [])
+    .catch(() => []);
   await es.close();
 
   const s = pipeline.stats;
@@ -164,12 +170,14 @@ export async function demoCommand(argv: readonly string[]): Promise<number> {
   const buckets = (failures.aggregations?.['by_ip'] as { buckets?: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [];
   out('  worth a look    ' + (buckets.length > 0 ? `failed sign-ins by source.ip: ${buckets.map((b) => `${b.key} ×${b.doc_count}`).join(', ')}` : 'no failed sign-ins'));
   out(`                  ${fmt(grants.count)} privilege grants, MFA resets and threat detections`);
+  out(`  alerts          ${fmt(s.alerts)} raised by ${pipeline.rules} rules into ${alertsIndex}${alertsByRule.length > 0 ? ` (${alertsByRule.map((b) => `${b.key} ×${b.doc_count}`).join(', ')})` : ''}`);
   out('');
   out('Try these:');
   out(`  curl -s 'http://127.0.0.1:9200/${alias}/_search?pretty&size=3&q=event.outcome:failure'`);
   out(
     `  curl -s -H 'content-type: application/json' 'http://127.0.0.1:9200/${alias}/_search?pretty' -d '{"size":0,"query":{"term":{"event.action":"user.session.start"}},"aggs":{"by_outcome":{"terms":{"field":"event.outcome"}},"top_failing_ips":{"filter":{"term":{"event.outcome":"failure"}},"aggs":{"ip":{"terms":{"field":"source.ip","size":5}}}}}}'`,
   );
+  out(`  curl -s 'http://127.0.0.1:9200/${alertsIndex}/_search?pretty&size=1&sort=@timestamp:desc'`);
   out('  Stop the stack with: make stack-down   (or: npx sift stack down)');
   return 0;
 }

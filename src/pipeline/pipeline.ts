@@ -46,6 +46,8 @@ export interface PipelineDeps {
 
 export interface Pipeline {
   readonly stats: PipelineStats;
+  /** Detection rules running (0 before start, or with rules disabled). */
+  readonly rules: number;
   /** Port of the telemetry server, when it runs. */
   readonly httpPort: number | undefined;
   /**
@@ -208,6 +210,9 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
 
   return {
     stats,
+    get rules() {
+      return detection?.rules.length ?? 0;
+    },
     get httpPort() {
       return server?.port;
     },

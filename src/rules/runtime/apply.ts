@@ -114,13 +114,19 @@ function applyNewTerms(w: Windows, store: KeyedStore<null>, plan: RulePlan, inpu
   const terms = valuesOf(plan.valueGetters, input.event);
   if (terms === undefined) return;
   const off = parseOffset(input.offset);
+  // The group's baseline marker (a key no JSON tuple can equal). A group seen
+  // for the first time within the history window only learns its terms: on a
+  // fresh start every value would otherwise be "new" and page for every user.
+  const marker = `@group:${JSON.stringify(groupValues)}`;
+  const known = store.get(marker) !== undefined && !isNewTerm(store.get(marker)?.last, t, plan.spanMs);
+  if (enter(store, marker, t, off, noState) === undefined) return;
   for (const tuple of combinations(terms)) {
     const values = [...groupValues, ...tuple];
     const group = JSON.stringify(values);
     const seen = store.get(group)?.last;
     if (enter(store, group, t, off, noState) === undefined) continue;
     // The detection's group is the group-by values plus the new tuple: one alert per new tuple.
-    if (isNewTerm(seen, t, plan.spanMs)) w.out.push(eventDetection(plan, input, t, group, groupRecord([...plan.groupFields, ...plan.valueFields], values)));
+    if (known && isNewTerm(seen, t, plan.spanMs)) w.out.push(eventDetection(plan, input, t, group, groupRecord([...plan.groupFields, ...plan.valueFields], values)));
   }
 }
 
