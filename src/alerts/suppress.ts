@@ -13,8 +13,8 @@
  * so a late repeat of the same incident folds too (as `sift rules test` does).
  */
 import { hash } from 'node:crypto';
-import type { JsonObject, JsonValue } from '../ecs/index.js';
-import { getter, type Detection, type StateEntry } from '../rules/index.js';
+import type { JsonObject } from '../ecs/index.js';
+import { suppressionValues, type Detection, type StateEntry } from '../rules/index.js';
 import type { Alert } from './alert.js';
 
 export const SUPPRESS_PREFIX = 'suppress/';
@@ -38,13 +38,7 @@ export interface SuppressionStore {
 }
 
 function groupKey(d: Detection, fields: readonly string[]): string {
-  const last = d.sample[d.sample.length - 1];
-  const values = fields.map((f): JsonValue => {
-    if (Object.hasOwn(d.fields, f)) return d.fields[f] ?? null;
-    const v = last === undefined ? undefined : getter(f)(last);
-    return v === undefined ? null : (v as JsonValue);
-  });
-  return hash('sha1', JSON.stringify(values), 'hex');
+  return hash('sha1', JSON.stringify(suppressionValues(d, fields)), 'hex');
 }
 
 /** The original alert with its fold count and last-seen time. */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPagerDutyReceiver, createSlackReceiver, createWebhookReceiver, PD_ROUTING_KEY, WEBHOOK_SECRET } from '../helpers/receivers.js';
+import { oktaEvent } from '../helpers/okta-events.js';
 import { cleanup, createTopic, es, kafka, offsets, produce, readAll, startSift, testConfig, uniqueNames, waitFor } from '../helpers/stack.js';
 
 const names = uniqueNames('alerts');
@@ -51,17 +52,7 @@ runbook: Call the user; unlock only after they confirm.
 `;
 
 function lock(uuid: string, user: string, at: string): string {
-  return JSON.stringify({
-    uuid,
-    published: at,
-    eventType: 'user.account.lock',
-    version: '0',
-    severity: 'WARN',
-    displayMessage: 'Max sign in attempts exceeded',
-    actor: { id: `id-${user}`, type: 'User', alternateId: user, displayName: user },
-    client: { ipAddress: '203.0.113.9' },
-    outcome: { result: 'FAILURE', reason: 'LOCKED_OUT' },
-  });
+  return oktaEvent({ uuid, eventType: 'user.account.lock', user, at, result: 'FAILURE', reason: 'LOCKED_OUT', message: 'Max sign in attempts exceeded' });
 }
 
 interface AlertSource {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alertId } from '../../src/alerts/index.js';
 import { generateOkta } from '../../src/generate/index.js';
+import { oktaEvent } from '../helpers/okta-events.js';
 import { cleanup, createTopic, es, kafka, offsets, produce, startSift, testConfig, uniqueNames, waitFor } from '../helpers/stack.js';
 
 const names = uniqueNames('seq');
@@ -45,17 +46,7 @@ output: {fields: [source.ip]}
 `;
 
 function login(uuid: string, user: string, at: string, result: 'SUCCESS' | 'FAILURE'): string {
-  return JSON.stringify({
-    uuid,
-    published: at,
-    eventType: 'user.session.start',
-    version: '0',
-    severity: 'INFO',
-    displayMessage: 'User login to Okta',
-    actor: { id: `id-${user}`, type: 'User', alternateId: user, displayName: user },
-    client: { ipAddress: '198.51.100.7' },
-    outcome: { result, ...(result === 'FAILURE' ? { reason: 'INVALID_CREDENTIALS' } : {}) },
-  });
+  return oktaEvent({ uuid, eventType: 'user.session.start', user, at, result, ...(result === 'FAILURE' ? { reason: 'INVALID_CREDENTIALS' } : {}) });
 }
 
 describe('stateful detection across a crash', () => {

@@ -10,3 +10,4 @@ export type {
   PartitionEngine,
   StateEntry,
 } from './types.js';
+export { suppressionValues } from './suppression-values.js';

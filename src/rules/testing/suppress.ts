@@ -12,8 +12,7 @@
  *   incident folds as well;
  * - a detection outside every open window of its group starts a new one.
  */
-import type { JsonValue } from '../../ecs/index.js';
-import { getter } from '../compile/index.js';
+import { suppressionValues } from '../runtime/index.js';
 import type { Detection } from '../runtime/types.js';
 
 export interface SuppressedDetection {
@@ -23,13 +22,7 @@ export interface SuppressedDetection {
 }
 
 function groupOf(d: Detection, fields: readonly string[]): string {
-  const last = d.sample[d.sample.length - 1];
-  const values = fields.map((f): JsonValue => {
-    if (Object.hasOwn(d.fields, f)) return d.fields[f] ?? null;
-    const v = last === undefined ? undefined : getter(f)(last);
-    return v === undefined ? null : (v as JsonValue);
-  });
-  return JSON.stringify([d.rule.spec.id, values]);
+  return JSON.stringify([d.rule.spec.id, suppressionValues(d, fields)]);
 }
 
 export interface Suppressor {
