@@ -23,6 +23,11 @@ export interface EsProxy {
 }
 
 const UPSTREAM = { host: '127.0.0.1', port: 9200 };
+/**
+ * Headers of the answers the proxy makes up. The Elasticsearch client checks
+ * x-elastic-product on every 2xx and refuses ("not Elasticsearch") without it.
+ */
+const ES_HEADERS = { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' };
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -92,7 +97,7 @@ export async function startEsProxy(seed = 1): Promise<EsProxy> {
     if (isBulk && mode.kind === 'storm429' && mode.count > 0) {
       mode = { ...mode, count: mode.count - 1 };
       stats.stormed++;
-      res.writeHead(429, { 'content-type': 'application/json' });
+      res.writeHead(429, ES_HEADERS);
       res.end(JSON.stringify({ error: { type: 'es_rejected_execution_exception', reason: 'injected by the fault proxy' }, status: 429 }));
       return;
     }
@@ -122,7 +127,7 @@ export async function startEsProxy(seed = 1): Promise<EsProxy> {
         return { [a.op]: { _index: a.index, _id: a.id, status: 429, error: { type: 'es_rejected_execution_exception', reason: 'rejected execution (injected by the fault proxy)' } } };
       });
       stats.itemsForwarded += kept.length;
-      res.writeHead(200, { 'content-type': 'application/json' });
+      res.writeHead(200, ES_HEADERS);
       res.end(JSON.stringify({ took, errors: rejected.some(Boolean) || merged.some((m) => JSON.stringify(m).includes('"error"')), items: merged }));
       return;
     }

@@ -1,6 +1,6 @@
 /**
- * new_terms: a value tuple of the rule's fields not seen for the group within
- * `historyMs` before the event.
+ * new_terms: a value tuple of the rule's fields not seen for a known group
+ * within `historyMs` before the event.
  *
  * Semantics:
  * - One slot per (group, tuple): its key is the JSON of the group-by values
@@ -14,7 +14,14 @@
  *   product, at most MAX_COMBINATIONS tuples per event, in field order).
  * - Slots expire (TTL) when older than watermark − history − lateness: no
  *   on-time event can look back to them.
- * - With no state (first start, or after eviction) every tuple is new.
+ * - Baseline: each group also has a marker slot (key `@group:` + the JSON of
+ *   the group-by values, which no tuple key can equal), touched by every
+ *   event of the group. While the marker is missing or older than historyMs,
+ *   the group is unknown and its events only learn their tuples; otherwise a
+ *   fresh start (no state, or state evicted) would call every tuple new and
+ *   alert once per user. A rule without group_by is one group: its first
+ *   event learns. Markers are slots like tuples: they count toward the key
+ *   cap, expire by TTL, are checkpointed and skip replayed offsets.
  */
 import type { JsonValue } from '../../ecs/index.js';
 import type { Codec } from './types.js';

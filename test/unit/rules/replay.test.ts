@@ -16,15 +16,18 @@ function capture() {
 
 afterEach(() => vi.restoreAllMocks());
 
+const AMSTERDAM = { country: 'Netherlands', city: 'Amsterdam' };
+const ATLANTA = { country: 'United States', city: 'Atlanta' };
+
 /** An Okta sign-in as the System Log API returns it (trimmed from the Panther corpus's okta_login_signal). */
-function oktaLogin(n: number, published: string, ok: boolean): object {
+function oktaLogin(n: number, published: string, ok: boolean, place = AMSTERDAM): object {
   return {
     uuid: `5b1c2f0e-0000-4000-8000-${String(n).padStart(12, '0')}`,
     published,
     eventType: 'user.session.start',
     displayMessage: 'User login to Okta',
     actor: { id: '00ubewfku1EX0WCFk697', type: 'User', alternateId: 'casey.hill@hey.com', displayName: 'Casey Hill' },
-    client: { ipAddress: '198.51.100.23', userAgent: { rawUserAgent: 'python-requests/2.31.0' }, geographicalContext: { country: 'Netherlands', city: 'Amsterdam' } },
+    client: { ipAddress: '198.51.100.23', userAgent: { rawUserAgent: 'python-requests/2.31.0' }, geographicalContext: place },
     outcome: ok ? { result: 'SUCCESS' } : { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
   };
 }
@@ -49,6 +52,8 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sift-replay-'));
   mkdirSync(join(dir, 'day'));
   const lines = [
+    // The day before, from home: the baseline that makes Amsterdam a new country for the user.
+    oktaLogin(0, '2024-04-01T16:30:00.000Z', true, ATLANTA),
     oktaLogin(1, '2024-04-02T19:01:05.000Z', false),
     oktaLogin(2, '2024-04-02T19:01:25.000Z', false),
     oktaLogin(3, '2024-04-02T19:01:50.000Z', false),
@@ -92,11 +97,13 @@ describe('sift replay', () => {
       last: '2024-04-02T19:02:30.000Z',
     });
     expect(seq?.event_ids).toHaveLength(4);
+    const country = alerts.find((a) => a.rule === 'okta.sign-in-from-new-country');
+    expect(country).toMatchObject({ group: { 'user.name': 'casey.hill@hey.com', 'client.geo.country_name': 'Netherlands' }, last: '2024-04-02T19:02:30.000Z' });
     const trail = alerts.find((a) => a.rule === 'aws.cloudtrail-logging-stopped');
     expect(trail?.fields).toMatchObject({ 'event.action': 'StopLogging', 'cloud.account.id': '123456789012' });
     // The bad line is reported with its place, counted, and does not stop the run.
-    expect(io.err()).toMatch(/a-events\.ndjson:4: SIFT_DECODE_NOT_JSON/);
-    expect(io.err()).toMatch(/5 events, 3 alerts, 1 errors/);
+    expect(io.err()).toMatch(/a-events\.ndjson:5: SIFT_DECODE_NOT_JSON/);
+    expect(io.err()).toMatch(/6 events, 3 alerts, 1 errors/);
   });
 
   it('prints a readable table and the summary on stdout without --json', async () => {
@@ -127,7 +134,7 @@ describe('sift replay', () => {
   it('draws a progress bar with events/s on stderr when asked', async () => {
     const io = capture();
     expect(await replayCommand([join(dir, 'day'), '--json', '--progress'])).toBe(0);
-    expect(io.err()).toMatch(/\r█+ +100% +5 events +\d+ ev\/s +3 alerts +1 errors/);
+    expect(io.err()).toMatch(/\r█+ +100% +6 events +\d+ ev\/s +3 alerts +1 errors/);
   });
 
   it('honours --rules and --lateness', async () => {
