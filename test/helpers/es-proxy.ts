@@ -38,12 +38,17 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+const HOP_BY_HOP = new Set(['content-length', 'host', 'connection', 'keep-alive', 'transfer-encoding']);
+
 function forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'content-length' && k !== 'host') headers[k] = v;
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !HOP_BY_HOP.has(k)) headers[k] = v;
     headers['content-length'] = String(body.length);
-    const up = request({ ...UPSTREAM, method: req.method, path: req.url, headers }, (res) => {
+    // A fresh connection per request (agent: false): a pooled socket reused
+    // after a HEAD answer was hung up on by ES now and then, failing the
+    // request with a 502 that Sift rightly does not retry at startup.
+    const up = request({ ...UPSTREAM, method: req.method, path: req.url, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
