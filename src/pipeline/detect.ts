@@ -29,6 +29,12 @@ export interface DetectionStage {
   /** Partitions now owned by this instance (`topic/partition`): state of the others is dropped. */
   assign(scopes: ReadonlySet<string>): void;
   evaluate(scope: string, prepared: Prepared): Promise<Detection[]>;
+  /**
+   * The batch failed after evaluate(): its events are in the in-memory windows
+   * but neither alerted nor checkpointed. Forget the scope's state and restore
+   * it from the checkpoint, so the refetched batch is evaluated afresh.
+   */
+  invalidate(scope: string): void;
   /** The scope's alert suppression windows (restored and checkpointed with its rule windows). */
   suppression(scope: string): SuppressionStore;
   /** Writes the scope's changed windows; call after the batch's alerts are safe, before the commit. */
@@ -160,6 +166,12 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
       await checkpoint.save(scope, [...engine.partition(scope).checkpoint(), ...suppressionOf(scope).checkpoint()]);
     },
     suppression: suppressionOf,
+    invalidate(scope) {
+      if (!assigned.has(scope)) return;
+      engine.drop(scope);
+      suppressions.delete(scope);
+      restore(new Set([scope]));
+    },
     close() {
       clearTimeout(timer);
       watcher?.close();

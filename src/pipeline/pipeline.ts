@@ -30,12 +30,13 @@ import {
   verifySinkTargets,
   type Notifier,
 } from '../alerts/index.js';
+import type { Detection } from '../rules/index.js';
 import { ErrorCode, SiftError, Stage, describeError, packageRoot } from '../shared/index.js';
 import { startTelemetryServer, type Logger, type Metrics, type TelemetryServer } from '../telemetry/index.js';
 import { createDeadLetterSink, type DeadLetter } from './dead-letter.js';
 import { createAlertStage } from './alerting.js';
 import { createDetectionStage, loadInitialRules, type DetectionStage } from './detect.js';
-import { planSource, prepareBatch, type SourcePlan } from './prepare.js';
+import { planSource, prepareBatch, type Prepared, type SourcePlan } from './prepare.js';
 import { emptyStats, type PipelineStats } from './stats.js';
 
 export interface PipelineDeps {
@@ -172,10 +173,19 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   }
 
   async function processBatch(batch: RawBatch, plan: SourcePlan, signal: AbortSignal): Promise<void> {
-    const n = batch.records.length;
     const prepared = prepareBatch(batch.records, plan, { limits, keepOriginal: config.pipeline.keep_original });
     const scope = `${batch.topic}/${batch.partition}`;
     const detections = detection ? await detection.evaluate(scope, prepared) : [];
+    try {
+      await deliverBatch(batch, prepared, scope, detections, signal);
+    } catch (err) {
+      detection?.invalidate(scope);
+      throw err;
+    }
+  }
+
+  async function deliverBatch(batch: RawBatch, prepared: Prepared, scope: string, detections: Detection[], signal: AbortSignal): Promise<void> {
+    const n = batch.records.length;
     const report = await indexer.index(prepared.docs, signal);
     const dead: DeadLetter[] = prepared.dead;
     const rejected = new Set<number>();

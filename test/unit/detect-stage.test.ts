@@ -117,4 +117,23 @@ describe('detection stage', () => {
     expect(await metrics.registry.getSingleMetricAsString('sift_rules_quarantined_total')).toContain('rule="t.bomb"} 1');
     stage.close();
   });
+
+  it('re-evaluates a failed batch from the checkpoint, so its alert is not lost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sift-invalidate-'));
+    writeFileSync(join(dir, 'r.yml'), `${rule(1, 'user.session.start')}threshold: {count: 2, group_by: [event.action], window: 1h}\n`);
+    const { log } = logs();
+    const config = loadConfig(undefined, {}).rules;
+    const stage = createDetectionStage(
+      { config: { ...config, reload: false }, rulesDir: dir, checkpoint: memoryStore(), log, metrics: createMetrics({ defaultMetrics: false }) },
+      loadInitialRules(dir, log),
+    );
+    stage.assign(new Set(['t/0']));
+    const b = batch(['user.session.start', 'user.session.start']);
+    expect(await stage.evaluate('t/0', b)).toHaveLength(1);
+    // Indexing failed: kafkajs refetches the same records. Without invalidate the
+    // windows would already hold them and skip them as replays: no alert at all.
+    stage.invalidate('t/0');
+    expect(await stage.evaluate('t/0', b)).toHaveLength(1);
+    stage.close();
+  });
 });
