@@ -58,7 +58,8 @@ const TLS_ERROR = /certificate|self[- ]signed|SSL|TLS|handshake/i;
 function statusOf(err: unknown): number | undefined {
   if (typeof err === 'object' && err !== null && 'meta' in err) {
     const meta = (err as { meta?: { statusCode?: unknown } }).meta;
-    if (typeof meta?.statusCode === 'number') return meta.statusCode;
+    // A timeout or reset reaches us as status 0: no answer, which is retryable, not a refusal.
+    if (typeof meta?.statusCode === 'number' && meta.statusCode > 0) return meta.statusCode;
   }
   return undefined;
 }

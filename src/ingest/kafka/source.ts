@@ -99,6 +99,10 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
     }));
     const work = handler({ topic: batch.topic, partition: batch.partition, records }, abort.signal);
     inFlight.add(work);
+    // While ES is down the batch waits on retries for as long as it takes: keep
+    // the group membership alive meanwhile, or the session times out, the
+    // partition moves to another member and this batch goes stale.
+    const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), Math.min(3000, Math.floor(opts.sessionTimeoutMs / 3)));
     try {
       await work;
     } catch (err) {
@@ -110,6 +114,7 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
       }
       throw err; // kafkajs refetches the batch after its retry backoff.
     } finally {
+      clearInterval(beat);
       inFlight.delete(work);
     }
     // Everything up to `last` is indexed or dead-lettered: now, and only now,
