@@ -40,8 +40,10 @@ export interface NotifierDeps {
   onFatal: (err: unknown) => void;
 }
 
-function idle(dispatcher: Dispatcher): boolean {
-  return Object.values(dispatcher.pending()).every((n) => n === 0);
+function idle(dispatcher: Dispatcher, metrics: Metrics): boolean {
+  const pending = dispatcher.pending();
+  for (const [sink, n] of Object.entries(pending)) metrics.alertsPending.set({ sink }, n);
+  return Object.values(pending).every((n) => n === 0);
 }
 
 export function createNotifier(deps: NotifierDeps): Notifier {
@@ -75,7 +77,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     if (fresh.length === 0) return;
     dispatcher.submit(fresh);
     // Every sink has delivered or dead-lettered each alert once its lanes are empty.
-    while (!idle(dispatcher)) {
+    while (!idle(dispatcher, deps.metrics)) {
       if (signal.aborted) throw new Error('notifier stopped before delivery finished');
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
