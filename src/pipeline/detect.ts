@@ -20,7 +20,7 @@ import {
   type Engine,
 } from '../rules/index.js';
 import { createSuppressionStore, SUPPRESS_PREFIX, type SuppressionStore } from '../alerts/index.js';
-import type { StateCheckpoint } from '../ingest/index.js';
+import type { StateCheckpoint, StoredStateEntry } from '../ingest/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import type { Prepared } from './prepare.js';
 
@@ -48,6 +48,8 @@ export interface DetectionDeps {
   checkpoint: StateCheckpoint;
   log: Logger;
   metrics: Metrics;
+  /** First backoff between attempts to read the state topic (doubles, 6 attempts). Tests shorten it. */
+  restoreRetryMs?: number;
 }
 
 /** Per-dataset lateness from config, in ms (validated at start). */
@@ -88,14 +90,34 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
     return store;
   };
 
+  /** Reads the state topic, retrying: right after a topic is created its leader may not be known yet. */
+  async function loadWithRetry(scopes: ReadonlySet<string>): Promise<Map<string, StoredStateEntry[]>> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await checkpoint.load(scopes);
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        log.warn({ err, attempt, scopes: [...scopes] }, 'Reading rule state failed; retrying.');
+        await new Promise((resolve) => setTimeout(resolve, (deps.restoreRetryMs ?? 500) * 2 ** attempt));
+      }
+    }
+  }
+
   function restore(scopes: ReadonlySet<string>): void {
-    const load = checkpoint.load(scopes).then((byScope) => {
+    const load = loadWithRetry(scopes).then((byScope) => {
       for (const [scope, entries] of byScope) {
         if (!assigned.has(scope)) continue;
         // One topic holds both: suppression windows by prefix, the rest is the engine's.
         engine.partition(scope).restore(entries.filter((e) => !e.key.startsWith(SUPPRESS_PREFIX)));
         suppressionOf(scope).restore(entries.filter((e) => e.key.startsWith(SUPPRESS_PREFIX)));
       }
+    });
+    // A failed restore is forgotten, so the scope's next batch (refetched by
+    // kafkajs after the failure) starts a new one instead of awaiting this
+    // rejected promise forever. Handled here: it must never be unhandled.
+    load.catch((err: unknown) => {
+      log.error({ err, scopes: [...scopes] }, 'Could not read rule state; the batches of these partitions will retry.');
+      for (const scope of scopes) if (restoring.get(scope) === load) restoring.delete(scope);
     });
     for (const scope of scopes) restoring.set(scope, load);
   }
@@ -145,9 +167,9 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
       if (added.size > 0) restore(added);
     },
     async evaluate(scope, prepared) {
-      if (!assigned.has(scope)) {
-        // A batch before the assignment event was seen (or kafkajs without it):
-        // restore this scope alone.
+      if (!assigned.has(scope) || !restoring.has(scope)) {
+        // A batch before the assignment event was seen, or after a failed
+        // restore: (re)start the restore of this scope alone.
         assigned.add(scope);
         restore(new Set([scope]));
       }

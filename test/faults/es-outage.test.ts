@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   buildWorkload,
   checkDelivery,
+  expectExactlyOnce,
   cleanupFault,
   committedNow,
   faultConfig,
@@ -41,7 +42,9 @@ async function outage(label: string, fault: { begin: () => Promise<void>; end: (
   await produceWorkload(names.topic, w, 0, total / 2);
   const sift = startSift(faultConfig(names, { partitions: 3 }));
   try {
-    await waitFor(async () => ((await committedNow(names)) ?? 0) > 0, 60_000, 'a first commit');
+    // Past the first commits of every partition: the producer to the new DLQ, alerts and state topics is warm, so
+    // a batch whose bulk finished before the fault cannot still be committing seconds into it.
+    await waitFor(async () => ((await committedNow(names)) ?? 0) >= total / 10, 60_000, 'the first commits');
     const paused = sampler(() => metricValue(sift.httpPort(), 'sift_ingest_paused'));
     const commits = sampler(() => committedNow(names));
     await fault.begin();
@@ -50,28 +53,30 @@ async function outage(label: string, fault: { begin: () => Promise<void>; end: (
     await produceWorkload(names.topic, w, total / 2, total);
     await sleep(Math.max(0, down + fault.holdMs - Date.now()));
     const before = await committedNow(names);
+    // ES may take bulks before `stack.sh start` has seen it healthy: the outage surely lasted until `ending`.
+    const ending = Date.now();
     await fault.end();
     const up = Date.now();
-    const done = await waitAllCommitted(names, total, 90_000);
+    const done = await waitAllCommitted(names, total, 90_000, [sift]);
     await paused.stop();
     await commits.stop();
     // Batches whose bulk finished just before the fault may still commit in its first moments.
-    const during = commits.between(down + 1500, up).filter((c) => c !== undefined);
+    const during = commits.between(down + 2000, ending).filter((c) => c !== undefined);
+    const timeline = commits.samples.map((c) => `${((c.at - down) / 1000).toFixed(1)}s:${c.value ?? '-'}`).join(' ');
     sift.child.kill('SIGTERM');
     expect(await sift.exited).toBe(0);
     const d = report(label, { ...(await checkDelivery(names, w)), recovery_seconds: (done - up) / 1000 }, {
       outage_seconds: Math.round((up - down) / 100) / 10,
+      fault_end_seconds: Math.round((up - ending) / 100) / 10,
       committed_at_fault_end: before ?? -1,
       offsets_moved_during_outage: new Set(during).size > 1,
       paused_seen: paused.samples.some((s) => s.value === 1),
     });
     expect(before).toBeLessThan(total); // really mid-stream
     expect(during.length).toBeGreaterThan(3);
-    expect(new Set(during).size, `committed offsets during the outage: ${[...new Set(during)].join(',')}`).toBe(1);
+    expect(new Set(during).size, `committed offsets moved during the outage (s after its start: committed): ${timeline}`).toBe(1);
     expect(d.paused_seen).toBe(true);
-    expect(d).toMatchObject({ lost: 0, duplicated: 0, unexpected_dead: 0, alerts_lost: 0, alerts_unexpected: 0 });
-    expect(d.indexed).toBe(d.expected_indexed);
-    expect(d.alerts).toBe(d.alerts_expected);
+    expectExactlyOnce(d);
   } finally {
     sift.child.kill('SIGKILL');
     saveLog(label, sift.output());

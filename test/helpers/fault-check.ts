@@ -17,22 +17,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Partitioners } from 'kafkajs';
-import { alertId } from '../../src/alerts/index.js';
+import { expect } from 'vitest';
+import { buildAlert, createSuppressionStore } from '../../src/alerts/index.js';
 import { generateOkta } from '../../src/generate/index.js';
 import type { RawRecord } from '../../src/ingest/index.js';
 import { planSource, prepareBatch, type DeadLetterValue } from '../../src/pipeline/index.js';
 import { createEngine, DEFAULT_LATENESS_MS, loadRules } from '../../src/rules/index.js';
 import { recordFault, type FaultFigures } from './faults.js';
-import { ROOT, countDocs, es, foundIds, kafka, offsets, topicSize, uniqueNames, waitFor } from './stack.js';
+import { ROOT, countDocs, es, foundIds, kafka, offsets, topicSize, uniqueNames, waitFor, type SiftProcess } from './stack.js';
 
 const run = promisify(execFile);
 
 export type FaultNames = ReturnType<typeof faultNames>;
 
-/** uniqueNames plus the per-test state topic and alerts index. */
+/** uniqueNames plus the per-test state topic, alerts index, alerts topic and alert DLQ. */
 export function faultNames(label: string) {
   const names = uniqueNames(label);
-  return { ...names, state: `it.state.${names.id}`, alerts: `sift-alerts-${names.namespace}` };
+  return { ...names, state: `it.state.${names.id}`, alerts: `sift-alerts-${names.namespace}`, alertsTopic: `it.alerts.${names.id}`, alertsDlq: `it.alerts.${names.id}.dlq` };
 }
 
 /** `scripts/stack.sh <verb> <service>`: stop|start|restart|freeze|thaw kafka|es. */
@@ -48,12 +49,12 @@ export async function stackUp(): Promise<void> {
 /**
  * A `sift run` config for fault tests: small fetches and bulks (many batches,
  * so a fault lands mid-stream), a short backoff ceiling and request timeout
- * (quick recovery), a short session timeout (quick rebalance after a kill),
- * and this test's own state topic.
+ * (quick recovery), the shortest session timeout (quick rebalance after a
+ * kill), and this test's own DLQ, state, alerts and alert DLQ topics.
  */
 export function faultConfig(
   names: FaultNames,
-  opts: { partitions: number; esNode?: string; kafka?: Record<string, unknown>; elasticsearch?: Record<string, unknown> },
+  opts: { partitions: number; esNode?: string; kafka?: Record<string, unknown>; elasticsearch?: Record<string, unknown>; alerts?: Record<string, unknown> },
 ) {
   return {
     kafka: {
@@ -76,6 +77,7 @@ export function faultConfig(
       ...opts.elasticsearch,
     },
     rules: { state_topic: names.state, reload: false },
+    alerts: { topic: names.alertsTopic, dlq_topic: names.alertsDlq, ...opts.alerts },
     pipeline: { shutdown_timeout_ms: 10_000 },
     telemetry: { http_port: 0 },
   };
@@ -89,7 +91,7 @@ export interface Workload {
   readonly ids: readonly string[];
   /** `partition/offset` of the records that must be dead-lettered. */
   readonly dead: ReadonlySet<string>;
-  /** Alert ids the shipped rules must raise, by rule id. */
+  /** Alert ids the shipped rules must raise (after suppression folds repeats), with their rule id. */
   readonly alerts: ReadonlyMap<string, string>;
 }
 
@@ -132,9 +134,12 @@ export function buildWorkload(names: FaultNames, opts: { count: number; seed: nu
     for (const d of prepared.docs) ids.push(d.id);
     for (const d of prepared.dead) dead.add(`${p}/${d.record.offset}`);
     const partition = engine.partition(`${names.topic}/${p}`);
+    // As the pipeline's alert stage: one suppression store per partition; only 'new' offers are alerts of their own.
+    const suppression = createSuppressionStore();
     prepared.origins.forEach((o, i) => {
       for (const d of partition.evaluate([{ event: o.event, id: prepared.docs[i]?.id ?? '', offset: o.record.offset }])) {
-        alerts.set(alertId(d.rule.spec.id, d.groupKey, d.windowStartMs), d.rule.spec.id);
+        const alert = buildAlert(d, 0, { namespace: names.namespace });
+        if (suppression.offer(d, alert).kind === 'new') alerts.set(alert.id, d.rule.spec.id);
       }
     });
   }
@@ -155,9 +160,34 @@ export async function produceWorkload(topic: string, w: Workload, from = 0, to =
   }
 }
 
-/** Resolves at the moment every record of the topic is committed by the group (epoch ms). */
-export async function waitAllCommitted(names: FaultNames, total: number, timeoutMs: number): Promise<number> {
-  await waitFor(async () => (await offsets(names.group, names.topic)).committed === total, timeoutMs, `all ${total} offsets to be committed`, 200);
+/** The last error-level lines of a `sift run` log: why it stopped. */
+function lastErrors(output: string): string {
+  return output
+    .split('\n')
+    .filter((l) => /"level":(50|60)/.test(l))
+    .slice(-3)
+    .map((l) => l.slice(0, 400))
+    .join('\n');
+}
+
+/**
+ * Resolves at the moment every record of the topic is committed by the group
+ * (epoch ms). Fails at once, with its last errors, if one of `running` exits
+ * meanwhile: a pipeline that stops during a fault is a failure, not a wait.
+ */
+export async function waitAllCommitted(names: FaultNames, total: number, timeoutMs: number, running: readonly SiftProcess[] = []): Promise<number> {
+  let settled = false;
+  const exits = running.map((p) =>
+    p.exited.then((code) => {
+      if (!settled) throw new Error(`sift run exited (${code}) before all ${total} offsets were committed:\n${lastErrors(p.output())}`);
+      return new Promise<never>(() => undefined);
+    }),
+  );
+  try {
+    await Promise.race([waitFor(async () => (await offsets(names.group, names.topic)).committed === total, timeoutMs, `all ${total} offsets to be committed`, 200), ...exits]);
+  } finally {
+    settled = true;
+  }
   return Date.now();
 }
 
@@ -170,13 +200,17 @@ export async function committedNow(names: FaultNames): Promise<number | undefine
   }
 }
 
-/** Reads one gauge or counter (unlabelled) from a `sift run` child's /metrics; undefined when unreachable. */
-export async function metricValue(port: number | undefined, name: string): Promise<number | undefined> {
+/**
+ * Reads a metric from a `sift run` child's /metrics: the sum of its series
+ * whose labels contain `labels` (e.g. 'sink="slack"'), or the unlabelled
+ * one; undefined when unreachable or absent.
+ */
+export async function metricValue(port: number | undefined, name: string, labels = ''): Promise<number | undefined> {
   if (port === undefined) return undefined;
   try {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-    return line === undefined ? undefined : Number(line.slice(name.length + 1));
+    const series = text.split('\n').filter((l) => (l.startsWith(`${name} `) || l.startsWith(`${name}{`)) && l.includes(labels));
+    return series.length === 0 ? undefined : series.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
   } catch {
     return undefined;
   }
@@ -202,6 +236,35 @@ export function sampler<T>(read: () => Promise<T>, everyMs = 250) {
   };
 }
 
+interface TopicRecord {
+  readonly key: string | null;
+  readonly value: string;
+  readonly headers: Record<string, string>;
+}
+
+/** Every record of a topic (none if it does not exist). */
+export async function readTopic(topic: string): Promise<TopicRecord[]> {
+  const out: TopicRecord[] = [];
+  const size = await topicSize(topic).catch(() => 0);
+  if (size === 0) return out;
+  const consumer = kafka.consumer({ groupId: `fault-reader-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+        out.push({ key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? '', headers });
+      },
+    });
+    await waitFor(() => out.length >= size, 60_000, `reading ${size} records from ${topic}`);
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}
+
 interface DeadRead {
   /** Distinct source records (`partition/offset`) in the DLQ, with their reason codes. */
   readonly byKey: Map<string, string>;
@@ -211,26 +274,12 @@ interface DeadRead {
 
 async function readDeadLetters(topic: string): Promise<DeadRead> {
   const byKey = new Map<string, string>();
-  let total = 0;
-  const size = await topicSize(topic).catch(() => 0);
-  if (size > 0) {
-    const consumer = kafka.consumer({ groupId: `fault-dlq-reader-${Date.now()}-${Math.random()}` });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          total++;
-          const v = JSON.parse(message.value?.toString('utf8') ?? '{}') as DeadLetterValue;
-          byKey.set(`${v.source.partition}/${v.source.offset}${v.event_index === undefined || v.event_index === 0 ? '' : `/${v.event_index}`}`, v.reason.code);
-        },
-      });
-      await waitFor(() => total >= size, 60_000, `reading ${size} dead letters from ${topic}`);
-    } finally {
-      await consumer.disconnect();
-    }
+  const records = await readTopic(topic);
+  for (const r of records) {
+    const v = JSON.parse(r.value) as DeadLetterValue;
+    byKey.set(`${v.source.partition}/${v.source.offset}${v.event_index === undefined || v.event_index === 0 ? '' : `/${v.event_index}`}`, v.reason.code);
   }
-  return { byKey, copies: total - byKey.size };
+  return { byKey, copies: records.length - byKey.size };
 }
 
 async function alertIdsIn(index: string): Promise<{ ids: Set<string>; docs: number }> {
@@ -253,6 +302,10 @@ export interface Delivery extends FaultFigures {
   alerts: number;
   alerts_lost: number;
   alerts_unexpected: number;
+  /** Alert ids written to the alerts topic as new alerts (not fold updates) that were not expected, or expected and missing. */
+  alerts_topic_mismatch: number;
+  /** New-alert records in the alerts topic beyond one per alert id (rewrites after a replayed batch). */
+  alerts_topic_rewritten: number;
   dead_codes: string;
 }
 
@@ -271,6 +324,9 @@ export async function checkDelivery(names: FaultNames, w: Workload): Promise<Del
   const unexpectedDead = [...dlq.byKey.keys()].filter((k) => !w.dead.has(k)).length;
   const alerts = await alertIdsIn(names.alerts);
   const alertsFound = [...w.alerts.keys()].filter((id) => alerts.ids.has(id)).length;
+  const fresh = (await readTopic(names.alertsTopic)).filter((r) => r.headers['sift.alert.update'] !== 'true').map((r) => r.key ?? '');
+  const freshIds = new Set(fresh);
+  const topicMismatch = [...freshIds].filter((id) => !w.alerts.has(id)).length + [...w.alerts.keys()].filter((id) => !freshIds.has(id)).length;
   return {
     produced: w.records.length,
     indexed: found,
@@ -286,8 +342,22 @@ export async function checkDelivery(names: FaultNames, w: Workload): Promise<Del
     alerts: alerts.docs,
     alerts_lost: w.alerts.size - alertsFound,
     alerts_unexpected: alerts.docs - alertsFound,
+    alerts_topic_mismatch: topicMismatch,
+    alerts_topic_rewritten: fresh.length - freshIds.size,
     dead_codes: [...new Set(dlq.byKey.values())].sort().join(','),
   };
+}
+
+/**
+ * The promise under test: every event indexed exactly once or dead-lettered,
+ * nothing else in the alias or the DLQ, every expected alert in the alerts
+ * index and topic, and no other.
+ */
+export function expectExactlyOnce(d: Delivery): void {
+  expect(d).toMatchObject({ lost: 0, duplicated: 0, unexpected_dead: 0, alerts_lost: 0, alerts_unexpected: 0, alerts_topic_mismatch: 0 });
+  expect(d.indexed).toBe(d.expected_indexed);
+  expect(d.dead_lettered).toBe(d.expected_dead);
+  expect(d.alerts).toBe(d.alerts_expected);
 }
 
 /** Records the figures (rounded) in test-results/faults.json and returns them. */
@@ -298,15 +368,15 @@ export function report(name: string, figures: Delivery, extra: Record<string, nu
   return all;
 }
 
-/** Deletes the test's topics (raw, DLQ, state) and indices (events, alerts). */
+/** Deletes the test's topics (raw, DLQ, state, alerts, alert DLQ), groups and indices (events, alerts). */
 export async function cleanupFault(names: FaultNames): Promise<void> {
   await es.indices.delete({ index: `${names.alias}-*`, ignore_unavailable: true }).catch(() => undefined);
   await es.indices.delete({ index: names.alerts, ignore_unavailable: true }).catch(() => undefined);
   const admin = kafka.admin();
   try {
     await admin.connect();
-    await admin.deleteTopics({ topics: [names.topic, names.dlq, names.state] }).catch(() => undefined);
-    await admin.deleteGroups([names.group]).catch(() => undefined);
+    await admin.deleteTopics({ topics: [names.topic, names.dlq, names.state, names.alertsTopic, names.alertsDlq] }).catch(() => undefined);
+    await admin.deleteGroups([names.group, `${names.group}.notify`]).catch(() => undefined);
   } finally {
     await admin.disconnect();
   }

@@ -136,4 +136,27 @@ describe('detection stage', () => {
     expect(await stage.evaluate('t/0', b)).toHaveLength(1);
     stage.close();
   });
+
+  it('retries reading the state topic, and a failed restore never wedges the partition', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sift-restore-'));
+    writeFileSync(join(dir, 'r.yml'), rule(1, 'user.session.start'));
+    const { log, lines } = logs();
+    let failures = 8;
+    const flaky: StateCheckpoint = {
+      load: (scopes) => (failures-- > 0 ? Promise.reject(new Error('NOT_LEADER_FOR_PARTITION')) : Promise.resolve(new Map([...scopes].map((s) => [s, []])))),
+      save: () => Promise.resolve(),
+    };
+    const config = loadConfig(undefined, {}).rules;
+    const stage = createDetectionStage(
+      { config: { ...config, reload: false }, rulesDir: dir, checkpoint: flaky, log, metrics: createMetrics({ defaultMetrics: false }), restoreRetryMs: 1 },
+      loadInitialRules(dir, log),
+    );
+    stage.assign(new Set(['t/0'])); // from the group-join event: nobody awaits this restore
+    // Six attempts fail: the batch fails (kafkajs would refetch it) instead of hanging…
+    await expect(stage.evaluate('t/0', batch(['user.session.start']))).rejects.toThrow('NOT_LEADER_FOR_PARTITION');
+    expect(lines.some((l) => l.includes('Could not read rule state'))).toBe(true);
+    // …and the refetched batch starts a fresh restore, which succeeds on its third attempt.
+    expect(await stage.evaluate('t/0', batch(['user.session.start']))).toHaveLength(1);
+    stage.close();
+  });
 });
