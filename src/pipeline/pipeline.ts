@@ -197,7 +197,10 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     }
     await dlq.send(dead);
     if (detection) {
-      stats.alerts += await alertStage.raise(scope, detections, detection.suppression(scope), signal);
+      // Not `stats.alerts += await …`: that reads the total before the await and
+      // loses the increments of partitions processed concurrently.
+      const raised = await alertStage.raise(scope, detections, detection.suppression(scope), signal);
+      stats.alerts += raised;
       await detection.persist(scope);
     }
     // Only counted once the whole batch is safe: these figures match what a
