@@ -170,7 +170,7 @@ export async function demoCommand(argv: readonly string[]): Promise<number> {
   const buckets = (failures.aggregations?.['by_ip'] as { buckets?: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [];
   out('  worth a look    ' + (buckets.length > 0 ? `failed sign-ins by source.ip: ${buckets.map((b) => `${b.key} ×${b.doc_count}`).join(', ')}` : 'no failed sign-ins'));
   out(`                  ${fmt(grants.count)} privilege grants, MFA resets and threat detections`);
-  out(`  alerts          ${fmt(s.alerts)} raised by ${pipeline.rules} rules into ${alertsIndex}${alertsByRule.length > 0 ? ` (${alertsByRule.map((b) => `${b.key} ×${b.doc_count}`).join(', ')})` : ''}`);
+  out(`  alerts          ${fmt(s.alerts)} raised by ${pipeline.rules} rules into ${alertsIndex}${alertsByRule.length > 0 ? ` (in the index now: ${alertsByRule.map((b) => `${b.key} ×${b.doc_count}`).join(', ')})` : ''}`);
   out('');
   out('Try these:');
   out(`  curl -s 'http://127.0.0.1:9200/${alias}/_search?pretty&size=3&q=event.outcome:failure'`);
