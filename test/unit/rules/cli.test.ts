@@ -3,17 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rulesCommand } from '../../../src/cli/rules.js';
+import { capture } from '../../helpers/capture.js';
 
 /** stdout (console.log and process.stdout.write) and stderr of one command run. */
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(`${a.join(' ')}\n`));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(`${a.join(' ')}\n`));
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-  return { out: () => out.join(''), err: () => err.join('') };
-}
-
 afterEach(() => vi.restoreAllMocks());
 
 function tmpRules(files: Record<string, string>): string {
