@@ -174,7 +174,7 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
         restore(new Set([scope]));
       }
       await restoring.get(scope);
-      const inputs: DetectInput[] = prepared.origins.map((o, i) => ({ event: o.event, id: prepared.docs[i]?.id ?? '', offset: o.record.offset }));
+      const inputs: DetectInput[] = prepared.origins.map((o, i) => ({ event: o.event, id: prepared.docs[i]?.id ?? '', offset: o.record.offset, index: o.eventIndex }));
       const end = metrics.rulesEvalDuration.startTimer();
       const detections = engine.partition(scope).evaluate(inputs);
       end();

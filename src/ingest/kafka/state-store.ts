@@ -2,7 +2,7 @@
  * Durable checkpoints of stateful rule windows in a compacted Kafka topic.
  *
  * Record key: `<group>|<topic>/<partition>|<rule>/<group-key hash>`; value:
- * `{"offset": "<highest source offset the state reflects>", "state": "<json>"}`
+ * `{"offset": "<highest source position the state reflects, offset:index>", "state": "<json>"}`
  * or a tombstone when the window was closed or evicted. Compaction keeps one
  * record per key, so the topic holds exactly the live windows.
  *
@@ -10,7 +10,9 @@
  * crash complete after it exactly once): for each batch the pipeline writes
  * alerts, then these checkpoints (acks=all), then commits the source offsets.
  * A crash after the checkpoint but before the commit replays records the state
- * already reflects; each entry's `offset` lets the rule runtime skip them.
+ * already reflects; each entry's position (the record's offset and the event's
+ * index in it, since one record can hold many events) lets the rule runtime
+ * skip exactly those events.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';

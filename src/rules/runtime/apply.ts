@@ -6,15 +6,15 @@
  * For stateful rules, in order: predicate → lateness (event time older than
  * watermark − dataset lateness: counted, not applied) → group values (an
  * event missing a group field, or holding null there, is skipped: it belongs
- * to no group) → replay guard (offset ≤ the slot's offset: already applied
- * before a restore, skipped) → the store.
+ * to no group) → replay guard (position (offset, index in the record) ≤ the
+ * slot's: already applied before a restore, skipped) → the store.
  */
 import type { EcsEvent, JsonValue } from '../../ecs/index.js';
 import {
   cardinalityAdd,
   combinations,
   isNewTerm,
-  parseOffset,
+  positionOf,
   project,
   sequenceAdd,
   thresholdAdd,
@@ -89,7 +89,7 @@ function applyWindow(w: Windows, state: RuleState, input: DetectInput, t: number
   const plan = state.plan;
   const event = input.event;
   const group = JSON.stringify(groupValues);
-  const off = parseOffset(input.offset);
+  const off = positionOf(input.offset, input.index);
   const cutoff = w.watermark - plan.spanMs - plan.latenessMs;
   const s = project(event, plan.sampleFields);
   let fired;
@@ -113,7 +113,7 @@ function applyWindow(w: Windows, state: RuleState, input: DetectInput, t: number
 function applyNewTerms(w: Windows, store: KeyedStore<null>, plan: RulePlan, input: DetectInput, t: number, groupValues: JsonValue[]): void {
   const terms = valuesOf(plan.valueGetters, input.event);
   if (terms === undefined) return;
-  const off = parseOffset(input.offset);
+  const off = positionOf(input.offset, input.index);
   // The group's baseline marker (a key no JSON tuple can equal). A group seen
   // for the first time within the history window only learns its terms: on a
   // fresh start every value would otherwise be "new" and page for every user.

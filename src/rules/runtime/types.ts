@@ -11,8 +11,14 @@ import type { StateEntry } from '../state/index.js';
 export interface DetectInput {
   readonly event: EcsEvent;
   readonly id: string;
-  /** Kafka offset of the record it came from (stateful checkpoints skip replays by it). */
+  /**
+   * Where it came from: the Kafka offset of its record and its index among the
+   * record's events. Together (the partition is the engine's scope) they are
+   * the event's position, by which stateful checkpoints skip replays; every
+   * event of a multi-event record has its own.
+   */
   readonly offset?: string;
+  readonly index?: number;
 }
 
 export interface Detection {

@@ -1,4 +1,4 @@
-export { createKeyedStore, entryKey, parseOffset, type KeyedStore, type Slot, type UseCounter } from './keyed.js';
+export { createKeyedStore, entryKey, parsePosition, positionOf, positionText, type KeyedStore, type Slot, type UseCounter } from './keyed.js';
 export { thresholdAdd, thresholdCodec, type ThresholdParams } from './threshold.js';
 export { cardinalityAdd, cardinalityCodec, type CardinalityParams, type ValueMark } from './cardinality.js';
 export { MAX_STEPS, sequenceAdd, sequenceCodec, type SequenceParams, type StepMark } from './sequence.js';

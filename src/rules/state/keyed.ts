@@ -12,13 +12,19 @@
  *   any detection anymore, so sweeping early or late never changes results.
  * - Checkpoints: every added, touched or removed group is remembered until
  *   the next `checkpoint`, which writes its value or a tombstone (null).
- * - Replay guard: `off` is the highest Kafka offset applied to the slot.
+ * - Replay guard: `off` is the highest source position applied to the slot.
+ *   A position is (offset, index of the event in its record): one Kafka record
+ *   can hold many events (CloudTrail Records, an Okta page, NDJSON, a Pub/Sub
+ *   batch), and all of them must count, while a redelivered record must only
+ *   apply the events the checkpoint does not reflect yet. The partition is the
+ *   scope the store lives in.
  */
 import { hash } from 'node:crypto';
 import type { Codec, StateEntry } from './types.js';
 
 export interface Slot<S> {
   state: S;
+  /** Highest position applied (see positionOf), or undefined when the input carried none. */
   off: bigint | undefined;
   /** Newest event time applied to the slot: what TTL compares. */
   last: number;
@@ -56,14 +62,53 @@ export function entryKey(ruleId: string, group: string): string {
   return `${ruleId}/${hash('sha1', group, 'hex')}`;
 }
 
+/** Bits of a position that hold the event index; a record holds at most 2^32 events. */
+const INDEX_BITS = 32n;
+const LAST_INDEX = (1n << INDEX_BITS) - 1n;
+
 /** A Kafka offset (decimal text) as a number to compare; undefined when absent or not decimal. */
-export function parseOffset(text: string | undefined): bigint | undefined {
+function parseDecimal(text: string | undefined): bigint | undefined {
   if (text === undefined || text.length === 0 || text.length > 30) return undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) return undefined;
   }
   return BigInt(text);
+}
+
+/**
+ * The position of an event, as one number that orders like (offset, index):
+ * offset × 2^32 + index. Undefined when the offset is absent or not decimal.
+ * An input without an index is the whole record (index 0).
+ */
+export function positionOf(offset: string | undefined, index: number | undefined): bigint | undefined {
+  const off = parseDecimal(offset);
+  if (off === undefined) return undefined;
+  const i = index !== undefined && Number.isSafeInteger(index) && index > 0 ? BigInt(index) : 0n;
+  return (off << INDEX_BITS) | (i > LAST_INDEX ? LAST_INDEX : i);
+}
+
+/** A position as stored in checkpoints: `<offset>:<index>`. */
+export function positionText(position: bigint): string {
+  return `${position >> INDEX_BITS}:${position & LAST_INDEX}`;
+}
+
+/**
+ * A stored position. Checkpoints written before positions hold a bare offset,
+ * meaning every event of that record was applied: it reads as the record's
+ * last possible index, so a redelivered record is skipped whole, as before.
+ */
+export function parsePosition(text: string | undefined): bigint | undefined {
+  if (text === undefined) return undefined;
+  const colon = text.indexOf(':');
+  if (colon < 0) {
+    const off = parseDecimal(text);
+    return off === undefined ? undefined : (off << INDEX_BITS) | LAST_INDEX;
+  }
+  const off = parseDecimal(text.slice(0, colon));
+  const index = parseDecimal(text.slice(colon + 1));
+  if (off === undefined || index === undefined || index > LAST_INDEX) return undefined;
+  return (off << INDEX_BITS) | index;
 }
 
 interface Stored {
@@ -111,7 +156,7 @@ export function createKeyedStore<S>(ruleId: string, fingerprint: string, codec: 
   function entry(group: string, slot: Slot<S> | undefined): StateEntry {
     const key = entryKey(ruleId, group);
     if (slot === undefined) return { key, value: null };
-    return slot.off === undefined ? { key, value: write(group, slot) } : { key, value: write(group, slot), offset: slot.off.toString() };
+    return slot.off === undefined ? { key, value: write(group, slot) } : { key, value: write(group, slot), offset: positionText(slot.off) };
   }
 
   const store: KeyedStore<S> = {
@@ -159,7 +204,7 @@ export function createKeyedStore<S>(ruleId: string, fingerprint: string, codec: 
       if (!isStored(parsed) || parsed.r !== fingerprint) return false;
       const state = codec.decode(parsed.s);
       if (state === undefined) return false;
-      map.set(parsed.g, { state, off: parseOffset(offset), last: parsed.l, use: parsed.u });
+      map.set(parsed.g, { state, off: parsePosition(offset), last: parsed.l, use: parsed.u });
       if (parsed.u > counter.seq) counter.seq = parsed.u;
       return true;
     },

@@ -129,13 +129,13 @@ describe('checkpoint and restore', () => {
     expect(d.map((x) => `${x.rule.spec.id}:${x.eventIds.join(',')}`)).toEqual(['test.single:e0', 'test.single:e1', 'test.brute:e0,e1,e2', 'test.single:e2']);
   });
 
-  it('writes `<ruleId>/<sha1 of group key>` entries with their offset, and tombstones what it refuses', () => {
+  it('writes `<ruleId>/<sha1 of group key>` entries with their position (offset:index), and tombstones what it refuses', () => {
     const brute = rule({ id: 'test.brute', match: isFailure, aggregation: threshold(3, 10 * MIN) });
     const p = createEngine([brute]).partition('t/0');
     p.evaluate(inputs([event({ at: 0, outcome: 'failure', user: 'alice' })], 41));
     const cp = p.checkpoint();
     const key = `test.brute/${createHash('sha1').update('["alice"]').digest('hex')}`;
-    expect(cp.find((e) => e.key === key)).toMatchObject({ offset: '41' });
+    expect(cp.find((e) => e.key === key)).toMatchObject({ offset: '41:0' });
     expect(p.checkpoint()).toEqual([]);
 
     const entry = cp.find((e) => e.key === key) as StateEntry;
