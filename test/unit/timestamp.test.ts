@@ -57,3 +57,71 @@ describe('timestamps: the fast paths equal the reference reader and Date', () =>
     for (const s of samples) expect(isoTimestamp(s), s).toBe(referenceIsoTimestamp(s));
   });
 });
+
+// Hand-written cases (not the reader's own output): an invalid calendar date
+// or time of day is a bad timestamp in every shape the reader accepts. Date.parse
+// used to roll them over (2024-02-30 → March 1st).
+describe('timestamps: invalid calendar dates and times are refused in every accepted shape', () => {
+  const BAD_DATES = ['2024-02-30', '2023-02-29', '1900-02-29', '2100-02-29', '2024-04-31', '2024-06-31', '2024-09-31', '2024-11-31', '2024-13-01', '2024-00-10', '2024-01-00', '2024-01-32'];
+  const BAD_TIMES = ['24:00:00', '23:60:00', '23:59:60', '25:00:00'];
+  const SHAPES: ReadonlyArray<(date: string, time: string) => string> = [
+    (d, t) => `${d}T${t}Z`,
+    (d, t) => `${d}T${t}.123Z`,
+    (d, t) => `${d}T${t}.1Z`,
+    (d, t) => `${d}T${t}.123456789Z`,
+    (d, t) => `${d}T${t}`,
+    (d, t) => `${d} ${t}`,
+    (d, t) => `${d} ${t}.5`,
+    (d, t) => `${d} ${t}.123`,
+    (d, t) => `${d}t${t}z`,
+    (d, t) => `${d}T${t}+02:00`,
+    (d, t) => `${d}T${t}-0530`,
+    (d, t) => `${d}T${t}.123456+00:00`,
+    (d, t) => `${d} ${t}-00:00`,
+  ];
+
+  it('refuses impossible dates (Feb 30, Feb 29 of common years, Apr 31, month 13, day 0 or 32)', () => {
+    for (const shape of SHAPES) {
+      for (const d of BAD_DATES) {
+        const v = shape(d, '10:00:00');
+        expect(isoTimestamp(v), v).toBeUndefined();
+        expect(referenceIsoTimestamp(v), v).toBeUndefined();
+      }
+    }
+  });
+
+  it('refuses impossible times of day (RFC 3339 hours are 00-23; 24:00:00 and leap second 60 are refused too)', () => {
+    for (const shape of SHAPES) {
+      for (const t of BAD_TIMES) {
+        const v = shape('2024-06-07', t);
+        expect(isoTimestamp(v), v).toBeUndefined();
+        expect(referenceIsoTimestamp(v), v).toBeUndefined();
+      }
+    }
+  });
+
+  it('refuses impossible zone offsets', () => {
+    for (const v of ['2024-06-07T10:00:00+24:00', '2024-06-07T10:00:00+23:60', '2024-06-07T10:00:00-9900', '2024-06-07T10:00:00.5+02:61']) {
+      expect(isoTimestamp(v), v).toBeUndefined();
+    }
+  });
+
+  it('keeps the valid edges of the calendar, with the instants worked out by hand', () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
+      ['2000-02-29T12:00:00.5+02:00', '2000-02-29T10:00:00.500Z'],
+      ['2024-03-01T01:00:00+02:00', '2024-02-29T23:00:00.000Z'],
+      ['2024-12-31T23:59:59.999999999Z', '2024-12-31T23:59:59.999Z'],
+      ['2024-04-30 23:59:59', '2024-04-30T23:59:59.000Z'],
+      ['2024-01-31T22:00:00-05:00', '2024-02-01T03:00:00.000Z'],
+      ['2023-02-28T23:30:00-0100', '2023-03-01T00:30:00.000Z'],
+      ['2021-06-08T22:16:15.123+23:59', '2021-06-07T22:17:15.123Z'],
+      ['2024-06-30T23:59:59.1234Z', '2024-06-30T23:59:59.123Z'],
+      ['2024-11-30t00:00:00z', '2024-11-30T00:00:00.000Z'],
+    ];
+    for (const [v, want] of cases) {
+      expect(isoTimestamp(v), v).toBe(want);
+      expect(referenceIsoTimestamp(v), v).toBe(want);
+    }
+  });
+});

@@ -2,27 +2,40 @@
  * Vendor timestamps → ISO 8601 UTC with milliseconds, the form ES and Kibana
  * expect. `referenceIsoTimestamp` defines the semantics (RFC 3339; a
  * timestamp with no zone is read as UTC, as Panther and several vendor
- * exports write them; anything else is undefined, and the caller reports it:
- * never a fall back to the clock). `isoTimestamp` gives exactly the same
+ * exports write them; anything else, including an impossible calendar date
+ * or time of day, is undefined, and the caller reports it: never a fall back
+ * to the clock, never a date rolled over into the next month). `isoTimestamp` gives exactly the same
  * results, with two allocation-light paths in front for the shapes vendors
  * actually send: a Date plus toISOString() costs about a microsecond, more
  * than the rest of a small event's normalization. Tests check the fast paths
  * against the reference on tens of thousands of valid and invalid texts.
  */
 
-const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(Z|[+-]\d{2}:?\d{2})?$/i;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):?(\d{2}))?$/i;
 
 /**
  * An RFC 3339 timestamp → ISO 8601 UTC (what ES and Kibana expect). A
  * timestamp with no zone is read as UTC: that is how Panther and several
  * vendor exports write them ("2022-03-22 14:21:53.225"). Anything else is
  * undefined: the caller reports it, it never falls back to the clock.
+ *
+ * Every field is range-checked against the calendar first: Date.parse rolls
+ * an impossible date over (2024-02-30 becomes March 1st, 24:00:00 the next
+ * day), which would index a wrong time instead of dead-lettering a bad one.
+ * RFC 3339 hours are 00-23, so 24:00:00 is refused; so is a leap second
+ * (:60), which a JS Date cannot hold.
  */
 export function referenceIsoTimestamp(v: string): string | undefined {
   const m = TIMESTAMP.exec(v);
   if (!m) return undefined;
-  const zone = m[3] === undefined ? 'Z' : m[3].toUpperCase();
-  const ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
+  const [, year, month, day, hour, minute, second, fraction, zone, zoneHour, zoneMinute] = m;
+  const mo = Number(month);
+  if (mo < 1 || mo > 12 || Number(day) < 1 || Number(day) > daysInMonth(Number(year), mo)) return undefined;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
+  if (zoneHour !== undefined && (Number(zoneHour) > 23 || Number(zoneMinute) > 59)) return undefined;
+  // Every field is valid now, so Date.parse only does the arithmetic.
+  const offset = zone === undefined || zoneHour === undefined ? 'Z' : `${zone.charAt(0)}${zoneHour}:${zoneMinute ?? '00'}`;
+  const ms = Date.parse(`${year ?? ''}-${month ?? ''}-${day ?? ''}T${hour ?? ''}:${minute ?? ''}:${second ?? ''}${fraction ?? ''}${offset}`);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 

@@ -48,21 +48,33 @@ export function str(x: unknown): string | undefined {
 }
 
 // Fixed pattern (not rule-supplied), no nested quantifiers: linear on any input.
-const ISO = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|[+-](\d{2}):?(\d{2}))?)?$/;
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
 
 /**
  * An ISO-8601 date or date-time → epoch ms. A date alone, or a time without
  * an offset, is UTC (never the machine's zone, so results do not depend on
- * where Sift runs).
+ * where Sift runs). Fields are range-checked before Date.parse sees them:
+ * it rolls impossible dates over (2024-02-30 is March 1st, 24:00 the next
+ * day), and such a value must be a load error in a rule and no date in an
+ * event, not a different instant.
  */
 export function epochOf(s: string): number | undefined {
   if (s.length > 40) return undefined;
   const m = ISO.exec(s);
   if (m === null) return undefined;
-  const [, date, time, zone] = m;
-  let offset = 'Z';
-  if (zone !== undefined && zone.toUpperCase() !== 'Z') offset = zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
-  const ms = Date.parse(time === undefined ? `${date ?? ''}T00:00:00Z` : `${date ?? ''}T${time}${offset}`);
+  const [, year = '', month = '', day = '', hour, minute, second = '00', fraction = '', zone, zoneHour, zoneMinute] = m;
+  const mo = Number(month);
+  if (mo < 1 || mo > 12 || Number(day) < 1 || Number(day) > daysIn(Number(year), mo)) return undefined;
+  if (Number(hour ?? 0) > 23 || Number(minute ?? 0) > 59 || Number(second) > 59) return undefined;
+  if (zoneHour !== undefined && (Number(zoneHour) > 23 || Number(zoneMinute ?? 0) > 59)) return undefined;
+  const offset = zone === undefined || zoneHour === undefined ? 'Z' : `${zone.charAt(0)}${zoneHour}:${zoneMinute ?? '00'}`;
+  const time = hour === undefined ? '00:00:00' : `${hour}:${minute ?? '00'}:${second}${fraction}`;
+  const ms = Date.parse(`${year}-${month}-${day}T${time}${offset}`);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
