@@ -141,6 +141,13 @@ export const configSpec = spec.object('Sift configuration.', {
         duration: spec.string({ description: 'Allowed lateness.', pattern: DURATION, patternHint: 'a duration such as 30s, 5m, 1h' }),
       }),
     }),
+    max_future_skew: spec.string({
+      description:
+        'How far an event time may lie ahead of its Kafka record timestamp (in replay: the time the file is read). An event beyond it is indexed (tagged future_timestamp) and seen by single-event rules, but never moves the stateful watermark, so one bad clock cannot blind stateful rules (counted in sift_rules_future_events_total).',
+      default: '5m',
+      pattern: DURATION,
+      patternHint: 'a duration such as 30s, 5m, 1h',
+    }),
     max_keys_per_rule: spec.int({
       description: 'Most window keys (groups) a stateful rule holds per partition; the least recently used are evicted beyond it (counted in sift_rules_state_evicted_total).',
       default: 100000,

@@ -1,18 +1,8 @@
 import type { Producer } from 'kafkajs';
-import type { RawRecord } from '../ingest/index.js';
+import type { DeadLetter } from '../ingest/index.js';
 import type { ErrorCode, Stage } from '../shared/index.js';
 
-/** Why a record could not be indexed. */
-export interface DeadLetter {
-  readonly record: RawRecord;
-  readonly dataset: string;
-  readonly stage: Stage;
-  readonly code: ErrorCode;
-  readonly message: string;
-  readonly path?: string | undefined;
-  /** Which event of a multi-event record (NDJSON line, envelope member) failed. */
-  readonly eventIndex?: number | undefined;
-}
+export type { DeadLetter } from '../ingest/index.js';
 
 /**
  * The DLQ record value. The original bytes travel base64-encoded, so a record

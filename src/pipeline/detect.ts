@@ -11,18 +11,18 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { SiftConfig } from '../config/index.js';
 import {
   createEngine,
+  detectInputs,
   formatIssue,
   loadRules,
   parseDuration,
   type CompiledRule,
   type Detection,
-  type DetectInput,
   type Engine,
 } from '../rules/index.js';
 import { createSuppressionStore, SUPPRESS_PREFIX, type SuppressionStore } from '../alerts/index.js';
 import type { StateCheckpoint, StoredStateEntry } from '../ingest/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
-import type { Prepared } from './prepare.js';
+import type { Prepared } from '../ingest/index.js';
 
 export interface DetectionStage {
   readonly rules: readonly CompiledRule[];
@@ -174,7 +174,7 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
         restore(new Set([scope]));
       }
       await restoring.get(scope);
-      const inputs: DetectInput[] = prepared.origins.map((o, i) => ({ event: o.event, id: prepared.docs[i]?.id ?? '', offset: o.record.offset, index: o.eventIndex }));
+      const inputs = detectInputs(prepared);
       const end = metrics.rulesEvalDuration.startTimer();
       const detections = engine.partition(scope).evaluate(inputs);
       end();

@@ -30,13 +30,13 @@ import {
   verifySinkTargets,
   type Notifier,
 } from '../alerts/index.js';
-import type { Detection } from '../rules/index.js';
+import { parseDuration, type Detection } from '../rules/index.js';
 import { ErrorCode, SiftError, Stage, describeError, packageRoot } from '../shared/index.js';
 import { startTelemetryServer, type Logger, type Metrics, type TelemetryServer } from '../telemetry/index.js';
 import { createDeadLetterSink, type DeadLetter } from './dead-letter.js';
 import { createAlertStage } from './alerting.js';
 import { createDetectionStage, loadInitialRules, type DetectionStage } from './detect.js';
-import { planSource, prepareBatch, type Prepared, type SourcePlan } from './prepare.js';
+import { planSource, prepareBatch, type Prepared, type PrepareOptions, type SourcePlan } from '../ingest/index.js';
 import { emptyStats, type PipelineStats } from './stats.js';
 
 export interface PipelineDeps {
@@ -101,6 +101,15 @@ function redactUrl(url: string): string {
   }
 }
 
+/** What prepare needs from the config: decode limits, event.original, the future bound. */
+export function prepareOptionsOf(config: SiftConfig): PrepareOptions {
+  return {
+    limits: { maxBytes: config.pipeline.max_record_bytes, maxDepth: config.pipeline.max_depth },
+    keepOriginal: config.pipeline.keep_original,
+    maxFutureSkewMs: parseDuration(config.rules.max_future_skew) ?? 5 * 60_000,
+  };
+}
+
 const isFatal = (err: unknown): boolean =>
   err instanceof SiftError && (err.code === ErrorCode.IndexUnauthorized || err.code === ErrorCode.IndexRejected);
 
@@ -129,7 +138,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     retryInitialMs: config.elasticsearch.retry_initial_ms,
     retryMaxMs: config.elasticsearch.retry_max_ms,
   });
-  const limits = { maxBytes: config.pipeline.max_record_bytes, maxDepth: config.pipeline.max_depth };
+  const prepareOptions = prepareOptionsOf(config);
   let resolveFatal: (err: Error) => void = () => undefined;
   const fatal = new Promise<Error>((resolve) => (resolveFatal = resolve));
   let fatalSeen = false;
@@ -173,7 +182,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   }
 
   async function processBatch(batch: RawBatch, plan: SourcePlan, signal: AbortSignal): Promise<void> {
-    const prepared = prepareBatch(batch.records, plan, { limits, keepOriginal: config.pipeline.keep_original });
+    const prepared = prepareBatch(batch.records, plan, prepareOptions);
     const scope = `${batch.topic}/${batch.partition}`;
     const detections = detection ? await detection.evaluate(scope, prepared) : [];
     try {
@@ -182,6 +191,17 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       detection?.invalidate(scope);
       throw err;
     }
+  }
+
+  /** Future-dated events, by dataset, once per batch. */
+  function countFuture(prepared: Prepared): void {
+    let byDataset: Map<string, number> | undefined;
+    for (const o of prepared.origins) {
+      if (!o.future) continue;
+      byDataset ??= new Map();
+      byDataset.set(o.dataset, (byDataset.get(o.dataset) ?? 0) + 1);
+    }
+    if (byDataset) for (const [dataset, n] of byDataset) metrics.rulesFuture.inc({ dataset }, n);
   }
 
   async function deliverBatch(batch: RawBatch, prepared: Prepared, scope: string, detections: Detection[], signal: AbortSignal): Promise<void> {
@@ -210,6 +230,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       if (!rejected.has(i)) indexedBy.set(o.dataset, (indexedBy.get(o.dataset) ?? 0) + 1);
     });
     for (const [dataset, count] of indexedBy) metrics.indexed.inc({ dataset }, count);
+    countFuture(prepared);
     for (const d of dead) {
       metrics.failed.inc({ dataset: d.dataset, stage: d.stage, code: d.code });
       stats.byCode[d.code] = (stats.byCode[d.code] ?? 0) + 1;

@@ -12,6 +12,7 @@ export const ErrorCode = {
   DecodeTooLarge: 'SIFT_DECODE_TOO_LARGE',
   DecodeTooDeep: 'SIFT_DECODE_TOO_DEEP',
   DecodeUnknownSource: 'SIFT_DECODE_UNKNOWN_SOURCE',
+  DecodeNoEvents: 'SIFT_DECODE_NO_EVENTS',
   NormalizeNotObject: 'SIFT_NORMALIZE_NOT_OBJECT',
   NormalizeNoTimestamp: 'SIFT_NORMALIZE_NO_TIMESTAMP',
   NormalizeBadTimestamp: 'SIFT_NORMALIZE_BAD_TIMESTAMP',

@@ -22,6 +22,7 @@ export interface Metrics {
   readonly rulesQuarantined: Counter<'rule'>;
   readonly rulesEvicted: Counter<'rule' | 'reason'>;
   readonly rulesLate: Counter<'rule'>;
+  readonly rulesFuture: Counter<'dataset'>;
   readonly rulesStateKeys: Gauge<'scope'>;
   readonly rulesEvalDuration: Histogram;
   readonly alerts: Counter<'rule' | 'severity' | 'sink'>;
@@ -114,6 +115,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       name: 'sift_rules_late_events_total',
       help: 'Events older than the allowed lateness, not counted by a stateful rule (still indexed), by rule id.',
       labelNames: ['rule'],
+      registers,
+    }),
+    rulesFuture: new Counter({
+      name: 'sift_rules_future_events_total',
+      help: 'Events dated beyond their Kafka record timestamp + rules.max_future_skew: indexed (tagged future_timestamp), seen by single-event rules only, never moving the watermark; by dataset.',
+      labelNames: ['dataset'],
       registers,
     }),
     rulesStateKeys: new Gauge({ name: 'sift_rules_state_keys', help: 'Active window keys, by topic/partition.', labelNames: ['scope'], registers }),

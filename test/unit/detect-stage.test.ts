@@ -31,7 +31,7 @@ detection:
 function batch(actions: readonly string[]): Prepared {
   const origins = actions.map((action, i) => {
     const event: EcsEvent = { '@timestamp': '2026-01-01T00:00:00.000Z', event: { kind: 'event', dataset: 'okta.system', module: 'okta', action } };
-    return { record: { topic: 't', partition: 0, offset: String(i), timestamp: '0', key: null, value: null }, dataset: 'okta.system', eventIndex: 0, event };
+    return { record: { topic: 't', partition: 0, offset: String(i), timestamp: '0', key: null, value: null }, dataset: 'okta.system', eventIndex: 0, event, future: false };
   });
   return { docs: actions.map((_, i) => ({ index: 'x', id: `id${i}`, source: '{}' })), origins, dead: [] };
 }

@@ -18,10 +18,13 @@ const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
 
 /**
  * Deepest object/array nesting in a JSON text, ignoring brackets inside
- * strings. Runs before JSON.parse so that a hostile record (10,000 nested
+ * strings. A raw newline always ends a string (JSON strings cannot hold one):
+ * otherwise one invalid NDJSON line with a lone `"` would hide every later
+ * line of the record from this check. Runs before JSON.parse so that a hostile record (10,000 nested
  * arrays) is refused before anything recursive can see it. Stops early once
  * the limit is exceeded.
  */
@@ -36,7 +39,7 @@ export function nestingExceeds(bytes: Uint8Array, limit: number): boolean {
     const c = bytes[i];
     if (inString) {
       if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
+      else if (c === QUOTE || c === NEWLINE) inString = false;
     } else if (c === QUOTE) {
       inString = true;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {

@@ -1,18 +1,22 @@
-import { createSerializer, datasetsOf, fieldsOf, indexAlias, type EcsEvent, type Serializer } from '../ecs/index.js';
-import {
-  decodeRecord,
-  documentId,
-  enrichUserAgent,
-  isoFromIntegerMs,
-  fallbackDocumentId,
-  sourceFor,
-  type DecodeLimits,
-  type IndexDoc,
-  type NormalizeResult,
-  type RawRecord,
-  type Source,
-} from '../ingest/index.js';
-import { ErrorCode, Stage, describeError, failure, type Failure } from '../shared/index.js';
+/**
+ * The one prepare path: raw Kafka records → documents to index (with their
+ * origin, for detection) and dead letters. `sift run`, `sift replay` and
+ * `sift rules test` all go through `prepareBatch`, so what one accepts, counts
+ * and refuses is exactly what the others do.
+ *
+ * Accounting (the invariant tests check over every source): every record
+ * yields at least one document or at least one dead letter, never neither,
+ * and every stage (decode, explode, normalize, enrichment, serialization, id
+ * hashing, event.original) runs guarded: a throw becomes a dead letter with
+ * its code, never a stalled partition (kafkajs would refetch a batch whose
+ * handler threw, forever).
+ */
+import { createSerializer, datasetsOf, fieldsOf, indexAlias, type EcsEvent, type Serializer } from '../../ecs/index.js';
+import { ErrorCode, Stage, describeError, failure, type Failure } from '../../shared/index.js';
+import { decodeRecord, type DecodeLimits } from '../decode/index.js';
+import type { IndexDoc } from '../indexer/index.js';
+import type { RawRecord } from '../kafka/index.js';
+import { documentId, enrichUserAgent, fallbackDocumentId, isoFromIntegerMs, sourceFor, type NormalizeResult, type Source } from '../normalize/index.js';
 import type { DeadLetter } from './dead-letter.js';
 
 interface DatasetTarget {
@@ -52,25 +56,40 @@ export interface DocOrigin {
   readonly eventIndex: number;
   /** The normalized event, for detection (which runs between normalize and index). */
   readonly event: EcsEvent;
+  /**
+   * Its time lies beyond the record's timestamp + `maxFutureSkewMs`: tagged
+   * `future_timestamp`, indexed, and kept away from stateful windows.
+   */
+  readonly future: boolean;
 }
 
 export interface PrepareOptions {
   readonly limits: DecodeLimits;
   readonly keepOriginal: boolean;
+  /** How far ahead of its record's timestamp an event may be (`rules.max_future_skew`); undefined: no bound. */
+  readonly maxFutureSkewMs?: number;
 }
+
+/** The tag a document gets when its time is beyond its record's timestamp + the allowed skew. */
+export const FUTURE_TAG = 'future_timestamp';
 
 /** Pure stages return a list or a Failure; a readonly array does not narrow with Array.isArray. */
 function isFailure<T>(v: readonly T[] | Failure): v is Failure {
   return !Array.isArray(v);
 }
 
-/**
- * The Kafka record timestamp (epoch ms as text) as ISO 8601, when it is one.
- * Computed per record on the hot path, so by arithmetic rather than a Date.
- */
-function receiptTime(timestamp: string): string | undefined {
+/** A Kafka record timestamp (epoch ms as text) as a number, when it is one. */
+function receiptMs(timestamp: string): number | undefined {
   const ms = Number(timestamp);
-  return Number.isSafeInteger(ms) && ms > 0 ? isoFromIntegerMs(ms) : undefined;
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : undefined;
+}
+
+/** A throw inside a stage as a Failure: stack exhaustion is a too-deep input, anything else a Sift bug. */
+function thrown(what: string, err: unknown): Failure {
+  if (err instanceof RangeError && /call stack/i.test(err.message)) {
+    return failure(ErrorCode.DecodeTooDeep, `${what}: the event nests too deeply to process (${err.message})`);
+  }
+  return failure(ErrorCode.Internal, `${what} threw: ${describeError(err)}`);
 }
 
 function normalizeSafely(source: Source, raw: unknown, original: string | undefined, receivedAt: string | undefined): NormalizeResult {
@@ -79,31 +98,97 @@ function normalizeSafely(source: Source, raw: unknown, original: string | undefi
   } catch (err) {
     // Normalizers are written not to throw; if one does, that is a Sift bug,
     // and the event still must not vanish.
-    return failure(ErrorCode.Internal, `normalizer threw: ${describeError(err)}`);
+    return thrown('normalizer', err);
   }
 }
 
+function explodeSafely(source: Source, candidate: unknown): readonly unknown[] | Failure {
+  try {
+    return source.explode(candidate);
+  } catch (err) {
+    return thrown('envelope reader', err);
+  }
+}
+
+function addTag(event: EcsEvent, tag: string): void {
+  const tags = event.tags;
+  if (Array.isArray(tags)) {
+    if (!tags.includes(tag)) tags.push(tag);
+  } else {
+    event.tags = [tag];
+  }
+}
+
+/** Per record: what the unit loop needs to know about it. */
+interface RecordContext {
+  readonly record: RawRecord;
+  readonly receivedAt: string | undefined;
+  /** Event times above this are in the future; Infinity when unbounded. */
+  readonly futureAfterMs: number;
+}
+
 /**
- * decode → explode → normalize → enrich → serialize for one batch. Pure: every event
- * of every record comes out either as a document or as a dead letter with its
- * reason, never neither. Records may hold many events (NDJSON lines, JSON
- * arrays, vendor envelopes such as CloudTrail's Records).
+ * One unit of a record → a document (pushed to `out`) or a Failure. Every
+ * step that can throw on hostile input (event.original of a deep unit,
+ * enrichment, serialization) is inside the caller's guard.
+ */
+function prepareUnit(
+  ctx: RecordContext,
+  plan: SourcePlan,
+  opts: PrepareOptions,
+  unit: unknown,
+  index: number,
+  text: string,
+  single: boolean,
+  out: Prepared,
+): Failure | undefined {
+  const original = opts.keepOriginal ? (single ? text : JSON.stringify(unit)) : undefined;
+  const result = normalizeSafely(plan.source, unit, original, ctx.receivedAt);
+  if (result.ok !== true) return result;
+  const event = result.event;
+  enrichUserAgent(event);
+  const dataset = event.event.dataset;
+  const target = plan.targets.get(dataset);
+  if (!target) return failure(ErrorCode.Internal, `normalizer emitted undeclared dataset ${JSON.stringify(dataset)}`);
+  const t = Date.parse(event['@timestamp']);
+  const future = t > ctx.futureAfterMs;
+  if (future) addTag(event, FUTURE_TAG);
+  // The fallback id hashes the value's text and the unit's index in the
+  // record: byte-identical redeliveries dedupe, two units never share one.
+  const id = result.vendorId !== undefined ? documentId(dataset, result.vendorId) : fallbackDocumentId(dataset, Buffer.from(`${index}\n${text}`));
+  const source = target.serialize(event);
+  out.docs.push({ index: target.alias, id, source });
+  out.origins.push({ record: ctx.record, dataset, eventIndex: index, event, future });
+  return undefined;
+}
+
+/**
+ * decode → explode → normalize → enrich → serialize for one batch. Pure: every
+ * event of every record comes out either as a document or as a dead letter
+ * with its reason, and every record as at least one of them. Records may hold
+ * many events (NDJSON lines, JSON arrays, vendor envelopes such as
+ * CloudTrail's Records); each keeps its index in the record.
  */
 export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, opts: PrepareOptions): Prepared {
-  const docs: IndexDoc[] = [];
-  const origins: DocOrigin[] = [];
-  const dead: DeadLetter[] = [];
+  const out: Prepared = { docs: [], origins: [], dead: [] };
   const vendor = plan.source.vendor;
+  const skew = opts.maxFutureSkewMs;
   for (const record of records) {
+    const before = out.docs.length + out.dead.length;
     const letter = (f: Failure, stage: Stage, eventIndex?: number): void => {
-      dead.push({ record, dataset: vendor, stage, code: f.code, message: f.message, path: f.path, eventIndex });
+      out.dead.push({ record, dataset: vendor, stage, code: f.code, message: f.message, path: f.path, eventIndex });
     };
     const values = decodeRecord(record.value, opts.limits);
     if (isFailure(values)) {
       letter(values, Stage.Decode);
       continue;
     }
-    const receivedAt = receiptTime(record.timestamp);
+    const received = receiptMs(record.timestamp);
+    const ctx: RecordContext = {
+      record,
+      receivedAt: received === undefined ? undefined : isoFromIntegerMs(received),
+      futureAfterMs: received === undefined || skew === undefined ? Infinity : received + skew,
+    };
     let eventIndex = 0;
     for (const decoded of values) {
       if (!decoded.ok) {
@@ -113,7 +198,7 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
       // A JSON array in a record is a batch of events (the Okta API returns them so).
       const candidates = Array.isArray(decoded.value) ? decoded.value : [decoded.value];
       for (const candidate of candidates) {
-        const units = plan.source.explode(candidate);
+        const units = explodeSafely(plan.source, candidate);
         if (isFailure(units)) {
           letter(units, Stage.Decode, eventIndex++);
           continue;
@@ -121,28 +206,22 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
         const single = values.length === 1 && candidates.length === 1 && units.length === 1;
         for (const unit of units) {
           const index = eventIndex++;
-          const original = opts.keepOriginal ? (single ? decoded.text : JSON.stringify(unit)) : undefined;
-          const result = normalizeSafely(plan.source, unit, original, receivedAt);
-          if (result.ok !== true) {
-            letter(result, Stage.Normalize, index);
-            continue;
+          let failed: Failure | undefined;
+          try {
+            failed = prepareUnit(ctx, plan, opts, unit, index, decoded.text, single, out);
+          } catch (err) {
+            // Enrichment, serialization, hashing or event.original threw on this unit.
+            failed = thrown('preparing the event', err);
           }
-          enrichUserAgent(result.event);
-          const dataset = result.event.event.dataset;
-          const target = plan.targets.get(dataset);
-          if (!target) {
-            letter(failure(ErrorCode.Internal, `normalizer emitted undeclared dataset ${JSON.stringify(dataset)}`), Stage.Normalize, index);
-            continue;
-          }
-          const id =
-            result.vendorId !== undefined
-              ? documentId(dataset, result.vendorId)
-              : fallbackDocumentId(dataset, Buffer.from(`${index}\n${decoded.text}`));
-          docs.push({ index: target.alias, id, source: target.serialize(result.event) });
-          origins.push({ record, dataset, eventIndex: index, event: result.event });
+          if (failed !== undefined) letter(failed, failed.code === ErrorCode.DecodeTooDeep ? Stage.Decode : Stage.Normalize, index);
         }
       }
     }
+    // An envelope with no events (`[]`, `{"Records":[]}`, a Pub/Sub batch of
+    // nothing) is still a consumed record: it must leave a trace.
+    if (out.docs.length + out.dead.length === before) {
+      letter(failure(ErrorCode.DecodeNoEvents, 'record holds no event (an empty batch or envelope)'), Stage.Decode);
+    }
   }
-  return { docs, origins, dead };
+  return out;
 }

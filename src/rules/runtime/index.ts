@@ -1,5 +1,6 @@
 export { createEngine, DEFAULT_LATENESS_MS, DEFAULT_MAX_KEYS_PER_RULE } from './engine.js';
 export { stateBytesEstimate } from './estimate.js';
+export { detectInputs } from './inputs.js';
 export { META_KEY } from './partition.js';
 export type {
   DetectInput,

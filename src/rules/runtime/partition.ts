@@ -4,7 +4,10 @@
  *
  * Event time: @timestamp in epoch ms (time.ts; Date.parse semantics). The
  * watermark is the largest event time seen among this partition's events of
- * datasets that stateful rules watch (whether or not they match). A matching
+ * datasets that stateful rules watch (whether or not they match), except
+ * events flagged `future` (beyond their record's timestamp + the allowed
+ * skew): those reach single-event rules only, so one far-future timestamp
+ * cannot make every later event late. A matching
  * event older than watermark − the dataset's lateness is late: counted
  * (onLate), not applied. The watermark is checkpointed (meta key `@engine`) so a restored partition judges lateness
  * exactly as the uninterrupted one would have.
@@ -126,7 +129,8 @@ export function createPartition(shared: Shared): Partition {
         const bucket = index.get(block.dataset);
         if (bucket === undefined) continue;
         let t = NaN;
-        if (bucket.stateful) {
+        const future = input.future === true;
+        if (bucket.stateful && !future) {
           t = eventTime(input.event);
           if (t > watermark) {
             watermark = t;
@@ -140,7 +144,7 @@ export function createPartition(shared: Shared): Partition {
         const list = candidates(bucket, block.action);
         for (let r = 0; r < list.length; r++) {
           const plan = list[r] as RulePlan;
-          if (plan.disabled) continue;
+          if (plan.disabled || (future && plan.kind !== 'match')) continue;
           try {
             applyRule(windows, plan, input, t, bucket.latenessMs);
           } catch (err) {

@@ -19,6 +19,12 @@ export interface DetectInput {
    */
   readonly offset?: string;
   readonly index?: number;
+  /**
+   * Its time is beyond its record's timestamp + `rules.max_future_skew` (a
+   * producer's bad clock, `9999-12-31`): single-event rules see it, stateful
+   * rules do not, and it never moves the watermark.
+   */
+  readonly future?: boolean;
 }
 
 export interface Detection {

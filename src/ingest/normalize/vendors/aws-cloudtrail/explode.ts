@@ -17,6 +17,7 @@
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html
  */
 import { ErrorCode, failure, type Failure } from '../../../../shared/index.js';
+import { nestingExceeds } from '../../../decode/index.js';
 import { arr, isObj, str, type Obj } from '../../accessors.js';
 
 /** An S3 event notification also has Records: it points at log files, it is not one. */
@@ -24,8 +25,13 @@ function isS3Notification(rec: unknown): boolean {
   return isObj(rec) && str(rec, 'eventSource') === 'aws:s3' && isObj(rec['s3']);
 }
 
+/** A CloudWatch message is JSON text inside the record: the record's own depth check never saw inside it. */
+const MAX_MESSAGE_DEPTH = 64;
+
 function parseMessage(message: unknown): unknown {
   if (typeof message !== 'string') return message;
+  // Too deep to hand on: normalize() reports the string as "not an object".
+  if (nestingExceeds(Buffer.from(message), MAX_MESSAGE_DEPTH)) return message;
   try {
     return JSON.parse(message) as unknown;
   } catch {

@@ -7,9 +7,13 @@
  * without empty values.
  */
 import type { JsonObject } from '../../../../ecs/index.js';
+import { nestingExceeds } from '../../../decode/index.js';
 import { isObj, type Obj } from '../../accessors.js';
 import { dropEmpty, javaText } from './java-text.js';
 import { asJson, compact, keywordOf } from './util.js';
+
+/** Same bound as the record's default `pipeline.max_depth`. */
+const MAX_EMBEDDED_DEPTH = 64;
 
 /** Elastic keeps the flattened copy only below Lucene's term size limit. */
 const MAX_TEXT = 32766;
@@ -17,6 +21,8 @@ const MAX_TEXT = 32766;
 /** Athena/Glue exports carry these objects as JSON text. */
 function asObjectValue(v: unknown): unknown {
   if (typeof v !== 'string' || !v.startsWith('{')) return v;
+  // JSON inside a string escapes the record's depth check: check it here.
+  if (nestingExceeds(Buffer.from(v), MAX_EMBEDDED_DEPTH)) return v;
   try {
     return JSON.parse(v) as unknown;
   } catch {
