@@ -1,16 +1,30 @@
 /**
  * Shared logic of the fault tests (test/faults/): a workload whose outcome is
- * known in advance, and the check that every produced record ended up where
+ * known in advance, and the check that every produced event ended up where
  * it must, exactly once.
  *
- * The workload is generated Okta traffic (with a few malformed records) put
- * into explicit partitions, keyed by user as a real producer would key it, so
- * each partition's order is known. The expected outcome is computed offline
- * through Sift's own code: prepareBatch (decode → normalize → `_id`) tells
- * which records are indexed under which `_id` and which are dead-lettered, and
- * the rules engine run over each partition's events, one at a time, tells
- * which alert ids the shipped rules must raise. The engine evaluates event by
- * event, so batch boundaries (which faults change) cannot change the answer.
+ * The workload is generated Okta traffic (with malformed records) packed as
+ * it really arrives (test/helpers/okta-workload.ts): single LogEvents, API
+ * pages and NDJSON records of several events, a few out of order and a few
+ * late, hostile events inside the packed records. Records go to seeded random
+ * partitions, not keyed by user: real shippers key by anything, so a brute
+ * force may be spread over partitions.
+ *
+ * Where events must end up comes from outside Sift: the expected `_id`s and
+ * dead letters (partition/offset, with the event index for an event inside a
+ * record, and the reason code) are decided by okta-workload.ts's own reading
+ * of the record bytes and the documented id formula.
+ *
+ * The expected alerts still come from Sift's engine: prepareBatch normalizes
+ * each partition's records and the rules engine evaluates their events one at
+ * a time, in position order (partition, offset, event index), each under its
+ * independently expected `_id`. Evaluating event by event means batch
+ * boundaries (which faults change) cannot change the answer, and windows are
+ * per partition because that is what a correct `sift run` computes today. An
+ * engine defect that drops or doubles events would therefore be in the
+ * expectation too: these tests prove that faults change nothing, not that
+ * the rules are right (their own tests, written by hand, do that). A later
+ * issue re-keys detection; hand-derived alert expectations belong with it.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,12 +33,13 @@ import { promisify } from 'node:util';
 import { Partitioners } from 'kafkajs';
 import { expect } from 'vitest';
 import { buildAlert, createSuppressionStore } from '../../src/alerts/index.js';
-import { generateOkta } from '../../src/generate/index.js';
+import { generateOkta, seededRandom } from '../../src/generate/index.js';
 import type { RawRecord } from '../../src/ingest/index.js';
 import { planSource, prepareBatch, type DeadLetterValue } from '../../src/pipeline/index.js';
 import { createEngine, DEFAULT_LATENESS_MS, loadRules } from '../../src/rules/index.js';
 import { recordFault, type FaultFigures } from './faults.js';
-import { ROOT, countDocs, es, foundIds, kafka, offsets, topicSize, uniqueNames, waitFor, type SiftProcess } from './stack.js';
+import { outcomesOf, packOkta, type PackFigures } from './okta-workload.js';
+import { ROOT, countDocs, es, foundIds, kafka, offsets, sendChunks, topicSize, uniqueNames, waitFor, type SiftProcess } from './stack.js';
 
 const run = promisify(execFile);
 
@@ -89,61 +104,76 @@ export interface Workload {
   readonly records: readonly { readonly partition: number; readonly value: string }[];
   /** `_id`s that must be in the events alias, exactly once. */
   readonly ids: readonly string[];
-  /** `partition/offset` of the records that must be dead-lettered. */
-  readonly dead: ReadonlySet<string>;
+  /** Dead letters that must be in the DLQ: `partition/offset` (whole record) or `partition/offset/event index` → reason code. */
+  readonly dead: ReadonlyMap<string, string>;
   /** Alert ids the shipped rules must raise (after suppression folds repeats), with their rule id. */
   readonly alerts: ReadonlyMap<string, string>;
+  /** How the traffic was packed (records, events, pages, NDJSON, late, out of order, hostile). */
+  readonly shape: PackFigures;
 }
 
-/** FNV-1a: a stable partition for a user, as a keyed producer would pick. */
-function hashOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
+/** `partition/offset[/event index]`: where a dead letter came from (docs/dead-letter.md's key, minus the topic). */
+function deadKey(partition: number, offset: number | string, index: number | undefined): string {
+  return index === undefined ? `${partition}/${offset}` : `${partition}/${offset}/${index}`;
 }
 
-function userOf(value: string): string | undefined {
-  try {
-    const v = JSON.parse(value) as { actor?: { alternateId?: unknown } };
-    return typeof v.actor?.alternateId === 'string' ? v.actor.alternateId : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Generates the traffic and computes, offline, where each record must end up and which alerts it raises. */
+/** Generates the traffic and decides, offline, where each event must end up and which alerts it raises. */
 export function buildWorkload(names: FaultNames, opts: { count: number; seed: number; partitions: number; badRatio?: number }): Workload {
   const values = [...generateOkta({ count: opts.count, seed: opts.seed, start: new Date('2026-04-01T00:00:00Z'), badRatio: opts.badRatio ?? 0.01 })];
-  const records = values.map((value, i) => {
-    const user = userOf(value);
-    return { partition: (user === undefined ? i : hashOf(user)) % opts.partitions, value };
-  });
+  const packed = packOkta(values, opts.seed + 1);
+  // A seeded random partition per record: nothing ties a user, or a brute force, to one partition.
+  const random = seededRandom(opts.seed + 2);
+  const records = packed.records.map((r) => ({ partition: Math.floor(random() * opts.partitions), value: r.value }));
+
+  const ids: string[] = [];
+  const dead = new Map<string, string>();
+  /** Per partition: `offset/event index` → expected `_id`. */
+  const docAt: Map<string, string>[] = Array.from({ length: opts.partitions }, () => new Map());
+  const nextOffset: number[] = Array.from({ length: opts.partitions }, () => 0);
+  for (const r of records) {
+    const offset = nextOffset[r.partition] ?? 0;
+    nextOffset[r.partition] = offset + 1;
+    const o = outcomesOf(r.value);
+    for (const d of o.docs) {
+      ids.push(d.id);
+      docAt[r.partition]?.set(`${offset}/${d.index}`, d.id);
+    }
+    for (const d of o.dead) dead.set(deadKey(r.partition, offset, d.index), d.code);
+  }
+  return { partitions: opts.partitions, records, ids, dead, alerts: expectedAlerts(names, records, opts.partitions, docAt), shape: packed.figures };
+}
+
+/**
+ * Alert ids the shipped rules raise over the workload, per partition, through
+ * Sift's engine (see the header for why): events in position order, one at a
+ * time, each under its expected `_id`.
+ */
+function expectedAlerts(names: FaultNames, records: Workload['records'], partitions: number, docAt: readonly Map<string, string>[]): Map<string, string> {
   const plan = planSource('okta', names.namespace);
   if (!plan) throw new Error('no okta source');
   const ruleset = loadRules([join(ROOT, 'rules')]);
   // The pipeline's defaults: rules.default_lateness 5m, max_keys_per_rule 100000.
   const engine = createEngine(ruleset.rules, { latenessMs: () => DEFAULT_LATENESS_MS });
-  const ids: string[] = [];
-  const dead = new Set<string>();
   const alerts = new Map<string, string>();
-  for (let p = 0; p < opts.partitions; p++) {
+  for (let p = 0; p < partitions; p++) {
     const raw: RawRecord[] = records
       .filter((r) => r.partition === p)
       .map((r, offset) => ({ topic: names.topic, partition: p, offset: String(offset), timestamp: '0', key: null, value: Buffer.from(r.value) }));
     const prepared = prepareBatch(raw, plan, { limits: { maxBytes: 2 * 1024 * 1024, maxDepth: 64 }, keepOriginal: false });
-    for (const d of prepared.docs) ids.push(d.id);
-    for (const d of prepared.dead) dead.add(`${p}/${d.record.offset}`);
     const partition = engine.partition(`${names.topic}/${p}`);
     // As the pipeline's alert stage: one suppression store per partition; only 'new' offers are alerts of their own.
     const suppression = createSuppressionStore();
-    prepared.origins.forEach((o, i) => {
-      for (const d of partition.evaluate([{ event: o.event, id: prepared.docs[i]?.id ?? '', offset: o.record.offset }])) {
+    for (const o of prepared.origins) {
+      const id = docAt[p]?.get(`${o.record.offset}/${o.eventIndex}`);
+      // Sift would index an event the oracle dead-letters: fail here, naming the position (checkDelivery would only see a stray document).
+      if (id === undefined) throw new Error(`prepareBatch makes a document at ${p}/${o.record.offset}/${o.eventIndex}, where the workload oracle expects none`);
+      for (const d of partition.evaluate([{ event: o.event, id, offset: o.record.offset, index: o.eventIndex }])) {
         const alert = buildAlert(d, 0, { namespace: names.namespace });
         if (suppression.offer(d, alert).kind === 'new') alerts.set(alert.id, d.rule.spec.id);
       }
-    });
+    }
   }
-  return { partitions: opts.partitions, records, ids, dead, alerts };
+  return alerts;
 }
 
 /** Produces records [from, to) of the workload into their partitions, in order, idempotently. */
@@ -151,8 +181,7 @@ export async function produceWorkload(topic: string, w: Workload, from = 0, to =
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
-    for (let i = from; i < to; i += 500) {
-      const chunk = w.records.slice(i, Math.min(i + 500, to));
+    for (const chunk of sendChunks(w.records.slice(from, to), (r) => Buffer.byteLength(r.value))) {
       await producer.send({ topic, acks: -1, messages: chunk.map((r) => ({ partition: r.partition, value: r.value })) });
     }
   } finally {
@@ -266,9 +295,9 @@ export async function readTopic(topic: string): Promise<TopicRecord[]> {
 }
 
 interface DeadRead {
-  /** Distinct source records (`partition/offset`) in the DLQ, with their reason codes. */
+  /** Distinct dead letters (`partition/offset[/event index]`), with their reason codes. */
   readonly byKey: Map<string, string>;
-  /** DLQ records beyond the first per source record (redeliveries). */
+  /** DLQ records beyond the first per dead letter (redeliveries). */
   readonly copies: number;
 }
 
@@ -277,7 +306,7 @@ async function readDeadLetters(topic: string): Promise<DeadRead> {
   const records = await readTopic(topic);
   for (const r of records) {
     const v = JSON.parse(r.value) as DeadLetterValue;
-    byKey.set(`${v.source.partition}/${v.source.offset}${v.event_index === undefined || v.event_index === 0 ? '' : `/${v.event_index}`}`, v.reason.code);
+    byKey.set(deadKey(v.source.partition, v.source.offset, v.event_index), v.reason.code);
   }
   return { byKey, copies: records.length - byKey.size };
 }
@@ -292,10 +321,20 @@ async function alertIdsIn(index: string): Promise<{ ids: Set<string>; docs: numb
 }
 
 export interface Delivery extends FaultFigures {
+  /** The workload's shape: events in the `produced` records, and how they were packed and disordered. */
+  produced_events: number;
+  single_records: number;
+  page_records: number;
+  ndjson_records: number;
+  late_events: number;
+  out_of_order_events: number;
+  hostile_events: number;
   expected_indexed: number;
   expected_dead: number;
-  /** Dead letters of records that should have been indexed (e.g. a 429 dead-lettered). */
+  /** Dead letters of events that should have been indexed (e.g. a 429 dead-lettered), or of a whole record where one event should be. */
   unexpected_dead: number;
+  /** Expected dead letters found with another reason code than the documented one. */
+  dead_code_mismatch: number;
   /** DLQ records beyond one per source record: redeliveries after a replayed batch. */
   dlq_redelivered: number;
   alerts_expected: number;
@@ -320,7 +359,8 @@ export async function checkDelivery(names: FaultNames, w: Workload): Promise<Del
   const docs = await countDocs(names.alias);
   const found = await foundIds(names.alias, [...w.ids]);
   const dlq = await readDeadLetters(names.dlq);
-  const deadFound = [...w.dead].filter((k) => dlq.byKey.has(k)).length;
+  const deadFound = [...w.dead.keys()].filter((k) => dlq.byKey.has(k)).length;
+  const codeMismatch = [...w.dead].filter(([k, code]) => dlq.byKey.has(k) && dlq.byKey.get(k) !== code).length;
   const unexpectedDead = [...dlq.byKey.keys()].filter((k) => !w.dead.has(k)).length;
   const alerts = await alertIdsIn(names.alerts);
   const alertsFound = [...w.alerts.keys()].filter((id) => alerts.ids.has(id)).length;
@@ -329,6 +369,13 @@ export async function checkDelivery(names: FaultNames, w: Workload): Promise<Del
   const topicMismatch = [...freshIds].filter((id) => !w.alerts.has(id)).length + [...w.alerts.keys()].filter((id) => !freshIds.has(id)).length;
   return {
     produced: w.records.length,
+    produced_events: w.shape.events,
+    single_records: w.shape.singles,
+    page_records: w.shape.pages,
+    ndjson_records: w.shape.ndjson,
+    late_events: w.shape.late,
+    out_of_order_events: w.shape.swapped,
+    hostile_events: w.shape.hostile,
     indexed: found,
     dead_lettered: deadFound,
     lost: w.ids.length - found + (w.dead.size - deadFound),
@@ -337,6 +384,7 @@ export async function checkDelivery(names: FaultNames, w: Workload): Promise<Del
     expected_indexed: w.ids.length,
     expected_dead: w.dead.size,
     unexpected_dead: unexpectedDead,
+    dead_code_mismatch: codeMismatch,
     dlq_redelivered: dlq.copies,
     alerts_expected: w.alerts.size,
     alerts: alerts.docs,
@@ -354,7 +402,7 @@ export async function checkDelivery(names: FaultNames, w: Workload): Promise<Del
  * index and topic, and no other.
  */
 export function expectExactlyOnce(d: Delivery): void {
-  expect(d).toMatchObject({ lost: 0, duplicated: 0, unexpected_dead: 0, alerts_lost: 0, alerts_unexpected: 0, alerts_topic_mismatch: 0 });
+  expect(d).toMatchObject({ lost: 0, duplicated: 0, unexpected_dead: 0, dead_code_mismatch: 0, alerts_lost: 0, alerts_unexpected: 0, alerts_topic_mismatch: 0 });
   expect(d.indexed).toBe(d.expected_indexed);
   expect(d.dead_lettered).toBe(d.expected_dead);
   expect(d.alerts).toBe(d.alerts_expected);

@@ -37,12 +37,35 @@ export async function createTopic(topic: string, partitions = 3, maxMessageBytes
   }
 }
 
+/**
+ * Consecutive slices of `items` of at most 500 items and, past its first
+ * item, at most 512 KiB: one send must stay under the broker's 1 MiB
+ * max.message.bytes, which packed records (API pages, NDJSON) would pass.
+ */
+export function sendChunks<T>(items: readonly T[], bytes: (item: T) => number): T[][] {
+  const chunks: T[][] = [];
+  let chunk: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    const n = bytes(item);
+    if (chunk.length > 0 && (chunk.length === 500 || size + n > 512 * 1024)) {
+      chunks.push(chunk);
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(item);
+    size += n;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
 export async function produce(topic: string, values: (string | Buffer)[]): Promise<void> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
-    for (let i = 0; i < values.length; i += 500) {
-      await producer.send({ topic, acks: -1, messages: values.slice(i, i + 500).map((value) => ({ value })) });
+    for (const chunk of sendChunks(values, (v) => Buffer.byteLength(v))) {
+      await producer.send({ topic, acks: -1, messages: chunk.map((value) => ({ value })) });
     }
   } finally {
     await producer.disconnect();
