@@ -1,22 +1,30 @@
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { decodeRecord, sourceFor, sourceVendors, type DecodeLimits, type Source } from '../ingest/index.js';
-import { createEngine, formatIssue, loadRules, parseDuration, type Detection, type DetectInput } from '../rules/index.js';
-import { createSuppressor, describeFailure, prepareRaw, sniffVendor, vendorFromName } from '../rules/testing/index.js';
-import { describeError, packageRoot, type Failure } from '../shared/index.js';
+import { loadConfig } from '../config/index.js';
+import { prepareBatch, sourceVendors, type RawRecord, type SourcePlan } from '../ingest/index.js';
+import { latenessOf } from '../pipeline/detect.js';
+import { prepareOptionsOf } from '../pipeline/pipeline.js';
+import { createEngine, detectInputs, formatIssue, loadRules, parseDuration, type Detection } from '../rules/index.js';
+import { createSuppressor, describeFailure, offlinePlan, offlineRecord, sniffVendor, vendorFromName } from '../rules/testing/index.js';
+import { describeError, packageRoot } from '../shared/index.js';
 import { parse, UsageError } from './args.js';
 
 export const REPLAY_HELP = `Usage: sift replay <file.ndjson | file.json | dir>… [--rules <dir>] [--source <vendor>]
-                   [--json] [--lateness <dur>] [--progress]
+                   [--config <file>] [--json] [--lateness <dur>] [--progress]
 
-Runs raw vendor audit events through decode → normalize → detect, as
-'sift run' would, and prints the alerts. Needs no Kafka or Elasticsearch.
+Runs raw vendor audit events through the same prepare step as 'sift run'
+(decode → normalize → enrich → _id) and its detection engine, and prints the
+alerts. Needs no Kafka or Elasticsearch. What replay accepts, counts and
+refuses is what 'sift run' would with the same settings.
 
-Input: NDJSON (one record per line, streamed) or one JSON document per file
-(e.g. a CloudTrail {"Records":[…]} file); a folder means every *.ndjson,
-*.jsonl, *.json and *.log file inside it, recursively, in name order. All
-files feed one engine, in that order: a sequence may span files.
+Input: each line of a file is one record, as if produced to Kafka (NDJSON;
+a line may itself hold many events: an Okta page, a CloudTrail {"Records":[…]}
+file, a Pub/Sub batch); a file whose first line is not JSON on its own but
+which is one JSON document (a pretty-printed CloudTrail log file) is one
+record. A folder means every *.ndjson, *.jsonl, *.json and *.log file inside
+it, recursively, in name order. All files feed one engine, in that order: a
+sequence may span files. Records are read as bytes: a line that is not UTF-8
+is refused as 'sift run' refuses such a record.
 
 Vendor: --source, else per file from the first record's shape (each vendor's
 documented keys, e.g. Okta eventType+uuid, CloudTrail eventSource), else from
@@ -26,28 +34,36 @@ google_workspace, gcp, aws). A file that matches none is an error.
 Options:
   --rules <dir>      rules folder or file (default: the rules/ folder shipped with Sift)
   --source <vendor>  vendor of every file: ${sourceVendors().join(', ')}
+  --config <file>    take pipeline.max_record_bytes, pipeline.max_depth and the
+                     rules.* settings (lateness, max_future_skew, max_keys_per_rule)
+                     from this 'sift run' config (default: its defaults, e.g.
+                     records up to 2 MiB)
   --json             one JSON object per alert on stdout (summary on stderr)
-  --lateness <dur>   how late an event may arrive and still count (default: 5m)
+  --lateness <dur>   how late an event may arrive and still count (default: the
+                     config's rules.default_lateness, 5m)
   --progress         progress bar on stderr even when it is not a terminal
   -h, --help         show this help
 
-Bad lines are counted and the first 20 are described on stderr; they never
-stop the replay. Rules that do not compile are reported and left out. Offsets (which stateful rules use to order input) are line
-numbers counted across all files.`;
+Bad records are counted and the first 20 are described on stderr with their
+file:line (and event index within the record); they never stop the replay.
+Rules that do not compile are reported and left out. Offsets (which stateful
+rules use, with each event's index in its record, to order input) are record
+numbers counted across all files; a record's timestamp is the time it is
+read, so an event dated beyond now + rules.max_future_skew is future-dated
+(single-event rules only). The summary counts records, events, alerts, bad
+records, late and future-dated events.`;
 
-/** Generous: a replayed line may be a whole CloudTrail log file. */
-const LIMITS: DecodeLimits = { maxBytes: 64 * 1024 * 1024, maxDepth: 64 };
 /** A JSON document that is not NDJSON has to be read whole; beyond this, ask for NDJSON. */
 const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
-const DOCUMENT_LIMITS: DecodeLimits = { maxBytes: MAX_DOCUMENT_BYTES, maxDepth: 64 };
 const INPUT_EXT = /\.(ndjson|jsonl|json|log)$/i;
 const BATCH = 500;
 const SHOWN_ERRORS = 20;
+const NEWLINE = 0x0a;
 
 interface FilePlan {
   readonly file: string;
-  readonly source: Source;
-  /** NDJSON is streamed line by line; a multi-line JSON document is read whole. */
+  readonly source: SourcePlan;
+  /** NDJSON is streamed line by line (a record per line); a multi-line JSON document is one record. */
   readonly whole: boolean;
   readonly bytes: number;
 }
@@ -68,19 +84,42 @@ function listFiles(paths: readonly string[]): string[] {
   return out;
 }
 
-async function firstLine(file: string): Promise<string | undefined> {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  try {
-    for await (const line of lines) if (line.trim() !== '') return line;
-    return undefined;
-  } finally {
-    lines.close();
-  }
+/** A line's bytes without its trailing CR (CRLF files). */
+function chomp(line: Buffer): Buffer {
+  return line.length > 0 && line[line.length - 1] === 0x0d ? line.subarray(0, line.length - 1) : line;
 }
 
-/** decodeRecord answers a list or a Failure; a readonly array does not narrow with Array.isArray. */
-function isFailure<T>(v: readonly T[] | Failure): v is Failure {
-  return !Array.isArray(v);
+function isBlank(line: Buffer): boolean {
+  for (const c of line) if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
+  return true;
+}
+
+/**
+ * The file's lines as bytes, numbered from 1, blank ones left out (they are
+ * no record). Bytes, not text: a line that is not UTF-8 must reach decode as
+ * it is, to be refused there exactly as `sift run` refuses such a record.
+ */
+async function* linesOf(file: string): AsyncGenerator<{ n: number; bytes: Buffer }> {
+  let rest: Buffer = Buffer.alloc(0);
+  let n = 0;
+  for await (const chunk of createReadStream(file)) {
+    let buf: Buffer = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    let at = buf.indexOf(NEWLINE);
+    while (at >= 0) {
+      n++;
+      const line = chomp(buf.subarray(0, at));
+      if (!isBlank(line)) yield { n, bytes: line };
+      buf = buf.subarray(at + 1);
+      at = buf.indexOf(NEWLINE);
+    }
+    rest = Buffer.from(buf);
+  }
+  if (rest.length > 0 && !isBlank(rest)) yield { n: n + 1, bytes: chomp(rest) };
+}
+
+async function firstLine(file: string): Promise<Buffer | undefined> {
+  for await (const line of linesOf(file)) return line.bytes;
+  return undefined;
 }
 
 function parses(text: string): unknown {
@@ -91,28 +130,39 @@ function parses(text: string): unknown {
   }
 }
 
+/**
+ * NDJSON unless the first line is not JSON on its own and the whole file is
+ * one JSON document (a pretty-printed CloudTrail log file). A file that is
+ * neither is read as NDJSON, so each broken line is reported with its number.
+ */
 async function planFile(file: string, vendorFlag: string | undefined): Promise<FilePlan> {
   const bytes = statSync(file).size;
   const line = await firstLine(file);
-  const firstValue = line === undefined ? undefined : parses(line);
-  const whole = line !== undefined && firstValue === undefined;
-  if (whole && bytes > MAX_DOCUMENT_BYTES) throw new UsageError(`${file}: not NDJSON, and too large (${bytes} bytes) to read as one JSON document`);
-  // Sniffing a whole document means parsing it once more: only when --source is absent.
-  const sample = vendorFlag !== undefined ? undefined : whole ? parses(readFileSync(file, 'utf8')) : firstValue;
+  const firstValue = line === undefined ? undefined : parses(line.toString('utf8'));
+  let whole = false;
+  let sample = firstValue;
+  if (line !== undefined && firstValue === undefined && bytes <= MAX_DOCUMENT_BYTES) {
+    const document = parses(readFileSync(file, 'utf8'));
+    whole = document !== undefined;
+    if (whole) sample = document;
+  }
   const vendor = vendorFlag ?? sniffVendor(sample) ?? vendorFromName(file);
   if (vendor === undefined) {
     throw new UsageError(`${file}: cannot tell which vendor wrote it (neither its first record nor its name says); pass --source <${sourceVendors().join('|')}>`);
   }
-  const source = sourceFor(vendor);
+  const source = offlinePlan(vendor);
   if (!source) throw new UsageError(`unknown --source ${JSON.stringify(vendor)}; one of: ${sourceVendors().join(', ')}`);
   return { file, source, whole, bytes };
 }
 
 interface Counters {
+  records: number;
   events: number;
   alerts: number;
   suppressed: number;
   errors: number;
+  late: number;
+  future: number;
   bytes: number;
 }
 
@@ -170,6 +220,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     {
       rules: { type: 'string' },
       source: { type: 'string' },
+      config: { type: 'string' },
       json: { type: 'boolean' },
       lateness: { type: 'string' },
       progress: { type: 'boolean' },
@@ -182,8 +233,14 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('give at least one file or folder to replay');
-  const latenessMs = values.lateness === undefined ? 5 * 60_000 : parseDuration(values.lateness);
-  if (latenessMs === undefined) throw new UsageError(`--lateness must be a duration such as 30s, 5m, 1h; got ${JSON.stringify(values.lateness)}`);
+  const lateness = values.lateness === undefined ? undefined : parseDuration(values.lateness);
+  if (values.lateness !== undefined && lateness === undefined) {
+    throw new UsageError(`--lateness must be a duration such as 30s, 5m, 1h; got ${JSON.stringify(values.lateness)}`);
+  }
+  // The same settings `sift run` would use: its defaults, or the given config file.
+  const config = loadConfig(values.config);
+  const options = prepareOptionsOf(config);
+  const latenessMs = lateness === undefined ? latenessOf(config.rules) : () => lateness;
   let files: string[];
   try {
     files = listFiles(positionals);
@@ -200,17 +257,23 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     console.error('no rule loaded: nothing to detect');
     return 1;
   }
+  const c: Counters = { records: 0, events: 0, alerts: 0, suppressed: 0, errors: 0, late: 0, future: 0, bytes: 0 };
   const engine = createEngine(ruleset.rules, {
-    latenessMs: () => latenessMs,
-    hooks: { onQuarantine: (id: string, error: unknown) => console.error(`rule ${id} quarantined (it threw): ${describeError(error)}`) },
+    latenessMs,
+    maxKeysPerRule: config.rules.max_keys_per_rule,
+    hooks: {
+      onQuarantine: (id: string, error: unknown) => console.error(`rule ${id} quarantined (it threw): ${describeError(error)}`),
+      onLate: (_id: string, count: number) => void (c.late += count),
+    },
   });
   const partition = engine.partition('replay');
   const suppressor = createSuppressor();
-  const c: Counters = { events: 0, alerts: 0, suppressed: 0, errors: 0, bytes: 0 };
   const progress = createProgress(values.progress === true || process.stderr.isTTY === true, plans.reduce((n, p) => n + p.bytes, 0), c);
   const started = Date.now();
   let offset = 0;
-  let batch: DetectInput[] = [];
+  let batch: RawRecord[] = [];
+  /** Where each record of the batch came from (`file:line`), by position in the batch. */
+  let wheres: string[] = [];
 
   const emit = (detections: readonly Detection[]): void => {
     for (const d of detections) {
@@ -221,65 +284,61 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
       else console.log(alertRow(d));
     }
   };
-  const flush = (): void => {
-    if (batch.length > 0) emit(partition.evaluate(batch));
-    batch = [];
-  };
   const bad = (where: string, why: string): void => {
     c.errors++;
     if (c.errors > SHOWN_ERRORS) return;
     progress.clear();
     console.error(`${where}: ${why}`);
   };
-  /**
-   * One record (a line, or a whole document) → decoded values → events → the
-   * batch. Its offset is its line number across all files (a whole document
-   * counts as one line), so offsets only grow, as Kafka's do.
-   */
-  const take = (plan: FilePlan, text: string, where: string): void => {
-    const values = decodeRecord(Buffer.from(text), plan.whole ? DOCUMENT_LIMITS : LIMITS);
-    if (isFailure(values)) return bad(where, describeFailure(values));
-    for (const v of values) {
-      if (!v.ok) {
-        bad(where, describeFailure(v));
-        continue;
-      }
-      for (const p of prepareRaw(plan.source, v.value, where)) {
-        if (!p.ok) {
-          bad(where, describeFailure(p));
-          continue;
-        }
-        c.events++;
-        batch.push({ event: p.event, id: p.id, offset: String(offset) });
-      }
+  /** The batch through `sift run`'s prepare step, then the engine. */
+  const flush = (plan: FilePlan): void => {
+    if (batch.length === 0) return;
+    const prepared = prepareBatch(batch, plan.source, options);
+    const first = Number(batch[0]?.offset ?? 0);
+    for (const d of prepared.dead) {
+      const where = wheres[Number(d.record.offset) - first] ?? plan.file;
+      bad(d.eventIndex === undefined ? where : `${where} (event ${d.eventIndex})`, describeFailure({ ok: false, code: d.code, message: d.message, path: d.path }));
     }
-    if (batch.length >= BATCH) flush();
+    c.events += prepared.docs.length;
+    for (const o of prepared.origins) if (o.future) c.future++;
+    emit(partition.evaluate(detectInputs(prepared)));
+    batch = [];
+    wheres = [];
+  };
+  /**
+   * One record (a line, or a whole document) at the next offset: offsets run
+   * across all files, so they only grow, as Kafka's do. Its timestamp is the
+   * time it is read, as if a producer sent it now.
+   */
+  const take = (plan: FilePlan, bytes: Buffer, where: string): void => {
+    c.records++;
+    batch.push(offlineRecord(plan.file, offset++, bytes, Date.now()));
+    wheres.push(where);
+    if (batch.length >= BATCH) flush(plan);
   };
 
   if (!values.json) console.log(['last event'.padEnd(24), 'severity', 'rule'.padEnd(40), 'count', 'fields'].join('  '));
   for (const plan of plans) {
     if (plan.whole) {
-      offset++;
-      take(plan, readFileSync(plan.file, 'utf8'), plan.file);
+      take(plan, readFileSync(plan.file), plan.file);
       c.bytes += plan.bytes;
-      progress.tick();
-      continue;
+    } else {
+      for await (const line of linesOf(plan.file)) {
+        c.bytes += line.bytes.length + 1;
+        take(plan, line.bytes, `${plan.file}:${line.n}`);
+        progress.tick();
+      }
     }
-    const lines = createInterface({ input: createReadStream(plan.file), crlfDelay: Infinity });
-    let n = 0;
-    for await (const line of lines) {
-      n++;
-      offset++;
-      c.bytes += Buffer.byteLength(line) + 1;
-      if (line.trim() !== '') take(plan, line, `${plan.file}:${n}`);
-      progress.tick();
-    }
+    flush(plan);
+    progress.tick();
   }
-  flush();
   progress.done();
   c.suppressed = suppressor.suppressed;
   const secs = (Date.now() - started) / 1000;
-  const summary = `${c.events} events, ${c.alerts} alerts${c.suppressed > 0 ? ` (${c.suppressed} suppressed)` : ''}, ${c.errors} errors, in ${secs.toFixed(1)}s`;
+  const extra = [c.late > 0 ? `${c.late} late` : '', c.future > 0 ? `${c.future} future-dated` : ''].filter((x) => x !== '').join(', ');
+  const summary =
+    `${c.records} records, ${c.events} events, ${c.alerts} alerts${c.suppressed > 0 ? ` (${c.suppressed} suppressed)` : ''}, ${c.errors} errors` +
+    `${extra === '' ? '' : `, ${extra}`}, in ${secs.toFixed(1)}s`;
   if (c.errors > SHOWN_ERRORS) console.error(`… and ${c.errors - SHOWN_ERRORS} more bad records`);
   if (values.json) console.error(summary);
   else console.log(`\n${summary}`);

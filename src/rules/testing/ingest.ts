@@ -1,12 +1,12 @@
 /**
- * Raw vendor values and ECS documents → detection inputs, offline. The same
- * steps as the pipeline's prepare stage (explode → normalize → enrich → `_id`),
- * without serializing or indexing, so that a rule test and `sift replay` see
- * exactly the events `sift run` would hand to detection.
+ * Offline records → detection inputs through the one prepare path
+ * (src/ingest/prepare, the same `prepareBatch` `sift run` calls), so a rule
+ * test and `sift replay` see exactly the events, `_id`s, positions, future
+ * flags and refusals `sift run` would.
  */
 import { fieldsOf, type EcsEvent } from '../../ecs/index.js';
-import { documentId, enrichUserAgent, fallbackDocumentId, type NormalizeResult, type Source } from '../../ingest/index.js';
-import { ErrorCode, describeError, failure, type Failure } from '../../shared/index.js';
+import { documentId, fallbackDocumentId, planSource, type RawRecord, type SourcePlan } from '../../ingest/index.js';
+import { ErrorCode, failure, type Failure } from '../../shared/index.js';
 
 /** One event ready for detection, with its document `_id`. */
 export interface PreparedEvent {
@@ -17,55 +17,27 @@ export interface PreparedEvent {
 
 export type Prepared = PreparedEvent | Failure;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+/** `_id`s do not depend on the namespace; offline work uses this one. */
+const OFFLINE_NAMESPACE = 'offline';
+const plans = new Map<string, SourcePlan | undefined>();
 
-function normalizeSafely(source: Source, unit: unknown): NormalizeResult {
-  try {
-    return source.normalize(unit, { original: undefined, receivedAt: undefined });
-  } catch (err) {
-    // Normalizers are written never to throw; one that does is a Sift bug, reported like a bad event.
-    return failure(ErrorCode.Internal, `normalizer threw: ${describeError(err)}`);
-  }
+/** The source plan of a vendor (serializers built once per process), or undefined for an unknown vendor. */
+export function offlinePlan(vendor: string): SourcePlan | undefined {
+  if (!plans.has(vendor)) plans.set(vendor, planSource(vendor, OFFLINE_NAMESPACE));
+  return plans.get(vendor);
 }
 
 /**
- * One decoded raw value → its events (a vendor envelope may hold many, a
- * JSON array is a batch as in the pipeline). Every unit comes out as an event
- * or as a Failure, never neither. `salt` keeps fallback ids of byte-identical
- * events at different positions distinct (the pipeline salts with the event's
- * index in its record for the same reason).
+ * A record as Kafka would hand it to `sift run`: `receivedMs` plays the
+ * record timestamp (for offline input, the time it is read, as if a producer
+ * sent it now), which bounds how far in the future an event may be dated.
  */
-export function prepareRaw(source: Source, value: unknown, salt: string): Prepared[] {
-  const out: Prepared[] = [];
-  const candidates = Array.isArray(value) ? value : [value];
-  for (const candidate of candidates) {
-    const units = source.explode(candidate);
-    if (!Array.isArray(units)) {
-      out.push(units as Failure);
-      continue;
-    }
-    for (const unit of units) {
-      const result = normalizeSafely(source, unit);
-      if (result.ok !== true) {
-        out.push(result);
-        continue;
-      }
-      enrichUserAgent(result.event);
-      const dataset = result.event.event.dataset;
-      if (!fieldsOf(dataset)) {
-        out.push(failure(ErrorCode.Internal, `normalizer emitted undeclared dataset ${JSON.stringify(dataset)}`));
-        continue;
-      }
-      const id =
-        result.vendorId !== undefined
-          ? documentId(dataset, result.vendorId)
-          : fallbackDocumentId(dataset, Buffer.from(`${salt}\n${out.length}\n${JSON.stringify(unit)}`));
-      out.push({ ok: true, event: result.event, id });
-    }
-  }
-  return out;
+export function offlineRecord(topic: string, offset: number, value: Buffer, receivedMs: number): RawRecord {
+  return { topic, partition: 0, offset: String(offset), timestamp: String(receivedMs), key: null, value };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**

@@ -3,24 +3,29 @@
  * fresh engine holding only that rule, so cases cannot leak state into each
  * other and one broken rule cannot fail another's tests.
  *
- * Events go through Sift's own ingest path (ingest.ts) and are evaluated one
- * at a time, in the order written, with Kafka-like offsets "0", "1", …: late
- * and out-of-order events reach the rule exactly as they would in `sift run`.
+ * Events go through Sift's own prepare path (the `prepareBatch` of `sift run`)
+ * as Kafka-like records at offsets "0", "1", … and are evaluated one at a
+ * time, in the order written: late and out-of-order events reach the rule
+ * exactly as they would in `sift run`.
  */
 import { basename } from 'node:path';
 import type { JsonValue } from '../../ecs/index.js';
-import { sourceFor } from '../../ingest/index.js';
+import { prepareBatch } from '../../ingest/index.js';
 import { formatIssue } from '../spec/index.js';
-import { createEngine, DEFAULT_LATENESS_MS } from '../runtime/index.js';
+import { createEngine, DEFAULT_LATENESS_MS, detectInputs } from '../runtime/index.js';
 import type { CompiledRule, Ruleset } from '../compile/types.js';
 import type { RuleTestCase } from '../spec/types.js';
 import type { Detection, DetectInput } from '../runtime/types.js';
-import { describeFailure, prepareEcs, prepareRaw } from './ingest.js';
+import { describeFailure, offlinePlan, offlineRecord, prepareEcs } from './ingest.js';
 import { compareExpectation, type Fields } from './match.js';
 import { suppress } from './suppress.js';
 
 /** Lateness the tests run with: the engine's and the pipeline's default (`rules.default_lateness`, 5m). */
 export const TEST_LATENESS_MS = DEFAULT_LATENESS_MS;
+/** `rules.max_future_skew`'s default: an event dated beyond now + 5m reaches single-event rules only. */
+const TEST_FUTURE_SKEW_MS = 5 * 60_000;
+/** `sift run`'s default decode limits (`pipeline.max_record_bytes`, `pipeline.max_depth`). */
+const TEST_LIMITS = { maxBytes: 2 * 1024 * 1024, maxDepth: 64 };
 
 export interface CaseReport {
   readonly name: string;
@@ -47,23 +52,68 @@ export interface TestReport {
   readonly rules: readonly RuleReport[];
 }
 
-/** The case's events as detection inputs, or the reason one could not be built. */
-function inputsOf(tc: RuleTestCase): DetectInput[] | string {
-  const inputs: DetectInput[] = [];
+/**
+ * How a case's raw vendor events are put into Kafka records: one event per
+ * record (as written), or consecutive events of one source packed into one
+ * record as NDJSON or as a JSON array. A rule must give the same alerts
+ * however its events were packed; the shipped rules are tested all three ways.
+ */
+export type Packing = 'none' | 'ndjson' | 'array';
+
+interface CaseRecord {
+  /** Source vendor, or undefined for an `ecs:` event. */
+  readonly source: string | undefined;
+  readonly values: unknown[];
+  /** 1-based numbers of the case's events in this record, for messages. */
+  readonly numbers: number[];
+}
+
+function recordsOf(tc: RuleTestCase, packing: Packing): CaseRecord[] {
+  const records: CaseRecord[] = [];
   for (const [i, te] of tc.events.entries()) {
-    let prepared;
-    if (te.kind === 'ecs') {
-      prepared = [prepareEcs(te.value, `test:${i}`)];
+    const source = te.kind === 'ecs' ? undefined : te.source;
+    const last = records[records.length - 1];
+    if (packing !== 'none' && source !== undefined && last !== undefined && last.source === source) {
+      last.values.push(te.value);
+      last.numbers.push(i + 1);
     } else {
-      const source = sourceFor(te.source);
-      if (!source) return `event #${i + 1}: unknown source ${JSON.stringify(te.source)}`;
-      prepared = prepareRaw(source, te.value, `test:${i}`);
-      if (prepared.length === 0) return `event #${i + 1}: the ${te.source} source found no event in it`;
+      records.push({ source, values: [te.value], numbers: [i + 1] });
     }
-    for (const p of prepared) {
-      if (!p.ok) return `event #${i + 1} does not normalize: ${describeFailure(p)}`;
-      inputs.push({ event: p.event, id: p.id, offset: String(inputs.length) });
+  }
+  return records;
+}
+
+function encode(values: readonly unknown[], packing: Packing): Buffer {
+  if (packing === 'array' && values.length > 1) return Buffer.from(JSON.stringify(values));
+  return Buffer.from(values.map((v) => JSON.stringify(v)).join('\n'));
+}
+
+/**
+ * The case's events as detection inputs, through the prepare path `sift run`
+ * uses (each record at the next offset, each event with its index in it), or
+ * the reason one could not be built.
+ */
+function inputsOf(tc: RuleTestCase, packing: Packing): DetectInput[] | string {
+  const inputs: DetectInput[] = [];
+  const receivedMs = Date.now();
+  for (const [offset, rec] of recordsOf(tc, packing).entries()) {
+    const where = rec.numbers.length === 1 ? `event #${rec.numbers[0]}` : `events #${rec.numbers.join(', #')}`;
+    if (rec.source === undefined) {
+      const p = prepareEcs(rec.values[0], `test:${offset}`);
+      if (!p.ok) return `${where} does not normalize: ${describeFailure(p)}`;
+      inputs.push({ event: p.event, id: p.id, offset: String(offset), index: 0 });
+      continue;
     }
+    const plan = offlinePlan(rec.source);
+    if (!plan) return `${where}: unknown source ${JSON.stringify(rec.source)}`;
+    const record = offlineRecord('test', offset, encode(rec.values, packing), receivedMs);
+    const prepared = prepareBatch([record], plan, { limits: TEST_LIMITS, keepOriginal: false, maxFutureSkewMs: TEST_FUTURE_SKEW_MS });
+    const dead = prepared.dead[0];
+    if (dead !== undefined) {
+      const which = dead.eventIndex === undefined ? where : `${where} (event ${dead.eventIndex} of the record)`;
+      return `${which} does not normalize: ${describeFailure({ ok: false, code: dead.code, message: dead.message, path: dead.path })}`;
+    }
+    inputs.push(...detectInputs(prepared));
   }
   return inputs;
 }
@@ -85,10 +135,10 @@ function evaluate(rule: CompiledRule, inputs: readonly DetectInput[]): { detecti
   return quarantined === undefined ? { detections } : { detections, quarantined };
 }
 
-export function runCase(rule: CompiledRule, tc: RuleTestCase): CaseReport {
+export function runCase(rule: CompiledRule, tc: RuleTestCase, packing: Packing = 'none'): CaseReport {
   const expected = { count: tc.count, alerts: tc.alerts as readonly Fields[] };
   const none = { count: 0, alerts: [] };
-  const inputs = inputsOf(tc);
+  const inputs = inputsOf(tc, packing);
   if (typeof inputs === 'string') return { name: tc.name, passed: false, expected, actual: none, message: inputs };
   let result;
   try {

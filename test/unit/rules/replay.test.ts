@@ -134,3 +134,74 @@ describe('sift replay', () => {
     expect(io.out().trim().split('\n')).toHaveLength(1);
   });
 });
+
+/** A failed console sign-in (the shape of the shipped threshold rule's own test events). */
+function consoleFailure(n: number): object {
+  return {
+    eventVersion: '1.05',
+    userIdentity: { type: 'IAMUser', principalId: `AIDA${n}`, arn: `arn:aws:iam::123456789012:user/u${n}`, accountId: '123456789012', userName: `u${n}` },
+    eventTime: `2024-06-05T03:1${n}:00Z`,
+    eventSource: 'signin.amazonaws.com',
+    eventName: 'ConsoleLogin',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '185.220.101.34',
+    responseElements: { ConsoleLogin: 'Failure' },
+    eventID: `9e8d7c6b-0000-4a00-8b00-00000000000${n}`,
+    eventType: 'AwsConsoleSignIn',
+    recipientAccountId: '123456789012',
+  };
+}
+
+describe('sift replay: one input, however it is packed', () => {
+  const five = [0, 1, 2, 3, 4].map(consoleFailure);
+  const shapes: Record<string, string> = {
+    'ndjson.ndjson': five.map((e) => JSON.stringify(e)).join('\n'),
+    'records.json': JSON.stringify({ Records: five }, null, 2),
+    'records-one-line.ndjson': JSON.stringify({ Records: five }),
+    'array.json': JSON.stringify(five),
+  };
+
+  it.each(Object.keys(shapes))('five failed console sign-ins as %s make the one alert the rule declares', async (name) => {
+    const file = join(dir, `packed-${name}`);
+    writeFileSync(file, shapes[name] as string);
+    const io = capture();
+    expect(await replayCommand([file, '--rules', join(process.cwd(), 'rules', 'aws'), '--json'])).toBe(0);
+    const alerts = io
+      .out()
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as AlertLine);
+    // Written by hand: one threshold alert for the address, counting all five events.
+    expect(alerts.map((a) => [a.rule, a.group, a.count])).toEqual([['aws.console-login-failures-from-one-address', { 'source.ip': '185.220.101.34' }, 5]]);
+    expect(io.err()).toMatch(/5 events, 1 alerts, 0 errors/);
+  });
+});
+
+describe('sift replay refuses what sift run refuses', () => {
+  it('keeps line numbers after a broken first line, and refuses a line that is not UTF-8', async () => {
+    const file = join(dir, 'broken-first.ndjson');
+    const good = (n: number) => Buffer.from(`${JSON.stringify(oktaLogin(10 + n, `2024-04-03T10:0${n}:00.000Z`, true))}\n`);
+    writeFileSync(file, Buffer.concat([Buffer.from('{"not": json\n'), good(1), Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d, 0x0a]), good(2)]));
+    const io = capture();
+    expect(await replayCommand([file, '--source', 'okta', '--json'])).toBe(0);
+    expect(io.err()).toMatch(/broken-first\.ndjson:1: SIFT_DECODE_NOT_JSON/);
+    expect(io.err()).toMatch(/broken-first\.ndjson:3: SIFT_DECODE_NOT_UTF8/);
+    expect(io.err()).toMatch(/4 records, 2 events, 0 alerts, 2 errors/);
+  });
+
+  it('counts late and future-dated events in its summary', async () => {
+    const file = join(dir, 'late-future.ndjson');
+    const lines = [
+      oktaLogin(20, '2024-04-05T10:00:00.000Z', false),
+      oktaLogin(21, '9999-12-31T23:59:59.000Z', false),
+      oktaLogin(22, '2024-04-05T10:30:00.000Z', false),
+      // 29 minutes older than the watermark: late for the stateful rules that watch it.
+      oktaLogin(23, '2024-04-05T10:01:00.000Z', false),
+    ];
+    writeFileSync(file, lines.map((e) => JSON.stringify(e)).join('\n'));
+    const io = capture();
+    expect(await replayCommand([file, '--json'])).toBe(0);
+    expect(io.err()).toMatch(/4 records, 4 events, \d+ alerts, 0 errors, [1-9]\d* late, 1 future-dated/);
+  });
+});

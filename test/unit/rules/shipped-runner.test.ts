@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EcsEvent } from '../../../src/ecs/index.js';
-import { sourceFor } from '../../../src/ingest/index.js';
-import type { CompiledRule, Detection } from '../../../src/rules/index.js';
-import { compareExpectation, matchAlerts, prepareEcs, prepareRaw, sniffVendor, suppress, vendorFromName } from '../../../src/rules/testing/index.js';
+import { prepareBatch } from '../../../src/ingest/index.js';
+import { detectInputs, type CompiledRule, type Detection } from '../../../src/rules/index.js';
+import { compareExpectation, matchAlerts, offlinePlan, offlineRecord, prepareEcs, sniffVendor, suppress, vendorFromName } from '../../../src/rules/testing/index.js';
 
 describe('expectation matching', () => {
   it('needs an exact count and a distinct alert per expectation', () => {
@@ -55,22 +55,25 @@ describe('suppression', () => {
 });
 
 describe('test events → detection inputs', () => {
-  it('normalizes raw vendor events through their source, envelopes included', () => {
-    const source = sourceFor('aws_cloudtrail');
-    if (!source) throw new Error('no cloudtrail source');
+  it('go through the prepare step of sift run, envelopes included, each event with its own position', () => {
+    const plan = offlinePlan('aws_cloudtrail');
+    if (!plan) throw new Error('no cloudtrail plan');
     const record = { eventVersion: '1.08', eventTime: '2024-06-03T08:14:22Z', eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', eventID: 'e-1', awsRegion: 'us-east-1', userIdentity: { type: 'Root', accountId: '1' } };
-    const out = prepareRaw(source, { Records: [record, { ...record, eventID: 'e-2' }] }, 'x');
-    expect(out.map((p) => (p.ok ? p.event.event.action : p.message))).toEqual(['StopLogging', 'StopLogging']);
-    const ids = out.map((p) => (p.ok ? p.id : ''));
-    expect(new Set(ids).size).toBe(2);
+    const raw = offlineRecord('t', 4, Buffer.from(JSON.stringify({ Records: [record, { ...record, eventID: 'e-2' }] })), Date.now());
+    const inputs = detectInputs(prepareBatch([raw], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false }));
+    expect(inputs.map((p) => [p.event.event.action, p.offset, p.index])).toEqual([
+      ['StopLogging', '4', 0],
+      ['StopLogging', '4', 1],
+    ]);
+    expect(new Set(inputs.map((p) => p.id)).size).toBe(2);
   });
 
   it('reports a raw event that does not normalize, with its reason', () => {
-    const source = sourceFor('okta');
-    if (!source) throw new Error('no okta source');
-    const [out] = prepareRaw(source, { eventType: 'user.session.start', uuid: 'u' }, 'x');
-    expect(out?.ok).toBe(false);
-    expect(out && !out.ok ? out.code : '').toBe('SIFT_NORMALIZE_NO_TIMESTAMP');
+    const plan = offlinePlan('okta');
+    if (!plan) throw new Error('no okta plan');
+    const raw = offlineRecord('t', 0, Buffer.from(JSON.stringify({ eventType: 'user.session.start', uuid: 'u' })), Date.now());
+    const out = prepareBatch([raw], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
+    expect(out.dead.map((d) => d.code)).toEqual(['SIFT_NORMALIZE_NO_TIMESTAMP']);
   });
 
   it('takes ECS events as they are, but requires @timestamp and a known dataset', () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { datasetsOf, knownVendors } from '../../../src/ecs/index.js';
 import { formatIssue, loadRules } from '../../../src/rules/index.js';
-import { testRuleset } from '../../../src/rules/testing/index.js';
+import { runCase, testRuleset } from '../../../src/rules/testing/index.js';
 import { packageRoot } from '../../../src/shared/index.js';
 
 /** The detection content Sift ships: it must load, and its own tests must pass. */
@@ -22,6 +22,24 @@ describe('shipped rules (rules/)', () => {
     expect(failures).toEqual([]);
     expect(report.failed).toBe(0);
     expect(report.total).toBeGreaterThan(50);
+  });
+
+  // Stateful rules once lost every event after the first of a multi-event
+  // record: the alerts a file declares must not depend on how its events
+  // were packed into Kafka records.
+  it.each(['ndjson', 'array'] as const)('give the alerts their files declare with each case packed into one record (%s)', (packing) => {
+    const failures: string[] = [];
+    let packed = 0;
+    for (const rule of ruleset.rules) {
+      for (const tc of rule.spec.tests) {
+        const raw = tc.events.filter((e) => e.kind !== 'ecs').length;
+        if (raw > 1) packed++;
+        const report = runCase(rule, tc, packing);
+        if (!report.passed) failures.push(`${rule.spec.id} › ${tc.name}: ${report.message ?? ''}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(packed).toBeGreaterThan(10);
   });
 
   it.each(KINDS)('has a %s rule with a positive and a negative case', (kind) => {
