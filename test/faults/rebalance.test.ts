@@ -25,7 +25,7 @@ describe('rebalance after a crash', () => {
     const PARTITIONS = 6;
     const w = buildWorkload(names, { count: 6000, seed: 15, partitions: PARTITIONS });
     const total = w.records.length;
-    const early = 1000; // the rest arrives once the group is split, so the kill lands mid-stream
+    const early = Math.floor(total / 6); // records; the rest arrives once the group is split, so the kill lands mid-stream
     await createTopic(names.topic, PARTITIONS);
     await produceWorkload(names.topic, w, 0, early);
     const config = faultConfig(names, { partitions: PARTITIONS, kafka: { partitions_concurrently: 3 } });

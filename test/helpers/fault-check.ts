@@ -108,7 +108,7 @@ export interface Workload {
   readonly dead: ReadonlyMap<string, string>;
   /** Alert ids the shipped rules must raise (after suppression folds repeats), with their rule id. */
   readonly alerts: ReadonlyMap<string, string>;
-  /** How the traffic was packed (records, events, pages, NDJSON, late, out of order, hostile). */
+  /** How the traffic was packed (records, events, pages, NDJSON, late, out of order, hostile, empty pages). */
   readonly shape: PackFigures;
 }
 
@@ -156,6 +156,8 @@ function expectedAlerts(names: FaultNames, records: Workload['records'], partiti
   const engine = createEngine(ruleset.rules, { latenessMs: () => DEFAULT_LATENESS_MS });
   const alerts = new Map<string, string>();
   for (let p = 0; p < partitions; p++) {
+    // Timestamp '0': no receipt time, so no event counts as future-dated. The real records are stamped when
+    // produced, after every generated event time (2026-04-01 on), so none is future-dated there either.
     const raw: RawRecord[] = records
       .filter((r) => r.partition === p)
       .map((r, offset) => ({ topic: names.topic, partition: p, offset: String(offset), timestamp: '0', key: null, value: Buffer.from(r.value) }));
@@ -167,7 +169,7 @@ function expectedAlerts(names: FaultNames, records: Workload['records'], partiti
       const id = docAt[p]?.get(`${o.record.offset}/${o.eventIndex}`);
       // Sift would index an event the oracle dead-letters: fail here, naming the position (checkDelivery would only see a stray document).
       if (id === undefined) throw new Error(`prepareBatch makes a document at ${p}/${o.record.offset}/${o.eventIndex}, where the workload oracle expects none`);
-      for (const d of partition.evaluate([{ event: o.event, id, offset: o.record.offset, index: o.eventIndex }])) {
+      for (const d of partition.evaluate([{ event: o.event, id, offset: o.record.offset, index: o.eventIndex, future: o.future }])) {
         const alert = buildAlert(d, 0, { namespace: names.namespace });
         if (suppression.offer(d, alert).kind === 'new') alerts.set(alert.id, d.rule.spec.id);
       }
@@ -329,6 +331,7 @@ export interface Delivery extends FaultFigures {
   late_events: number;
   out_of_order_events: number;
   hostile_events: number;
+  empty_pages: number;
   expected_indexed: number;
   expected_dead: number;
   /** Dead letters of events that should have been indexed (e.g. a 429 dead-lettered), or of a whole record where one event should be. */
@@ -376,6 +379,7 @@ export async function checkDelivery(names: FaultNames, w: Workload): Promise<Del
     late_events: w.shape.late,
     out_of_order_events: w.shape.swapped,
     hostile_events: w.shape.hostile,
+    empty_pages: w.shape.empty,
     indexed: found,
     dead_lettered: deadFound,
     lost: w.ids.length - found + (w.dead.size - deadFound),

@@ -10,7 +10,8 @@
  * arrive late, hundreds of events (well over 5 min of event time) after their
  * place, as from a poller that retries a page. Hostile events sit inside
  * multi-event records too: another vendor's record, a bare JSON string, a
- * truncated NDJSON line, the generator's malformed LogEvents.
+ * truncated NDJSON line, the generator's malformed LogEvents; and now and
+ * then an empty page.
  *
  * The oracle (`outcomesOf`) reads a record's bytes with the test's own
  * JSON.parse and the documented rules only: which events a record holds
@@ -87,6 +88,8 @@ export function outcomesOf(bytes: string | Buffer): Outcomes {
   }
   const whole = parse(text);
   if (whole.ok) {
+    // docs/dead-letter.md: a valid record that holds no event (an empty page) is dead-lettered whole.
+    if (Array.isArray(whole.value) && whole.value.length === 0) return { docs, dead: [{ index: undefined, code: 'SIFT_DECODE_NO_EVENTS' }] };
     const events = Array.isArray(whole.value) ? whole.value : [whole.value];
     events.forEach((e, i) => eventOutcome(e, i, docs, dead));
     return { docs, dead };
@@ -125,6 +128,8 @@ export interface PackFigures {
   swapped: number;
   /** Hostile events added inside multi-event records (beyond the generator's own bad records). */
   hostile: number;
+  /** Empty pages (`[]`, what the API returns when nothing happened), forwarded as they came. */
+  empty: number;
 }
 
 /** Places a late event moves back by: at 0.5–4.5 s of event time per event, about 16 min on one partition of three. */
@@ -145,7 +150,7 @@ const HOSTILE_LINES: readonly string[] = ['{"eventType":"user.session.start","uu
  */
 export function packOkta(values: readonly string[], seed: number): { records: PackedRecord[]; figures: PackFigures } {
   const random = seededRandom(seed);
-  const figures: PackFigures = { records: 0, events: 0, singles: 0, pages: 0, ndjson: 0, late: 0, swapped: 0, hostile: 0 };
+  const figures: PackFigures = { records: 0, events: 0, singles: 0, pages: 0, ndjson: 0, late: 0, swapped: 0, hostile: 0, empty: 0 };
   const keyed = values.map((value, i) => {
     let key = i;
     if (random() < 0.004 && i + LATE_BY < values.length) {
@@ -164,6 +169,10 @@ export function packOkta(values: readonly string[], seed: number): { records: Pa
   };
   let at = 0;
   while (at < stream.length) {
+    if (random() < 0.003) {
+      records.push({ value: '[]', shape: Shape.page });
+      figures.empty++;
+    }
     const roll = random();
     if (roll < 0.6) {
       alone(stream[at++] as string);

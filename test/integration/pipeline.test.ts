@@ -40,9 +40,9 @@ describe('sift run on the real Kafka and Elasticsearch', () => {
 
       // Exactly the expected documents, each under its expected _id: exactly once each.
       expect(new Set(ids).size).toBe(ids.length);
-      // The generator made N valid events (no badRatio): every one is indexed; the dead letters are the bad records and the hostile events.
+      // The generator made N valid events (no badRatio): every one is indexed; the dead letters are the bad records, the hostile events and the empty pages.
       expect(ids.length).toBe(N);
-      expect(letters.length).toBe(bad.length + packed.figures.hostile);
+      expect(letters.length).toBe(bad.length + packed.figures.hostile + packed.figures.empty);
       expect(await countDocs(names.alias)).toBe(ids.length);
       expect(await foundIds(names.alias, ids)).toBe(ids.length);
 

@@ -18,6 +18,7 @@ describe('workload oracle', () => {
   });
 
   it('refuses whole records that hold no event', () => {
+    expect(outcomesOf('[]')).toEqual({ docs: [], dead: [{ index: undefined, code: 'SIFT_DECODE_NO_EVENTS' }] });
     expect(outcomesOf('')).toEqual({ docs: [], dead: [{ index: undefined, code: 'SIFT_DECODE_EMPTY' }] });
     expect(outcomesOf('this is not json')).toEqual({ docs: [], dead: [{ index: undefined, code: 'SIFT_DECODE_NOT_JSON' }] });
     expect(outcomesOf(Buffer.from([0xff, 0xfe, 0xfd]))).toEqual({ docs: [], dead: [{ index: undefined, code: 'SIFT_DECODE_NOT_UTF8' }] });
@@ -57,13 +58,13 @@ describe('workload oracle', () => {
   it('packing keeps every generated event, in all three shapes, with late and out-of-order ones', () => {
     const values = [...generateOkta({ count: 3000, seed: 5, start: new Date('2026-04-01T00:00:00Z'), badRatio: 0.01 })];
     const { records, figures } = packOkta(values, 6);
-    expect(Math.min(figures.singles, figures.pages, figures.ndjson, figures.late, figures.swapped, figures.hostile)).toBeGreaterThan(0);
-    // Every generated text comes out as exactly one event (an empty text as its own record), plus the hostile ones.
-    const events = records.reduce((n, r) => {
+    expect(Math.min(figures.singles, figures.pages, figures.ndjson, figures.late, figures.swapped, figures.hostile, figures.empty)).toBeGreaterThan(0);
+    // Every generated text comes out as exactly one outcome (an empty text as its own record), plus the hostile events and the empty pages.
+    const outcomes = records.reduce((n, r) => {
       const o = outcomesOf(r.value);
       return n + o.docs.length + o.dead.length;
     }, 0);
-    expect(events).toBe(values.length + figures.hostile);
+    expect(outcomes).toBe(values.length + figures.hostile + figures.empty);
     const uuids = values.flatMap((v) => /"uuid":"([0-9a-f-]{36})"/.exec(v)?.[1] ?? []);
     const ids = new Set(records.flatMap((r) => outcomesOf(r.value).docs.map((d) => d.id)));
     expect(uuids.every((u) => ids.has(expectedOktaId(u)))).toBe(true);
