@@ -35,9 +35,9 @@ Options:
   --rules <dir>      rules folder or file (default: the rules/ folder shipped with Sift)
   --source <vendor>  vendor of every file: ${sourceVendors().join(', ')}
   --config <file>    take pipeline.max_record_bytes, pipeline.max_depth and the
-                     rules.* settings (lateness, max_future_skew, max_keys_per_rule)
-                     from this 'sift run' config (default: its defaults, e.g.
-                     records up to 2 MiB)
+                     rules.* settings (lateness, max_future_skew, max_keys_per_rule,
+                     regex_max_input_bytes) from this 'sift run' config
+                     (default: its defaults, e.g. records up to 2 MiB)
   --json             one JSON object per alert on stdout (summary on stderr)
   --lateness <dur>   how late an event may arrive and still count (default: the
                      config's rules.default_lateness, 5m)
@@ -251,7 +251,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   const plans: FilePlan[] = [];
   for (const f of files) plans.push(await planFile(f, values.source));
 
-  const ruleset = loadRules([values.rules ?? join(packageRoot(), 'rules')]);
+  const ruleset = loadRules([values.rules ?? join(packageRoot(), 'rules')], { regexMaxInputBytes: config.rules.regex_max_input_bytes });
   for (const issue of ruleset.issues) console.error(`rule not loaded: ${formatIssue(issue)}`);
   if (ruleset.rules.length === 0) {
     console.error('no rule loaded: nothing to detect');

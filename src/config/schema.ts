@@ -153,6 +153,12 @@ export const configSpec = spec.object('Sift configuration.', {
       default: 100000,
       min: 10,
     }),
+    regex_max_input_bytes: spec.int({
+      description:
+        'UTF-8 bytes of a field that a regex test (re, and wildcard patterns that are not a plain equals/contains/startswith/endswith) reads: a match must end within them, so text past the cap never matches. Bounds the worst case, which is about (characters read) x (NFA states) steps (docs/rules.md).',
+      default: 65536,
+      min: 1024,
+    }),
     state_topic: spec.string({
       description: 'Compacted topic where stateful rule windows are checkpointed with the offsets they reflect, so they survive restarts and rebalances.',
       default: 'sift.state',

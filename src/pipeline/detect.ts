@@ -16,6 +16,7 @@ import {
   loadRules,
   parseDuration,
   type CompiledRule,
+  type CompileOptions,
   type Detection,
   type Engine,
 } from '../rules/index.js';
@@ -59,8 +60,8 @@ export function latenessOf(config: SiftConfig['rules']): (dataset: string) => nu
   return (dataset) => table.get(dataset) ?? fallback;
 }
 
-export function loadInitialRules(dir: string, log: Logger): CompiledRule[] {
-  const loaded = loadRules([dir]);
+export function loadInitialRules(dir: string, log: Logger, options: CompileOptions = {}): CompiledRule[] {
+  const loaded = loadRules([dir], options);
   for (const issue of loaded.issues) log.error({ issue: formatIssue(issue) }, 'Rule rejected.');
   return [...loaded.rules];
 }
@@ -125,7 +126,7 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   const reload = (): void => {
-    const loaded = loadRules([deps.rulesDir]);
+    const loaded = loadRules([deps.rulesDir], { regexMaxInputBytes: config.regex_max_input_bytes });
     // A file that no longer compiles keeps its previous version running: an
     // edit in progress must not switch a detection off.
     const badFiles = new Set(loaded.issues.map((i) => i.file));

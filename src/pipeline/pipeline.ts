@@ -278,7 +278,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         await ensureAlertsIndex(es, alertsIndex);
         detection = createDetectionStage(
           { config: config.rules, rulesDir, checkpoint: createStateCheckpoint({ kafka, producer, topic: config.rules.state_topic, group: config.kafka.group_id, log }), log, metrics },
-          loadInitialRules(rulesDir, log),
+          loadInitialRules(rulesDir, log, { regexMaxInputBytes: config.rules.regex_max_input_bytes }),
         );
         log.info({ rules: detection.rules.length, dir: rulesDir }, 'Detection rules loaded.');
       }

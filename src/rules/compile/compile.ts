@@ -14,7 +14,7 @@ import { toIssue } from './issues.js';
 import { lowerCondition, lowerSelections, type Problem } from './lower.js';
 import { optimize } from './optimize.js';
 import { printPlan } from './plan.js';
-import type { CompiledRule } from './types.js';
+import type { CompiledRule, CompileOptions } from './types.js';
 
 export interface CompileResult {
   readonly rule?: CompiledRule;
@@ -66,9 +66,9 @@ function explain(spec: RuleSpec, e: Emitted, isSequence: boolean): string {
   return e.plans.flatMap((p, i) => [`step ${i + 1} ${JSON.stringify(a?.steps[i]?.name ?? '')} x${a?.steps[i]?.count ?? 1}:`, ...printPlan(p, '  ')]).join('\n');
 }
 
-export function compileRule(spec: RuleSpec): CompileResult {
+export function compileRule(spec: RuleSpec, options: CompileOptions = {}): CompileResult {
   const problems = checkSpec(spec);
-  const selections = lowerSelections(spec.detection.selections, problems);
+  const selections = lowerSelections(spec.detection.selections, problems, options);
   const lowered = conditions(spec).map((c) => lowerCondition(c.cond, selections));
   if (problems.length > 0) return { issues: problems.map((p) => toIssue(spec, p)) };
 

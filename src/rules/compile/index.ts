@@ -1,4 +1,4 @@
-export type { CompiledRule, FieldGetter, Predicate, Ruleset } from './types.js';
+export type { CompiledRule, CompileOptions, FieldGetter, Predicate, Ruleset } from './types.js';
 export { compileRule, type CompileResult } from './compile.js';
 export { loadRules } from './load.js';
 export { formatIssue } from '../spec/index.js';

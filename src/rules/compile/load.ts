@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRuleFile, type RuleIssue } from '../spec/index.js';
 import { compileRule } from './compile.js';
-import type { CompiledRule, Ruleset } from './types.js';
+import type { CompiledRule, CompileOptions, Ruleset } from './types.js';
 
 const isRuleFile = (name: string): boolean => name.endsWith('.yml') || name.endsWith('.yaml');
 
@@ -48,7 +48,7 @@ function ruleFiles(path: string, issues: RuleIssue[], seenDirs: Set<string>): st
   return out;
 }
 
-export function loadRules(paths: readonly string[]): Ruleset {
+export function loadRules(paths: readonly string[], options: CompileOptions = {}): Ruleset {
   const issues: RuleIssue[] = [];
   const rules: CompiledRule[] = [];
   const seen = new Map<string, string>();
@@ -72,7 +72,7 @@ export function loadRules(paths: readonly string[]): Ruleset {
       continue;
     }
     seen.set(parsed.rule.id, file);
-    const compiled = compileRule(parsed.rule);
+    const compiled = compileRule(parsed.rule, options);
     issues.push(...compiled.issues);
     if (compiled.rule !== undefined) rules.push(compiled.rule);
   }

@@ -4,10 +4,11 @@
  * into set lookups). Values that cannot work (bad regex, bad CIDR, bad date)
  * are collected as problems with the document path of their field key.
  */
-import { compileRegex } from '../regex/index.js';
+import { compileRegex, type RegexOptions } from '../regex/index.js';
 import { expandOf, type Condition, type FieldTest, type Selection } from '../spec/index.js';
 import { createCidrMatcher } from './cidr.js';
 import { FALSE, testNode, type Node, type Test } from './ir.js';
+import type { CompileOptions } from './types.js';
 import { epochOf, numericString } from './values.js';
 import { planGlob } from './wildcard.js';
 
@@ -21,6 +22,10 @@ type Literal = string | number | boolean | null;
 const not = (arg: Node): Node => ({ kind: 'not', arg });
 const exists = (field: string): Node => testNode({ op: 'exists', field });
 
+function regexOptions(caseInsensitive: boolean, options: CompileOptions): RegexOptions {
+  return options.regexMaxInputBytes === undefined ? { caseInsensitive } : { caseInsensitive, maxInputBytes: options.regexMaxInputBytes };
+}
+
 /** Equality with one literal that has no wildcards. */
 function eqLiteral(field: string, v: string | number | boolean, cased: boolean): Test {
   if (typeof v === 'number') return { op: 'eq', field, strings: [], numbers: [v], bools: [], cased };
@@ -32,7 +37,7 @@ function eqLiteral(field: string, v: string | number | boolean, cased: boolean):
 }
 
 /** A string value with Sigma wildcards under one of the string operators. */
-function globTest(t: FieldTest, text: string, mode: 'equals' | 'contains' | 'startswith' | 'endswith', problems: Problem[]): Node {
+function globTest(t: FieldTest, text: string, mode: 'equals' | 'contains' | 'startswith' | 'endswith', problems: Problem[], options: CompileOptions): Node {
   const folded = t.cased ? text : text.toLowerCase();
   const plan = planGlob(folded, mode);
   switch (plan.kind) {
@@ -43,7 +48,7 @@ function globTest(t: FieldTest, text: string, mode: 'equals' | 'contains' | 'sta
     case 'endswith':
       return testNode({ op: plan.kind, field: t.field, values: [plan.text], cased: t.cased });
     case 'regex': {
-      const regex = compileRegex(plan.source, { caseInsensitive: false });
+      const regex = compileRegex(plan.source, regexOptions(false, options));
       if ('error' in regex) {
         problems.push({ path: t.path ?? t.field, message: `wildcard pattern ${JSON.stringify(text)}: ${regex.error}` });
         return FALSE;
@@ -64,17 +69,17 @@ function cmpTest(t: FieldTest, v: Literal, problems: Problem[]): Node {
   return FALSE;
 }
 
-function valueNode(t: FieldTest, v: Literal, problems: Problem[]): Node {
+function valueNode(t: FieldTest, v: Literal, problems: Problem[], options: CompileOptions): Node {
   switch (t.op) {
     case 'equals':
       if (v === null) return not(exists(t.field));
-      return typeof v === 'string' ? globTest(t, v, 'equals', problems) : testNode(eqLiteral(t.field, v, t.cased));
+      return typeof v === 'string' ? globTest(t, v, 'equals', problems, options) : testNode(eqLiteral(t.field, v, t.cased));
     case 'contains':
     case 'startswith':
     case 'endswith':
-      return v === null ? FALSE : globTest(t, String(v), t.op, problems);
+      return v === null ? FALSE : globTest(t, String(v), t.op, problems, options);
     case 're': {
-      const regex = compileRegex(String(v), { caseInsensitive: t.caseInsensitive === true });
+      const regex = compileRegex(String(v), regexOptions(t.caseInsensitive === true, options));
       if (!('error' in regex)) return testNode({ op: 're', field: t.field, source: String(v), fold: false, caseInsensitive: t.caseInsensitive === true, regex });
       problems.push({ path: t.path ?? t.field, message: `re ${JSON.stringify(v)}: ${regex.error}` });
       return FALSE;
@@ -95,13 +100,13 @@ function valueNode(t: FieldTest, v: Literal, problems: Problem[]): Node {
   }
 }
 
-export function lowerFieldTest(t: FieldTest, problems: Problem[]): Node {
-  const args = t.values.map((v) => valueNode(t, v, problems));
+export function lowerFieldTest(t: FieldTest, problems: Problem[], options: CompileOptions = {}): Node {
+  const args = t.values.map((v) => valueNode(t, v, problems, options));
   return { kind: t.all ? 'and' : 'or', args };
 }
 
-export function lowerSelection(s: Selection, problems: Problem[]): Node {
-  return { kind: 'or', args: s.anyOf.map((tests) => ({ kind: 'and', args: tests.map((t) => lowerFieldTest(t, problems)) })) };
+export function lowerSelection(s: Selection, problems: Problem[], options: CompileOptions = {}): Node {
+  return { kind: 'or', args: s.anyOf.map((tests) => ({ kind: 'and', args: tests.map((t) => lowerFieldTest(t, problems, options)) })) };
 }
 
 /** A condition over selections → plan. Unknown names (the parser refuses them) fold to false. */
@@ -125,6 +130,6 @@ export function lowerCondition(c: Condition, selections: ReadonlyMap<string, Nod
 }
 
 /** Lowers every selection once; conditions then share the subtrees. */
-export function lowerSelections(selections: readonly Selection[], problems: Problem[]): Map<string, Node> {
-  return new Map(selections.map((s) => [s.name, lowerSelection(s, problems)]));
+export function lowerSelections(selections: readonly Selection[], problems: Problem[], options: CompileOptions = {}): Map<string, Node> {
+  return new Map(selections.map((s) => [s.name, lowerSelection(s, problems, options)]));
 }

@@ -38,6 +38,16 @@ export interface CompiledRule {
   readonly source: string;
 }
 
+/** Settings that change what a rule compiles to (from the `rules` config section). */
+export interface CompileOptions {
+  /**
+   * UTF-8 bytes of a field's text that a regex test reads (`re`, and
+   * wildcard patterns that become regexes): rules.regex_max_input_bytes.
+   * Default 64 KiB (src/rules/regex/index.ts).
+   */
+  readonly regexMaxInputBytes?: number;
+}
+
 /** A loaded rules directory: what compiled, and what did not, with located errors. */
 export interface Ruleset {
   readonly rules: readonly CompiledRule[];

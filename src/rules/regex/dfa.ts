@@ -9,10 +9,12 @@
 // Memory is bounded per regex (DfaLimits). When the cache is full it is dropped and
 // rebuilt from the current state (as RE2 does); if that happens repeatedly within one
 // input the pattern is thrashing, and the rest of that input runs as plain NFA
-// simulation, which needs no cache. Both paths are linear in the input.
+// simulation, which needs no cache. Both paths are linear in the input: at most
+// m (NFA states) steps per code point, so (L + 1) × m per test, L = code points
+// read, which the caller bounds with the input cap (index.ts).
 
 import { type Program } from './nfa.js';
-import { Kind, MATCHED, acceptsAtEnd, advance, classOf, createMachine, type Machine } from './step.js';
+import { Kind, MATCHED, acceptsAtEnd, acceptsBefore, advance, classOf, codePointAt, createMachine, type Machine } from './step.js';
 
 export const DfaLimits = {
   maxStates: 2_000,
@@ -28,7 +30,13 @@ const FULL = -3;
 const DEAD = -4;
 
 export interface Searcher {
-  test(input: string): boolean;
+  /**
+   * Searches `input[0, limit)` (default: all of it; `limit` must fall between
+   * code points). A match must end by `limit`; if `limit` cuts the input,
+   * assertions there see the code point that follows, so `$` cannot match
+   * at the cut.
+   */
+  test(input: string, limit?: number): boolean;
   readonly machine: Machine;
 }
 
@@ -97,12 +105,19 @@ export function createSearcher(prog: Program, mode: 'dfa' | 'nfa'): Searcher {
     return to;
   }
 
-  /** Plain NFA simulation from position i with the given thread set. */
-  function simulate(input: string, i: number, pcs: Int32Array, live: number, prev: Kind): boolean {
+  /** Does a match end at `limit`, given the threads alive there? (End of input, or the cap.) */
+  function acceptsAt(input: string, limit: number, pcs: ArrayLike<number>, live: number, prev: Kind): boolean {
+    if (limit >= input.length) return acceptsAtEnd(m, pcs, live, prev);
+    const next = (m.kindOf[classOf(m, codePointAt(input, limit))] ?? Kind.Other) as Kind;
+    return acceptsBefore(m, pcs, live, prev, next);
+  }
+
+  /** Plain NFA simulation from position i to `limit` with the given thread set. */
+  function simulate(input: string, i: number, pcs: Int32Array, live: number, prev: Kind, limit: number): boolean {
     let cur = bufA;
     let other = bufB;
     cur.set(pcs.subarray(0, live));
-    while (i < input.length) {
+    while (i < limit) {
       let cp = input.charCodeAt(i++);
       if (cp >= 0xd800 && cp <= 0xdbff && i < input.length) {
         const low = input.charCodeAt(i);
@@ -119,7 +134,7 @@ export function createSearcher(prog: Program, mode: 'dfa' | 'nfa'): Searcher {
       live = n;
       prev = (m.kindOf[cls] ?? Kind.Other) as Kind;
     }
-    return acceptsAtEnd(m, cur, live, prev);
+    return acceptsAt(input, limit, cur, live, prev);
   }
 
   function startRowOf(): number {
@@ -134,13 +149,13 @@ export function createSearcher(prog: Program, mode: 'dfa' | 'nfa'): Searcher {
     return startRow;
   }
 
-  function test(input: string): boolean {
-    if (mode === 'nfa') return simulate(input, 0, Int32Array.of(prog.start), 1, Kind.Edge);
+  function test(input: string, limit = input.length): boolean {
+    if (mode === 'nfa') return simulate(input, 0, Int32Array.of(prog.start), 1, Kind.Edge, limit);
     let resets = 0;
     let row = startRowOf();
     let tbl = table;
     const { ascii } = m;
-    const len = input.length;
+    const len = limit;
     let hits = 0; // cached transitions, added to m.steps once: keeps the hot loop lean
     let result: boolean | undefined;
     for (let i = 0; i < len; ) {
@@ -164,13 +179,13 @@ export function createSearcher(prog: Program, mode: 'dfa' | 'nfa'): Searcher {
         if (to === FULL) {
           // Cache full: start over from here, or give up on caching for this input.
           if (++resets > DfaLimits.maxResetsPerInput) {
-            result = simulate(input, i, next, lastN, lastKind);
+            result = simulate(input, i, next, lastN, lastKind, limit);
             break;
           }
           reset();
           to = intern(next, lastN, lastKind);
           if (to === FULL) {
-            result = simulate(input, i, next, lastN, lastKind);
+            result = simulate(input, i, next, lastN, lastKind, limit);
             break;
           }
         }
@@ -185,6 +200,8 @@ export function createSearcher(prog: Program, mode: 'dfa' | 'nfa'): Searcher {
     m.steps += hits;
     if (result !== undefined) return result;
     const id = row / width;
+    // Cut by the cap: not the end of the text, so the cached end-of-input answer does not apply.
+    if (limit < input.length) return acceptsAt(input, limit, pcsOf[id] ?? next, (pcsOf[id] ?? next).length, prevOf[id] ?? Kind.Edge);
     if (acceptOf[id] === -1) {
       const pcs = pcsOf[id] ?? next;
       acceptOf[id] = acceptsAtEnd(m, pcs, pcs.length, prevOf[id] ?? Kind.Edge) ? 1 : 0;

@@ -188,3 +188,22 @@ export function advance(
 export function acceptsAtEnd(m: Machine, pcs: ArrayLike<number>, count: number, prev: Kind): boolean {
   return close(m, pcs, count, prev, Kind.Edge) === MATCHED;
 }
+
+/**
+ * Where reading stops before the end (the input cap): does a match end here,
+ * with assertions judged against the code point that really follows
+ * (`next`)? `$` and `\z` then fail, as the text goes on.
+ */
+export function acceptsBefore(m: Machine, pcs: ArrayLike<number>, count: number, prev: Kind, next: Kind): boolean {
+  return close(m, pcs, count, prev, next) === MATCHED;
+}
+
+/** The code point at `i` of `s` (a surrogate pair is one; a lone surrogate is itself). */
+export function codePointAt(s: string, i: number): number {
+  const cp = s.charCodeAt(i);
+  if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < s.length) {
+    const low = s.charCodeAt(i + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) return 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+  }
+  return cp;
+}
