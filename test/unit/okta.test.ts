@@ -130,10 +130,18 @@ describe('okta.system normalizer on Panther raw events', () => {
   it('normalizes every raw Okta event that has a timestamp, and refuses the others', () => {
     expect(logs.length).toBeGreaterThan(30);
     let ok = 0;
+    let notLogEvent = 0;
     for (const { rule, test } of logs) {
       const published = (test.log as { published?: unknown }).published;
       const r = normalizeOktaSystem(test.log, opts);
-      if (typeof published === 'string' && /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d/.test(published)) {
+      const hasTime = typeof published === 'string' && /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d/.test(published);
+      if (hasTime && typeof (test.log as { eventType?: unknown }).eventType !== 'string') {
+        // Panther's lower-cased rows (`eventtype`) are no LogEvent: an unknown shape, never indexed (issue 9).
+        expect(r, `${rule}/${test.name}`).toMatchObject({ ok: false, code: 'SIFT_DECODE_UNKNOWN_SOURCE', path: '$.eventType' });
+        notLogEvent++;
+        continue;
+      }
+      if (hasTime) {
         expect(r.ok, `${rule}/${test.name}`).toBe(true);
         if (r.ok !== true) continue;
         ok++;
@@ -145,7 +153,10 @@ describe('okta.system normalizer on Panther raw events', () => {
         if (r.ok === false) expect(r.code).toMatch(/^SIFT_NORMALIZE_(NO|BAD)_TIMESTAMP$/);
       }
     }
-    expect(ok).toBeGreaterThan(30);
+    // 15 camelCase LogEvents and 28 lower-cased rows with a timestamp in this corpus.
+    expect(ok).toBeGreaterThanOrEqual(15);
+    expect(notLogEvent).toBeGreaterThanOrEqual(20);
+    expect(ok + notLogEvent).toBeGreaterThan(30);
   });
 });
 
@@ -181,7 +192,7 @@ describe('okta.system normalizer on hostile input', () => {
 
   it('lets no prototype pollution through', () => {
     const hostile = JSON.parse(
-      '{"published":"2024-01-01T00:00:00Z","uuid":"u1","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},' +
+      '{"published":"2024-01-01T00:00:00Z","uuid":"u1","eventType":"user.session.start","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},' +
         '"debugContext":{"debugData":{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"ok":"1"}},' +
         '"target":[{"__proto__":{"polluted":1},"type":"User","id":"t"}],"request":{"ipChain":[{"__proto__":{"polluted":1},"ip":"1.2.3.4"}]}}',
     ) as unknown;

@@ -8,6 +8,7 @@ import { categorize } from '../../src/ingest/normalize/vendors/aws-cloudtrail/ca
 import { entitiesOf } from '../../src/ingest/normalize/vendors/aws-cloudtrail/entities.js';
 import { targetKind } from '../../src/ingest/normalize/vendors/aws-cloudtrail/entity-kinds.js';
 import { addStringsAt, firstAt, stringAt, valuesAt } from '../../src/ingest/normalize/vendors/aws-cloudtrail/paths.js';
+import { planSource, prepareBatch } from '../../src/pipeline/index.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { CORPUS, elasticExpected, pantherLogs, type PantherTest } from '../helpers/corpus.js';
 
@@ -223,7 +224,12 @@ describe('aws_cloudtrail explode', () => {
     const units = exploded(payload);
     expect(units[0]).toEqual(RECORD);
     expect(normalize(units[1])).toMatchObject({ ok: false, code: 'SIFT_NORMALIZE_NOT_OBJECT' });
-    expect(exploded({ messageType: 'CONTROL_MESSAGE', logEvents: [{ id: '', timestamp: 1, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }] })).toEqual([]);
+    // A health check carries no CloudTrail event: it is accounted for as such, never dropped.
+    expect(source.explode({ messageType: 'CONTROL_MESSAGE', logEvents: [{ id: '', timestamp: 1, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }] })).toMatchObject({
+      ok: false,
+      code: 'SIFT_DECODE_NO_EVENTS',
+      path: '$.messageType',
+    });
   });
 });
 
@@ -393,5 +399,64 @@ describe('entity paths', () => {
     addStringsAt(set, rec, 'l[].id');
     addStringsAt(set, rec, 'a.b');
     expect([...set]).toEqual(['p', 'q', 'i-1', 'i-2', 'x']);
+  });
+});
+
+/** One record through the batch stage: each document as dataset:action, each dead letter as written. */
+function prepared(text: string): { actions: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
+  const plan = planSource('aws_cloudtrail', 'default');
+  if (!plan) throw new Error('no aws_cloudtrail plan');
+  const record = { topic: 'sift.raw.aws_cloudtrail', partition: 0, offset: '0', timestamp: '1704067200000', key: null, value: Buffer.from(text) };
+  const out = prepareBatch([record], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
+  return {
+    actions: out.docs.map((d) => {
+      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
+      return `${e.dataset}:${e.action}`;
+    }),
+    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
+  };
+}
+
+describe('aws_cloudtrail: every record is indexed or dead-lettered (issue 9)', () => {
+  const stopLogging = {
+    eventVersion: '1.08',
+    userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: 'arn:aws:iam::111122223333:user/mallory', accountId: '111122223333', userName: 'mallory' },
+    eventTime: '2024-05-01T10:00:00Z',
+    eventSource: 'cloudtrail.amazonaws.com',
+    eventName: 'StopLogging',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '198.51.100.7',
+    userAgent: 'aws-cli/2.15.0',
+    requestParameters: { name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main' },
+    responseElements: null,
+    requestID: 'req-stop-1',
+    eventID: 'ev-stop-1',
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: '111122223333',
+    eventCategory: 'Management',
+  };
+
+  it('indexes a StopLogging record that also carries an empty "Records" key', () => {
+    expect(prepared(JSON.stringify({ ...stopLogging, Records: [] }))).toEqual({ actions: ['aws.cloudtrail:StopLogging'], dead: [] });
+  });
+
+  it('dead-letters a log file with no Records', () => {
+    expect(prepared('{"Records":[]}')).toEqual({ actions: [], dead: [{ stage: 'decode', code: 'SIFT_DECODE_NO_EVENTS', path: '$.Records', eventIndex: 0 }] });
+  });
+
+  it('dead-letters a CloudWatch Logs payload without log events, and a control message', () => {
+    const empty = { messageType: 'DATA_MESSAGE', owner: '111122223333', logGroup: 'trail', logStream: 's', subscriptionFilters: ['f'], logEvents: [] };
+    expect(prepared(JSON.stringify(empty))).toEqual({ actions: [], dead: [{ stage: 'decode', code: 'SIFT_DECODE_NO_EVENTS', path: '$.logEvents', eventIndex: 0 }] });
+    const control = { messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [{ id: '', timestamp: 1, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }] };
+    expect(prepared(JSON.stringify(control))).toEqual({ actions: [], dead: [{ stage: 'decode', code: 'SIFT_DECODE_NO_EVENTS', path: '$.messageType', eventIndex: 0 }] });
+  });
+
+  it('dead-letters each non-object member of Records and indexes the others', () => {
+    expect(prepared(JSON.stringify({ Records: [1, stopLogging] }))).toEqual({
+      actions: ['aws.cloudtrail:StopLogging'],
+      dead: [{ stage: 'normalize', code: 'SIFT_NORMALIZE_NOT_OBJECT', path: '$', eventIndex: 0 }],
+    });
   });
 });

@@ -4,6 +4,7 @@ import { explodeGcpAudit, normalizeGcpAudit } from '../../src/ingest/normalize/v
 import { actorKind, targetKind } from '../../src/ingest/normalize/vendors/gcp-audit/entities.js';
 import { parseK8sResource } from '../../src/ingest/normalize/vendors/gcp-audit/k8s.js';
 import { canonical, sameValue } from '../../src/conformance/compare.js';
+import { planSource, prepareBatch } from '../../src/pipeline/index.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
@@ -357,5 +358,48 @@ describe('gcp.audit on Panther raw events', () => {
       .filter((l) => typeof l.timestamp === 'string' && l.resource?.type === 'k8s_cluster');
     expect(gke.length).toBeGreaterThan(3);
     for (const log of gke) expect(normalizeOk(log)['orchestrator']).toMatchObject({ type: 'kubernetes' });
+  });
+});
+
+/** One record through the batch stage: each document as dataset:action, each dead letter as written. */
+function prepared(value: unknown): { actions: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
+  const plan = planSource('gcp_audit', 'default');
+  if (!plan) throw new Error('no gcp_audit plan');
+  const record = { topic: 'sift.raw.gcp_audit', partition: 0, offset: '0', timestamp: '1704067200000', key: null, value: Buffer.from(JSON.stringify(value)) };
+  const out = prepareBatch([record], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
+  return {
+    actions: out.docs.map((d) => {
+      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
+      return `${e.dataset}:${e.action}`;
+    }),
+    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
+  };
+}
+
+describe('gcp_audit: every record is indexed or dead-lettered (issue 9)', () => {
+  const noEvents = (path: string) => ({ actions: [], dead: [{ stage: 'decode', code: 'SIFT_DECODE_NO_EVENTS', path, eventIndex: 0 }] });
+
+  it('dead-letters a Pub/Sub message whose data is an empty JSON list', () => {
+    expect(prepared({ data: b64('[]'), attributes: {}, messageId: '1' })).toEqual(noEvents('$.data'));
+    expect(prepared({ message: { data: b64('[]'), messageId: '1' }, subscription: 'projects/p/subscriptions/s' })).toEqual(noEvents('$.message.data'));
+  });
+
+  it('dead-letters empty batches: no messages, no received messages, no entries', () => {
+    expect(prepared({ messages: [] })).toEqual(noEvents('$.messages'));
+    expect(prepared({ receivedMessages: [] })).toEqual(noEvents('$.receivedMessages'));
+    expect(prepared({ entries: [], nextPageToken: '' })).toEqual(noEvents('$.entries'));
+  });
+
+  it('dead-letters each non-object LogEntry of a Pub/Sub batch and indexes the others', () => {
+    expect(prepared({ data: b64([1, entry()]), messageId: '1' })).toEqual({
+      actions: ['gcp.audit:google.iam.admin.v1.CreateServiceAccountKey'],
+      dead: [{ stage: 'normalize', code: 'SIFT_NORMALIZE_NOT_OBJECT', path: '$', eventIndex: 0 }],
+    });
+  });
+
+  it('indexes a LogEntry that also carries an empty batch key', () => {
+    for (const key of ['messages', 'receivedMessages', 'entries']) {
+      expect(prepared({ ...entry(), [key]: [] }), key).toEqual({ actions: ['gcp.audit:google.iam.admin.v1.CreateServiceAccountKey'], dead: [] });
+    }
   });
 });

@@ -3,6 +3,7 @@ import { fieldsOf, leafPaths, type EcsEvent } from '../../src/ecs/index.js';
 import type { NormalizeResult } from '../../src/ingest/normalize/result.js';
 import { GITHUB, explodeGithub, normalizeGithubAudit } from '../../src/ingest/normalize/vendors/github/index.js';
 import { BOOLEAN_KEYS, ID_KEYS, KEYWORD_KEYS, LIST_KEYS, LONG_KEYS } from '../../src/ingest/normalize/vendors/github/fields.js';
+import { planSource, prepareBatch } from '../../src/pipeline/index.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
@@ -226,5 +227,39 @@ describe('github explode', () => {
   it('sets event.original when given', () => {
     const original = JSON.stringify(entry);
     expect(ok(normalizeGithubAudit(entry, { original })).event.original).toBe(original);
+  });
+});
+
+/** One record through the batch stage: each document as dataset:action, each dead letter as written. */
+function prepared(value: unknown): { actions: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
+  const plan = planSource('github', 'default');
+  if (!plan) throw new Error('no github plan');
+  const record = { topic: 'sift.raw.github', partition: 0, offset: '0', timestamp: '1704067200000', key: null, value: Buffer.from(JSON.stringify(value)) };
+  const out = prepareBatch([record], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
+  return {
+    actions: out.docs.map((d) => {
+      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
+      return `${e.dataset}:${e.action}`;
+    }),
+    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
+  };
+}
+
+describe('github: every record is indexed or dead-lettered (issue 9)', () => {
+  const entry = { action: 'repo.destroy', actor: 'octo-admin', org: 'octo-org', repo: 'octo-org/site', created_at: 1611618266125, _document_id: 'doc-1' };
+
+  it('indexes an entry that also carries an empty "records" key', () => {
+    expect(prepared({ ...entry, records: [] })).toEqual({ actions: ['github.audit:repo.destroy'], dead: [] });
+  });
+
+  it('dead-letters an Event Hubs batch with no records', () => {
+    expect(prepared({ records: [] })).toEqual({ actions: [], dead: [{ stage: 'decode', code: 'SIFT_DECODE_NO_EVENTS', path: '$.records', eventIndex: 0 }] });
+  });
+
+  it('dead-letters each non-object member of an Event Hubs batch and indexes the others', () => {
+    expect(prepared({ records: [entry, 'x'] })).toEqual({
+      actions: ['github.audit:repo.destroy'],
+      dead: [{ stage: 'normalize', code: 'SIFT_NORMALIZE_NOT_OBJECT', path: '$', eventIndex: 1 }],
+    });
   });
 });

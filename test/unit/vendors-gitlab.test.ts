@@ -86,11 +86,16 @@ describe('gitlab.audit against Elastic expected documents', () => {
     expect(warn.event.severity).toBe(2);
   });
 
-  it('uses the correlation id plus what tells a request’s events apart as the vendor id', () => {
-    const [first, second] = inputLines().map((l) => normalizeGitlabAudit(JSON.parse(l), opts));
-    expect(first?.ok && first.vendorId).toBe('01HXHSTQ5A02PJVVW2H8FZZ77A|2024-05-10T17:46:49.058Z|User|1|User|1|||||');
+  it('uses the whole line as the vendor id of a log line (a correlation id names a request, not an event)', () => {
+    const lines = inputLines();
+    const [first, second] = lines.map((l) => normalizeGitlabAudit(JSON.parse(l), opts));
+    // docs/sources/gitlab.md: `line:` + the line as JSON text.
+    expect(first?.ok && first.vendorId).toBe(`line:${JSON.stringify(JSON.parse(lines[0] ?? ''))}`);
     expect(first?.ok && first.event.event.id).toBe('01HXHSTQ5A02PJVVW2H8FZZ77A');
-    expect(second?.ok && second.vendorId).toBeUndefined();
+    expect(second?.ok && second.vendorId).toBe(`line:${JSON.stringify(JSON.parse(lines[1] ?? ''))}`);
+    // Two events of one request that differ only in severity are two documents.
+    const warn = normalizeGitlabAudit({ ...JSON.parse(lines[0] ?? ''), severity: 'WARN' }, opts);
+    expect(warn.ok && first?.ok && warn.vendorId !== first.vendorId).toBe(true);
     expect(second?.ok && second.event.event.dataset).toBe('gitlab.audit');
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetsOf, leafPaths } from '../../src/ecs/index.js';
 import { sourceFor, type NormalizeResult } from '../../src/ingest/index.js';
 import { ACTIVITY_DATASETS } from '../../src/ingest/normalize/vendors/google-workspace/resolve.js';
+import { planSource, prepareBatch } from '../../src/pipeline/index.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
@@ -184,7 +185,9 @@ describe('google_workspace envelopes and ids', () => {
     const results = run(ACTIVITY);
     expect(results).toHaveLength(3);
     const ids = results.map((r) => (r.ok === true ? r.vendorId : r.code));
-    expect(ids).toEqual(['-42:2024-05-01T10:00:00.123Z:0', '-42:2024-05-01T10:00:00.123Z:1', '-42:2024-05-01T10:00:00.123Z:2']);
+    // docs/sources/google-workspace.md: the activity without `events`, a newline, the event, as JSON text.
+    const { events, ...head } = ACTIVITY;
+    expect(ids).toEqual(events.map((e) => `${JSON.stringify(head)}\n${JSON.stringify(e)}`));
     expect(run(ACTIVITY).map((r) => (r.ok === true ? r.vendorId : ''))).toEqual(ids);
     expect(results.map((r) => (r.ok === true ? r.event.event.action : ''))).toEqual(['login_success', 'suspicious_login', 'login_failure']);
   });
@@ -201,7 +204,8 @@ describe('google_workspace envelopes and ids', () => {
     const page = run({ kind: 'admin#reports#activities', etag: 'e', items: [ACTIVITY, { ...ACTIVITY, events: ACTIVITY.events[2] }] });
     expect(page).toHaveLength(4);
     expect(page.every((r) => r.ok === true)).toBe(true);
-    expect(run({ kind: 'admin#reports#activities' })).toEqual([]);
+    // Google omits `items` from a page with no activities: nothing to index, and it is said so.
+    expect(source!.explode({ kind: 'admin#reports#activities' })).toMatchObject({ ok: false, code: 'SIFT_DECODE_NO_EVENTS', path: '$.items' });
   });
 
   it('refuses what is not a Workspace record', () => {
@@ -360,5 +364,106 @@ describe('google_workspace dataset routing and helpers', () => {
     setPath(tree, 'a.__proto__.c', 1);
     expect(Object.getPrototypeOf(tree)).toBe(Object.prototype);
     expect(tree).toEqual({ plain: 'x', a: { b: 1 } });
+  });
+});
+
+/** Records through the batch stage: each document as dataset:action with its _id, each dead letter as written. */
+function prepared(...values: unknown[]): { actions: string[]; ids: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
+  const plan = planSource('google_workspace', 'default');
+  if (!plan) throw new Error('no google_workspace plan');
+  const records = values.map((v, i) => ({ topic: 'sift.raw.google_workspace', partition: 0, offset: String(i), timestamp: '1704067200000', key: null, value: Buffer.from(JSON.stringify(v)) }));
+  const out = prepareBatch(records, plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
+  return {
+    actions: out.docs.map((d) => {
+      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
+      return `${e.dataset}:${e.action}`;
+    }),
+    ids: out.docs.map((d) => d.id),
+    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
+  };
+}
+
+describe('google_workspace: every record is indexed or dead-lettered (issue 9)', () => {
+  const LOGIN_ACTIONS = ['google_workspace.login:login_success', 'google_workspace.login:suspicious_login', 'google_workspace.login:login_failure'];
+  const noEvents = (path: string) => ({ actions: [], ids: [], dead: [{ stage: 'decode', code: 'SIFT_DECODE_NO_EVENTS', path, eventIndex: 0 }] });
+
+  it('dead-letters an activities page whose items is an object', () => {
+    expect(prepared({ kind: 'admin#reports#activities', etag: 'e', items: { a: ACTIVITY } })).toMatchObject({
+      actions: [],
+      dead: [{ stage: 'decode', code: 'SIFT_DECODE_UNKNOWN_SOURCE', path: '$.items', eventIndex: 0 }],
+    });
+  });
+
+  it('dead-letters each non-object item of a page and indexes the activities beside it', () => {
+    expect(prepared({ kind: 'admin#reports#activities', etag: 'e', items: [1, ACTIVITY, 'x'] })).toMatchObject({
+      actions: LOGIN_ACTIONS,
+      dead: [
+        { stage: 'normalize', code: 'SIFT_NORMALIZE_NOT_OBJECT', path: '$', eventIndex: 0 },
+        { stage: 'normalize', code: 'SIFT_NORMALIZE_NOT_OBJECT', path: '$', eventIndex: 4 },
+      ],
+    });
+  });
+
+  it('dead-letters an alerts page holding a non-object', () => {
+    expect(prepared({ alerts: [1] })).toMatchObject({ actions: [], dead: [{ stage: 'normalize', code: 'SIFT_NORMALIZE_NOT_OBJECT', path: '$', eventIndex: 0 }] });
+  });
+
+  it('dead-letters the empty pages: no items, empty items, no alerts', () => {
+    expect(prepared({ kind: 'admin#reports#activities', etag: 'e' })).toEqual(noEvents('$.items'));
+    expect(prepared({ kind: 'admin#reports#activities', etag: 'e', items: [] })).toEqual(noEvents('$.items'));
+    expect(prepared({ items: [], nextPageToken: 't' })).toEqual(noEvents('$.items'));
+    expect(prepared({ alerts: [], nextPageToken: 't' })).toEqual(noEvents('$.alerts'));
+  });
+
+  it('indexes an alert or an activity that also carries an empty page key', () => {
+    expect(prepared({ ...ALERT, alerts: [] })).toMatchObject({ actions: ['google_workspace.alert:Gmail phishing'], dead: [] });
+    expect(prepared({ ...ACTIVITY, alerts: [] })).toMatchObject({ actions: LOGIN_ACTIONS, dead: [] });
+    expect(prepared({ ...ACTIVITY, items: [] })).toMatchObject({ actions: LOGIN_ACTIONS, dead: [] });
+  });
+
+  it('dead-letters a non-object member of events[] and indexes the events beside it', () => {
+    expect(prepared({ ...ACTIVITY, events: [ACTIVITY.events[0], 7] })).toMatchObject({
+      actions: ['google_workspace.login:login_success'],
+      dead: [{ stage: 'normalize', code: 'SIFT_NORMALIZE_NOT_OBJECT', path: '$', eventIndex: 1 }],
+    });
+  });
+});
+
+describe('google_workspace: events of one activity never share an _id (issue 9)', () => {
+  const ADMIN = {
+    kind: 'admin#reports#activity',
+    id: { time: '2024-05-01T10:00:00.000Z', uniqueQualifier: '-7', applicationName: 'admin', customerId: 'C01' },
+    actor: { callerType: 'USER', email: 'root@example.com', profileId: '1' },
+    ipAddress: '198.51.100.7',
+  };
+  const grant = (user: string) => ({ type: 'DELEGATED_ADMIN_SETTINGS', name: 'GRANT_ADMIN_PRIVILEGE', parameters: [{ name: 'USER_EMAIL', value: user }, { name: 'ROLE_NAME', value: '_SEED_ADMIN_ROLE' }] });
+  const GRANTS = ['google_workspace.admin:GRANT_ADMIN_PRIVILEGE', 'google_workspace.admin:GRANT_ADMIN_PRIVILEGE'];
+
+  it('indexes GRANT_ADMIN_PRIVILEGE to two users, flattened by Panther, as two documents', () => {
+    const panther = (user: string) => ({ ...ADMIN, type: 'DELEGATED_ADMIN_SETTINGS', name: 'GRANT_ADMIN_PRIVILEGE', parameters: { USER_EMAIL: user, ROLE_NAME: '_SEED_ADMIN_ROLE' } });
+    const out = prepared(panther('alice@example.com'), panther('bob@example.com'));
+    expect(out.actions).toEqual(GRANTS);
+    expect(new Set(out.ids).size).toBe(2);
+  });
+
+  it('indexes them as two documents when split one event per record, as Elastic leaves them', () => {
+    const out = prepared({ ...ADMIN, events: grant('alice@example.com') }, { ...ADMIN, events: grant('bob@example.com') });
+    expect(out.actions).toEqual(GRANTS);
+    expect(new Set(out.ids).size).toBe(2);
+  });
+
+  it('gives an event the same _id whether it arrives in events[] or split out, and again on redelivery', () => {
+    const listed = prepared({ ...ADMIN, events: [grant('alice@example.com'), grant('bob@example.com')] });
+    const split = prepared({ ...ADMIN, events: grant('alice@example.com') }, { ...ADMIN, events: grant('bob@example.com') });
+    expect(listed.actions).toEqual(GRANTS);
+    expect(new Set(listed.ids).size).toBe(2);
+    expect(split.ids).toEqual(listed.ids);
+    expect(prepared({ ...ADMIN, events: [grant('alice@example.com'), grant('bob@example.com')] }).ids).toEqual(listed.ids);
+  });
+
+  it('keeps two identical events of one activity apart (a count, not a duplicate)', () => {
+    const out = prepared({ ...ADMIN, events: [grant('alice@example.com'), grant('alice@example.com')] });
+    expect(out.actions).toEqual(GRANTS);
+    expect(new Set(out.ids).size).toBe(2);
   });
 });

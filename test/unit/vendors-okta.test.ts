@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeOktaSystem } from '../../src/ingest/index.js';
 import { DEBUG_KEYWORD_KEYS } from '../../src/ingest/normalize/vendors/okta/debug.js';
 import { categorize } from '../../src/ingest/normalize/vendors/okta/categories.js';
+import { planSource, prepareBatch } from '../../src/pipeline/index.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
@@ -175,12 +176,12 @@ describe('okta device, session and targets', () => {
   });
 
   it('reports an event with no outcome as outcome unknown', () => {
-    expect(at(normalized({ uuid: 'x', published: '2024-01-01T00:00:00Z' }), 'event.outcome')).toBe('unknown');
-    expect(at(normalized({ uuid: 'x', published: '2024-01-01T00:00:00Z', outcome: { result: 'DENY' } }), 'event.outcome')).toBe('failure');
+    expect(at(normalized({ uuid: 'x', published: '2024-01-01T00:00:00Z', eventType: 'user.session.start' }), 'event.outcome')).toBe('unknown');
+    expect(at(normalized({ uuid: 'x', published: '2024-01-01T00:00:00Z', eventType: 'user.session.start', outcome: { result: 'DENY' } }), 'event.outcome')).toBe('failure');
   });
 
   it('does not take a login starting with @ for an email', () => {
-    const e = normalized({ uuid: 'x', published: '2024-01-01T00:00:00Z', actor: { alternateId: '@svc' } });
+    const e = normalized({ uuid: 'x', published: '2024-01-01T00:00:00Z', eventType: 'user.session.start', actor: { alternateId: '@svc' } });
     expect(at(e, 'user.name')).toBe('@svc');
     expect(at(e, 'user.email')).toBeUndefined();
   });
@@ -240,5 +241,37 @@ describe('snakeClean (okta.request.ip_chain)', () => {
     const first = out[0] as Record<string, unknown>;
     expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
     expect(first).toEqual({ ip: '10.0.0.1' });
+  });
+});
+
+/** One record through the batch stage: each document as dataset:action, each dead letter as written. */
+function prepared(value: unknown): { actions: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
+  const plan = planSource('okta', 'default');
+  if (!plan) throw new Error('no okta plan');
+  const record = { topic: 'sift.raw.okta', partition: 0, offset: '0', timestamp: '1704067200000', key: null, value: Buffer.from(JSON.stringify(value)) };
+  const out = prepareBatch([record], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
+  return {
+    actions: out.docs.map((d) => {
+      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
+      return `${e.dataset}:${e.action}`;
+    }),
+    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
+  };
+}
+
+describe('okta: a record that is not a LogEvent is never indexed as one (issue 9)', () => {
+  it('dead-letters a record without eventType as an unknown shape', () => {
+    const noType = { uuid: 'u-9', published: '2024-05-01T10:00:00.000Z', actor: { id: '00u1', type: 'User', alternateId: 'alice@example.com' }, outcome: { result: 'SUCCESS' } };
+    expect(prepared(noType)).toEqual({ actions: [], dead: [{ stage: 'normalize', code: 'SIFT_DECODE_UNKNOWN_SOURCE', path: '$.eventType', eventIndex: 0 }] });
+  });
+
+  it('dead-letters Panther\'s lower-cased rows (eventtype, not eventType) the same way', () => {
+    const lowered = { uuid: 'u-10', published: '2024-05-01T10:00:00.000Z', eventtype: 'user.session.start', actor: { id: '00u1' } };
+    expect(prepared(lowered)).toEqual({ actions: [], dead: [{ stage: 'normalize', code: 'SIFT_DECODE_UNKNOWN_SOURCE', path: '$.eventType', eventIndex: 0 }] });
+  });
+
+  it('indexes the same record with its eventType', () => {
+    const ok = { uuid: 'u-9', published: '2024-05-01T10:00:00.000Z', eventType: 'user.session.start', actor: { id: '00u1', type: 'User', alternateId: 'alice@example.com' }, outcome: { result: 'SUCCESS' } };
+    expect(prepared(ok)).toEqual({ actions: ['okta.system:user.session.start'], dead: [] });
   });
 });

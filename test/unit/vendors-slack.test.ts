@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leafPaths } from '../../src/ecs/index.js';
 import { sourceFor } from '../../src/ingest/index.js';
+import { planSource, prepareBatch } from '../../src/pipeline/index.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { CORPUS, elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
@@ -182,7 +183,7 @@ describe('slack explode', () => {
   it('splits an audit/v1/logs page into its entries and passes a single entry through', () => {
     const entries = elasticInputs();
     expect(slack.explode({ entries, response_metadata: { next_cursor: '' } })).toEqual(entries);
-    expect(slack.explode({ entries: [] })).toEqual([]);
+    expect(slack.explode({ entries: [] })).toMatchObject({ ok: false, code: 'SIFT_DECODE_NO_EVENTS', path: '$.entries' });
     expect(slack.explode(entries[0])).toEqual([entries[0]]);
   });
 
@@ -191,5 +192,32 @@ describe('slack explode', () => {
     expect(slack.explode(null)).toMatchObject({ ok: false, code: 'SIFT_NORMALIZE_NOT_OBJECT' });
     expect(slack.explode({ entries: { a: 1 } })).toMatchObject({ ok: false, code: 'SIFT_DECODE_UNKNOWN_SOURCE', path: '$.entries' });
     expect(normalize([1, 2])).toMatchObject({ ok: false, code: 'SIFT_NORMALIZE_NOT_OBJECT' });
+  });
+});
+
+/** One record through the batch stage: each document as dataset:action, each dead letter as written. */
+function prepared(value: unknown): { actions: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
+  const plan = planSource('slack', 'default');
+  if (!plan) throw new Error('no slack plan');
+  const record = { topic: 'sift.raw.slack', partition: 0, offset: '0', timestamp: '1704067200000', key: null, value: Buffer.from(JSON.stringify(value)) };
+  const out = prepareBatch([record], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
+  return {
+    actions: out.docs.map((d) => {
+      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
+      return `${e.dataset}:${e.action}`;
+    }),
+    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
+  };
+}
+
+describe('slack: every record is indexed or dead-lettered (issue 9)', () => {
+  const entry = { id: 'e-9', date_create: 1700000000, action: 'user_login', actor: { type: 'user', user: { id: 'U1', name: 'Ada', email: 'ada@example.com' } }, entity: { type: 'user', user: { id: 'U1', name: 'Ada' } }, context: { location: { type: 'workspace', id: 'T1' }, ip_address: '198.51.100.7' } };
+
+  it('indexes an audit entry that also carries an empty "entries" key', () => {
+    expect(prepared({ ...entry, entries: [] })).toEqual({ actions: ['slack.audit:user_login'], dead: [] });
+  });
+
+  it('dead-letters a page with no entries', () => {
+    expect(prepared({ entries: [], response_metadata: { next_cursor: '' } })).toEqual({ actions: [], dead: [{ stage: 'decode', code: 'SIFT_DECODE_NO_EVENTS', path: '$.entries', eventIndex: 0 }] });
   });
 });

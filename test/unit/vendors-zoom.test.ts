@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leafPaths } from '../../src/ecs/index.js';
 import { RECEIPT_TIME_TAG, sourceFor } from '../../src/ingest/index.js';
+import { planSource, prepareBatch } from '../../src/pipeline/index.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { CORPUS, elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
@@ -334,7 +335,7 @@ describe('zoom dataset choice, explode and vendor ids', () => {
     const acts = lines('activity', 'test-zoom-activity.log');
     expect(zoom.explode({ from: '2024-06-01', to: '2024-06-30', page_size: 300, next_page_token: '', operation_logs: ops })).toEqual(ops);
     expect(zoom.explode({ activity_logs: acts })).toEqual(acts);
-    expect(zoom.explode({ activity_logs: [] })).toEqual([]);
+    expect(zoom.explode({ activity_logs: [] })).toMatchObject({ ok: false, code: 'SIFT_DECODE_NO_EVENTS', path: '$.activity_logs' });
     expect(zoom.explode(WEBHOOKS[0])).toEqual([WEBHOOKS[0]]);
     expect(zoom.explode({ operation_logs: 'x' })).toMatchObject({ ok: false, code: 'SIFT_DECODE_UNKNOWN_SOURCE', path: '$.operation_logs' });
     expect(zoom.explode(42)).toMatchObject({ ok: false, code: 'SIFT_NORMALIZE_NOT_OBJECT' });
@@ -350,7 +351,8 @@ describe('zoom dataset choice, explode and vendor ids', () => {
     const op = normalize({ time: '2024-06-07T10:00:00Z', operator: 'admin@example.com', category_type: 'User', action: 'Add', operation_detail: 'Add User bob@example.com' });
     expect(op.ok && op.vendorId).toBe(JSON.stringify(['2024-06-07T10:00:00.000Z', 'admin@example.com', 'User', 'Add', 'Add User bob@example.com']));
     const hook = normalize(WEBHOOKS[0]);
-    expect(hook.ok && hook.vendorId).toBe(JSON.stringify(['meeting.participant_joined', 1700000000123, 'acc1', '85012345678', 'puuid1', null]));
+    // docs/sources/zoom.md: a webhook's id is its time (here the participant's join_time) and its whole body.
+    expect(hook.ok && hook.vendorId).toBe(JSON.stringify(['2023-11-14T22:13:19.000Z', WEBHOOKS[0]]));
     // The same operation written with and without a zone is the same document.
     const a = normalize({ time: '2022-12-16 18:15:38', operator: 'x@y.z', action: 'Update' });
     const b = normalize({ time: '2022-12-16T18:15:38Z', operator: 'x@y.z', action: 'Update' });
@@ -368,5 +370,40 @@ describe('zoom webhook without any event time', () => {
   it('takes the Kafka delivery time, and says so with a tag', () => {
     const r = sourceFor('zoom')?.normalize(body, { original: undefined, receivedAt: '2024-01-01T00:00:00.000Z' });
     expect(r).toMatchObject({ ok: true, event: { '@timestamp': '2024-01-01T00:00:00.000Z', tags: [RECEIPT_TIME_TAG] } });
+  });
+});
+
+/** One record through the batch stage: each document as dataset:action, each dead letter as written. */
+function prepared(value: unknown): { actions: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
+  const plan = planSource('zoom', 'default');
+  if (!plan) throw new Error('no zoom plan');
+  const record = { topic: 'sift.raw.zoom', partition: 0, offset: '0', timestamp: '1704067200000', key: null, value: Buffer.from(JSON.stringify(value)) };
+  const out = prepareBatch([record], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
+  return {
+    actions: out.docs.map((d) => {
+      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
+      return `${e.dataset}:${e.action}`;
+    }),
+    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
+  };
+}
+
+describe('zoom: every record is indexed or dead-lettered (issue 9)', () => {
+  const operation = { time: '2024-06-07T10:00:00Z', operator: 'admin@example.com', category_type: 'User', action: 'Add', operation_detail: 'Add User bob@example.com' };
+  const activity = { email: 'pat@example.com', time: '2024-06-07T10:05:00Z', type: 'Sign in', ip_address: '203.0.113.9', client_type: 'Browser', version: '-' };
+
+  it('indexes a log that also carries an empty page key', () => {
+    expect(prepared({ ...operation, operation_logs: [] })).toEqual({ actions: ['zoom.operation:Add'], dead: [] });
+    expect(prepared({ ...activity, activity_logs: [] })).toEqual({ actions: ['zoom.activity:sign-in'], dead: [] });
+    expect(prepared({ ...WEBHOOKS[0], operation_logs: [] })).toEqual({ actions: ['zoom.webhook:meeting.participant_joined'], dead: [] });
+  });
+
+  it('dead-letters a Report API page with no logs', () => {
+    for (const key of ['operation_logs', 'activity_logs']) {
+      expect(prepared({ from: '2024-06-01', to: '2024-06-30', page_size: 300, next_page_token: '', [key]: [] }), key).toEqual({
+        actions: [],
+        dead: [{ stage: 'decode', code: 'SIFT_DECODE_NO_EVENTS', path: `$.${key}`, eventIndex: 0 }],
+      });
+    }
   });
 });

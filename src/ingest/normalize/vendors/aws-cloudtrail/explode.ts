@@ -12,6 +12,10 @@
  *   Firehose), `{"messageType":"DATA_MESSAGE","logEvents":[{"message":"<record>"}]}`,
  *   already gunzipped; CONTROL_MESSAGE health checks carry no events.
  *
+ * Every record yields at least one unit or a Failure: an envelope with no
+ * events (an empty log file, a health check) is refused with
+ * SIFT_DECODE_NO_EVENTS, never exploded into nothing.
+ *
  * Formats: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html,
  * https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure.html,
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html
@@ -41,18 +45,33 @@ function parseMessage(message: unknown): unknown {
 }
 
 function fromCloudWatchLogs(value: Obj): readonly unknown[] | Failure {
-  if (value['messageType'] === 'CONTROL_MESSAGE') return [];
+  // A health check of the destination: consumed, so it must leave a trace, but there is nothing to index.
+  if (value['messageType'] === 'CONTROL_MESSAGE') {
+    return failure(ErrorCode.DecodeNoEvents, 'CloudWatch Logs CONTROL_MESSAGE (a destination health check) carries no CloudTrail event', '$.messageType');
+  }
   const events = arr(value, 'logEvents');
   if (!events) return failure(ErrorCode.DecodeUnknownSource, 'CloudWatch Logs DATA_MESSAGE has no "logEvents" list', '$.logEvents');
+  if (events.length === 0) return failure(ErrorCode.DecodeNoEvents, 'CloudWatch Logs DATA_MESSAGE has an empty "logEvents" list', '$.logEvents');
   return events.map((e) => parseMessage(isObj(e) ? e['message'] : e));
 }
 
+/**
+ * A CloudTrail record names its event (camelCase, or lower-cased as Athena
+ * and Glue export it); no envelope does. Checked first, so a record that also
+ * carries an envelope key (`"Records":[]`) is still indexed: a StopLogging
+ * call must never vanish as an "empty log file".
+ */
+const RECORD_KEYS = ['eventName', 'eventID', 'eventname', 'eventid'] as const;
+const isRecord = (value: Obj): boolean => RECORD_KEYS.some((k) => typeof value[k] === 'string');
+
 export function explodeCloudTrail(value: unknown): readonly unknown[] | Failure {
   if (!isObj(value)) return failure(ErrorCode.NormalizeNotObject, 'a CloudTrail record or envelope must be a JSON object', '$');
+  if (isRecord(value)) return [value];
 
   const records = value['Records'];
   if (records !== undefined) {
     if (!Array.isArray(records)) return failure(ErrorCode.DecodeUnknownSource, 'CloudTrail log file "Records" is not a list', '$.Records');
+    if (records.length === 0) return failure(ErrorCode.DecodeNoEvents, 'CloudTrail log file has an empty "Records" list', '$.Records');
     if (records.some(isS3Notification)) {
       return failure(ErrorCode.DecodeUnknownSource, 'this is an S3 event notification, not a CloudTrail log file: fetch the object it names first', '$.Records');
     }

@@ -54,7 +54,9 @@ function decodeData(data: unknown, where: string): readonly unknown[] | Failure 
     // GKE cluster notifications and other non-Logging topics carry plain text.
     return failure(ErrorCode.DecodeNotJson, 'Pub/Sub "data" is not a JSON LogEntry', `${where}.data`);
   }
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) {
+    return value.length > 0 ? value : failure(ErrorCode.DecodeNoEvents, 'Pub/Sub "data" is an empty list of LogEntries', `${where}.data`);
+  }
   if (!isObj(value)) return failure(ErrorCode.NormalizeNotObject, 'Pub/Sub "data" is JSON but not a LogEntry object', `${where}.data`);
   return [value];
 }
@@ -65,6 +67,7 @@ const failed = (r: readonly unknown[] | Failure): r is Failure => !Array.isArray
 /** The LogEntries of a list of Pub/Sub messages (or pull-response items wrapping them). */
 function decodeMessages(list: readonly unknown[], key: string): readonly unknown[] | Failure {
   if (list.length > MAX_BATCH) return failure(ErrorCode.DecodeTooLarge, `"${key}" holds more than ${MAX_BATCH} messages`, `$.${key}`);
+  if (list.length === 0) return failure(ErrorCode.DecodeNoEvents, `"${key}" holds no Pub/Sub message`, `$.${key}`);
   const out: unknown[] = [];
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
@@ -78,13 +81,23 @@ function decodeMessages(list: readonly unknown[], key: string): readonly unknown
 }
 
 /**
+ * A LogEntry names its log, its entry or its payload; no envelope does. Such
+ * a record is an entry even when it also carries an envelope key (an empty
+ * `"messages":[]`), so it is never exploded into nothing.
+ */
+const isLogEntry = (o: Obj): boolean => o['protoPayload'] !== undefined || typeof o['logName'] === 'string' || typeof o['insertId'] === 'string';
+
+/**
  * Unwraps one decoded record into LogEntries. Anything that is not a known
  * envelope is passed on as is: the normalizer says what is wrong with it.
  * A batch with one bad message fails as a whole, so the record is
- * dead-lettered intact and can be replayed after a fix.
+ * dead-lettered intact and can be replayed after a fix. An envelope with no
+ * entry at all fails with SIFT_DECODE_NO_EVENTS: every record yields at
+ * least one unit or a Failure.
  */
 export function explodeGcpAudit(value: unknown): readonly unknown[] | Failure {
   if (!isObj(value)) return failure(ErrorCode.NormalizeNotObject, 'a GCP audit record must be a JSON object (LogEntry or Pub/Sub message)', '$');
+  if (isLogEntry(value)) return [value];
   // Push request: `subscription` is always there; be lenient when a relay dropped it.
   const push = obj(value, 'message');
   if (push && value['protoPayload'] === undefined && (typeof value['subscription'] === 'string' || push['data'] !== undefined)) {
@@ -96,8 +109,9 @@ export function explodeGcpAudit(value: unknown): readonly unknown[] | Failure {
     if (list) return decodeMessages(list, key);
   }
   const entries = arr(value, 'entries');
-  if (entries && value['protoPayload'] === undefined) {
+  if (entries) {
     if (entries.length > MAX_BATCH) return failure(ErrorCode.DecodeTooLarge, `"entries" holds more than ${MAX_BATCH} log entries`, '$.entries');
+    if (entries.length === 0) return failure(ErrorCode.DecodeNoEvents, '"entries" holds no LogEntry', '$.entries');
     return entries;
   }
   return [value];

@@ -184,26 +184,11 @@ export function normalizeGitlabAudit(raw: unknown, opts: NormalizeOptions): Norm
       }),
     }),
   };
-  return { ok: true, event, vendorId: vendorIdOf(eventId, correlationId, time.iso, audit, entityId, targetId) };
-}
-
-/**
- * The event `id` (streams and the API: unique, GitLab's documented
- * deduplication key). A log line has none: its `correlation_id` names the
- * request, which may record several audit events, so it is combined with
- * what tells those apart (time, entity, target, event name, change).
- * Neither → undefined (the pipeline hashes the raw record).
- */
-function vendorIdOf(
-  eventId: string | undefined,
-  correlationId: string | undefined,
-  iso: string,
-  audit: JsonObject,
-  entityId: number | string | undefined,
-  targetId: string | undefined,
-): string | undefined {
-  if (eventId !== undefined) return eventId;
-  if (correlationId === undefined) return undefined;
-  const parts = [correlationId, iso, audit['entity_type'], entityId, audit['target_type'], targetId, audit['event_name'] ?? audit['event_type'], audit['change'], audit['from'], audit['to'], audit['custom_message']];
-  return parts.map((p) => (p === undefined ? '' : String(p))).join('|');
+  // The vendor id is the event `id` (streams and the API: unique, GitLab's
+  // documented deduplication key). A log line has none, and its
+  // `correlation_id` names a request, which may record several audit events
+  // that can differ in any field (severity, author, details): the id of a
+  // line is the line itself, as JSON text. A re-shipped file dedupes; two
+  // different lines never share one.
+  return { ok: true, event, vendorId: eventId ?? `line:${JSON.stringify(raw)}` };
 }

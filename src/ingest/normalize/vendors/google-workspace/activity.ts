@@ -9,7 +9,7 @@
  */
 import type { EcsEvent, JsonObject, JsonValue } from '../../../../ecs/index.js';
 import { ErrorCode, failure } from '../../../../shared/index.js';
-import { ip, obj, pushUnique, str, type Obj } from '../../accessors.js';
+import { ip, isObj, obj, pushUnique, str, type Obj } from '../../accessors.js';
 import type { NormalizeOptions, NormalizeResult } from '../../result.js';
 import { mapParameters } from './apps.js';
 import { categorize } from './categories.js';
@@ -24,13 +24,14 @@ export const MODULE = 'google_workspace';
 /**
  * One event of an activity, as explode hands it to normalize: the activity
  * (id, actor, ipAddress, …), the event itself (name, type, parameters) and
- * the event's index within `events[]`.
+ * the event's index within `events[]` (undefined when the activity carries
+ * it alone: Elastic's split leaves `events` one object).
  */
 export class ActivityUnit {
   readonly activity: Obj;
   readonly event: Obj | undefined;
-  readonly index: number;
-  constructor(activity: Obj, event: Obj | undefined, index: number) {
+  readonly index: number | undefined;
+  constructor(activity: Obj, event: Obj | undefined, index: number | undefined) {
     this.activity = activity;
     this.event = event;
     this.index = index;
@@ -38,7 +39,7 @@ export class ActivityUnit {
 }
 
 /** Where the timestamp lives: `id.time`, or Panther's `p_event_time` (its documented event-time column). */
-function timestampOf(activity: Obj): { ok: true; value: string; raw: string } | { ok: false; code: ErrorCode; message: string; path: string } {
+function timestampOf(activity: Obj): { ok: true; value: string } | { ok: false; code: ErrorCode; message: string; path: string } {
   const raw = obj(activity, 'id')?.['time'] ?? activity['p_event_time'];
   if (raw === undefined || raw === null || raw === '') {
     return { ok: false, code: ErrorCode.NormalizeNoTimestamp, message: 'Workspace activity has no id.time', path: '$.id.time' };
@@ -47,7 +48,7 @@ function timestampOf(activity: Obj): { ok: true; value: string; raw: string } | 
   if (value === undefined || typeof raw !== 'string') {
     return { ok: false, code: ErrorCode.NormalizeBadTimestamp, message: 'Workspace id.time is not an RFC 3339 timestamp', path: '$.id.time' };
   }
-  return { ok: true, value, raw };
+  return { ok: true, value };
 }
 
 function durationNanos(start: string | undefined, end: string | undefined): number | undefined {
@@ -157,20 +158,55 @@ export function normalizeActivity(activity: Obj, event: Obj | undefined, index: 
     }),
     google_workspace: compact(workspace),
   };
-  return { ok: true, event: doc, vendorId: vendorIdOf(activity, event, uniqueQualifier, ts.raw, index) };
+  return { ok: true, event: doc, vendorId: vendorIdOf(activity, event, index) };
 }
 
 /**
- * `<uniqueQualifier>:<id.time>:<index>`: Google's uniqueQualifier is unique
- * per activity only, and one activity carries several events. Panther's
- * flattened events carry no index: their type and name stand in for it.
- * Without a uniqueQualifier, an event exploded from an activity is keyed by
- * its content and index (the raw-bytes fallback would give every event of
- * the record the same id); a lone Panther event uses the raw-bytes fallback.
+ * Google names activities, not events: `id` (time, uniqueQualifier,
+ * applicationName, customerId) identifies an activity, and one activity holds
+ * many events that may share type and name (GRANT_ADMIN_PRIVILEGE to two
+ * users differs only in USER_EMAIL). So the id of an event is its content:
+ * the activity without its `events` (and without Panther's `p_*` bookkeeping
+ * columns, which change from one export to the next, except `p_event_time`,
+ * which can be the event time), then the event. An event equal to an earlier
+ * one of the same `events[]` adds its rank among those twins, so a repeat is
+ * a count, not a duplicate. An event has one id whether it arrives inside
+ * `events[]` or split out alone, and on every redelivery.
  */
-function vendorIdOf(activity: Obj, event: Obj | undefined, uq: string | undefined, time: string, index: number | undefined): string | undefined {
-  if (uq === undefined) {
-    return index === undefined ? undefined : `content:${time}:${index}:${JSON.stringify([activity['id'], activity['actor'], event ?? null])}`;
+function vendorIdOf(activity: Obj, event: Obj | undefined, index: number | undefined): string {
+  const head = activityText(activity);
+  // Panther's flattened event: the activity is the event.
+  if (event === activity) return head;
+  const text = JSON.stringify(event ?? null);
+  const twins = index === undefined || event === undefined ? 0 : earlierTwins(activity['events'], index, event, text);
+  return twins === 0 ? `${head}\n${text}` : `${head}\n${text}\n${twins}`;
+}
+
+/** The activity's own text, once per activity however many events it has. */
+const ACTIVITY_TEXT = new WeakMap<Obj, string>();
+
+function activityText(activity: Obj): string {
+  let text = ACTIVITY_TEXT.get(activity);
+  if (text === undefined) {
+    const own: Record<string, unknown> = {};
+    for (const key of Object.keys(activity)) {
+      if (key === 'events' || (key.startsWith('p_') && key !== 'p_event_time')) continue;
+      own[key] = activity[key];
+    }
+    text = JSON.stringify(own);
+    ACTIVITY_TEXT.set(activity, text);
   }
-  return index === undefined ? `${uq}:${time}:${str(event, 'type') ?? ''}/${str(event, 'name') ?? ''}` : `${uq}:${time}:${index}`;
+  return text;
+}
+
+/** How many events before `index` in `events` are equal to `event` (whose JSON text is `text`). */
+function earlierTwins(events: unknown, index: number, event: Obj, text: string): number {
+  if (!Array.isArray(events)) return 0;
+  let twins = 0;
+  for (let i = 0; i < index; i++) {
+    const other: unknown = events[i];
+    // Name and type first: the JSON text is built only for a likely twin.
+    if (isObj(other) && other['name'] === event['name'] && other['type'] === event['type'] && JSON.stringify(other) === text) twins++;
+  }
+  return twins;
 }

@@ -84,6 +84,14 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
 
   const uuid = str(raw, 'uuid');
   const eventType = str(raw, 'eventType');
+  // Every LogEvent has an eventType (the System Log API reference lists it as
+  // always present). Without one this is not a LogEvent (Panther's lower-cased
+  // `eventtype` rows, a truncated export): indexed, it would pass for an event
+  // no rule can ever match. Checked after the timestamp, so a record missing
+  // both is reported for its timestamp, as it always was.
+  if (eventType === undefined) {
+    return failure(ErrorCode.DecodeUnknownSource, 'not an Okta System Log LogEvent: it has no "eventType"', '$.eventType');
+  }
   const actor = obj(raw, 'actor');
   const client = obj(raw, 'client');
   const userAgent = obj(client, 'userAgent');
@@ -100,7 +108,7 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
   const actorName = str(actor, 'displayName');
   const clientIp = ip(client, 'ipAddress');
   const resultText = str(outcome, 'result');
-  const cat = eventType === undefined ? undefined : categorize(eventType);
+  const cat = categorize(eventType);
   const targets = targetsOf(arr(raw, 'target'));
 
   const actorUser = compact({ id: actorId, name: actorLogin, email: emailOf(actorLogin), full_name: actorName });

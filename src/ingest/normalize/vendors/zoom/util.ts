@@ -14,14 +14,6 @@ export function isoFromMillis(ms: number): string | undefined {
   return Number.isFinite(ms) && ms >= 0 && ms <= MAX_MS ? isoFromIntegerMs(Math.floor(ms)) : undefined;
 }
 
-/** Epoch milliseconds as a number or a digit string. */
-export function millis(o: Obj | undefined, key: string): number | undefined {
-  const v = o?.[key];
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && /^\d{1,16}$/.test(v)) return Number(v);
-  return undefined;
-}
-
 /** A date field: an ISO 8601 string (Zoom's format) or epoch milliseconds. */
 export function dateValue(v: unknown): string | undefined {
   if (typeof v === 'string') return v === '' ? undefined : isoTimestamp(v);

@@ -16,7 +16,7 @@ import { isoTimestamp } from '../../timestamp.js';
 import { categorize, timeCandidates, type TimeCandidate } from './families.js';
 import { peopleOf } from './people.js';
 import { projection, type Projection } from './project.js';
-import { compact, isoFromMillis, keyword, listOf, millis } from './util.js';
+import { compact, isoFromMillis, keyword, listOf } from './util.js';
 
 export const WEBHOOK = 'zoom.webhook';
 
@@ -175,14 +175,10 @@ export function normalizeZoomWebhook(raw: Obj, opts: NormalizeOptions): Normaliz
       ...(objectCopy === undefined ? {} : { [family]: objectCopy }),
     }),
   };
-  // Zoom webhooks carry no event id: the event, its time, the account and the objects it is about.
-  const vendorId = JSON.stringify([
-    action,
-    millis(body, 'event_ts') ?? ts,
-    accountId,
-    objectId ?? keyword(object, 'uuid'),
-    keyword(participant, 'participant_uuid') ?? keyword(participant, 'user_id') ?? keyword(participant, 'id'),
-    keyword(registrant, 'id'),
-  ]);
+  // Zoom webhooks carry no event id, and two notifications can share event,
+  // time, account and object while telling different things (another setting
+  // changed, another operator): the id is the whole body, with the time the
+  // event was stamped with (the delivery time, for bodies that carry none).
+  const vendorId = JSON.stringify([ts, body]);
   return { ok: true, event, vendorId };
 }
