@@ -2,7 +2,7 @@
  * One partition's detection: its watermark, its window stores (one per
  * stateful rule, created on first use) and their checkpoints.
  *
- * Event time: @timestamp in epoch ms (time.ts; Date.parse semantics). The
+ * Event time: @timestamp in epoch ms (time.ts: RFC 3339, an impossible date is NaN). The
  * watermark is the largest event time seen among this partition's events of
  * datasets that stateful rules watch (whether or not they match), except
  * events flagged `future` (beyond their record's timestamp + the allowed
