@@ -7,6 +7,7 @@
 import { fieldsOf, type EcsEvent } from '../../ecs/index.js';
 import { documentId, fallbackDocumentId, planSource, type RawRecord, type SourcePlan } from '../../ingest/index.js';
 import { ErrorCode, failure, type Failure } from '../../shared/index.js';
+import { parseRfc3339 } from '../runtime/time.js';
 
 /** One event ready for detection, with its document `_id`. */
 export interface PreparedEvent {
@@ -49,8 +50,11 @@ export function prepareEcs(value: unknown, salt: string): Prepared {
   if (!isObject(value)) return failure(ErrorCode.NormalizeNotObject, 'an ECS event must be an object');
   const event = value['event'];
   const dataset = isObject(event) ? event['dataset'] : undefined;
-  if (typeof value['@timestamp'] !== 'string' || Number.isNaN(Date.parse(value['@timestamp']))) {
-    return failure(ErrorCode.NormalizeNoTimestamp, 'an ECS event needs an ISO 8601 @timestamp', '$["@timestamp"]');
+  const ts = value['@timestamp'];
+  if (ts === undefined || ts === null) return failure(ErrorCode.NormalizeNoTimestamp, 'an ECS event needs an ISO 8601 @timestamp', '$["@timestamp"]');
+  // The engine's own reader: an impossible date (2024-02-30) is refused, not rolled over.
+  if (typeof ts !== 'string' || Number.isNaN(parseRfc3339(ts))) {
+    return failure(ErrorCode.NormalizeBadTimestamp, `@timestamp ${JSON.stringify(ts)} is not an RFC 3339 date and time`, '$["@timestamp"]');
   }
   if (typeof dataset !== 'string') return failure(ErrorCode.NormalizeWrongType, 'an ECS event needs event.dataset', '$.event.dataset');
   if (!fieldsOf(dataset)) return failure(ErrorCode.NormalizeWrongType, `unknown dataset ${JSON.stringify(dataset)}`, '$.event.dataset');

@@ -81,6 +81,8 @@ describe('test events → detection inputs', () => {
     expect(ok.ok).toBe(true);
     expect(prepareEcs({ event: { dataset: 'okta.system' } }, 's')).toMatchObject({ ok: false, code: 'SIFT_NORMALIZE_NO_TIMESTAMP' });
     expect(prepareEcs({ '@timestamp': '2024-01-01T00:00:00Z', event: { dataset: 'nope.nope' } }, 's')).toMatchObject({ ok: false });
+    // An impossible calendar date is refused, not rolled over to March 1st.
+    expect(prepareEcs({ '@timestamp': '2024-02-30T00:00:00Z', event: { dataset: 'okta.system' } }, 's')).toMatchObject({ ok: false, code: 'SIFT_NORMALIZE_BAD_TIMESTAMP' });
   });
 });
 
