@@ -12,3 +12,26 @@ export function oktaEvent(o: { uuid: string; eventType: string; user: string; at
     outcome: { result: o.result, ...(o.reason ? { reason: o.reason } : {}) },
   });
 }
+
+/** A sequence rule for integration tests: `count` failed Okta sign-ins, then a success, by user within 10 minutes. */
+export function bruteForceSequenceRule(id: string, output = ''): string {
+  return `
+id: ${id}
+name: Failed logins then a success
+description: Integration-test sequence rule.
+version: 1
+severity: high
+risk_score: 73
+tags: [attack.t1110]
+scope: {datasets: [okta.system]}
+detection:
+  failed: {event.action: user.session.start, event.outcome: failure}
+  success: {event.action: user.session.start, event.outcome: success}
+sequence:
+  by: [user.name]
+  maxspan: 10m
+  steps:
+    - {name: failures, condition: failed, count: 3}
+    - {name: success, condition: success}
+${output}`;
+}

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { oktaEvent } from '../helpers/okta-events.js';
+import { bruteForceSequenceRule, oktaEvent } from '../helpers/okta-events.js';
 import { cleanup, createTopic, es, kafka, offsets, produce, startSift, testConfig, uniqueNames, waitFor } from '../helpers/stack.js';
 
 const names = uniqueNames('future');
@@ -24,25 +24,7 @@ afterAll(async () => {
   await admin.disconnect();
 });
 
-const RULE = `
-id: it.brute-force-then-success
-name: Failed logins then a success
-description: Integration-test sequence rule.
-version: 1
-severity: high
-risk_score: 73
-tags: [attack.t1110]
-scope: {datasets: [okta.system]}
-detection:
-  failed: {event.action: user.session.start, event.outcome: failure}
-  success: {event.action: user.session.start, event.outcome: success}
-sequence:
-  by: [user.name]
-  maxspan: 10m
-  steps:
-    - {name: failures, condition: failed, count: 3}
-    - {name: success, condition: success}
-`;
+const RULE = bruteForceSequenceRule('it.brute-force-then-success');
 
 const login = (uuid: string, user: string, at: string, result: 'SUCCESS' | 'FAILURE') =>
   JSON.parse(oktaEvent({ uuid, eventType: 'user.session.start', user, at, result, ...(result === 'FAILURE' ? { reason: 'INVALID_CREDENTIALS' } : {}) })) as object;

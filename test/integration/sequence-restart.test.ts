@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alertId } from '../../src/alerts/index.js';
 import { generateOkta } from '../../src/generate/index.js';
-import { oktaEvent } from '../helpers/okta-events.js';
+import { bruteForceSequenceRule, oktaEvent } from '../helpers/okta-events.js';
 import { cleanup, createTopic, es, kafka, offsets, produce, startSift, testConfig, uniqueNames, waitFor } from '../helpers/stack.js';
 
 const names = uniqueNames('seq');
@@ -24,26 +24,7 @@ afterAll(async () => {
   await admin.disconnect();
 });
 
-const RULE = `
-id: it.okta-brute-force-then-success
-name: Failed logins then a success
-description: Integration-test sequence rule.
-version: 1
-severity: high
-risk_score: 73
-tags: [attack.t1110]
-scope: {datasets: [okta.system]}
-detection:
-  failed: {event.action: user.session.start, event.outcome: failure}
-  success: {event.action: user.session.start, event.outcome: success}
-sequence:
-  by: [user.name]
-  maxspan: 10m
-  steps:
-    - {name: failures, condition: failed, count: 3}
-    - {name: success, condition: success}
-output: {fields: [source.ip]}
-`;
+const RULE = bruteForceSequenceRule('it.okta-brute-force-then-success', 'output: {fields: [source.ip]}\n');
 
 function login(uuid: string, user: string, at: string, result: 'SUCCESS' | 'FAILURE'): string {
   return oktaEvent({ uuid, eventType: 'user.session.start', user, at, result, ...(result === 'FAILURE' ? { reason: 'INVALID_CREDENTIALS' } : {}) });
