@@ -61,6 +61,8 @@ function eventOutcome(value: unknown, index: number, docs: ExpectedDoc[], dead: 
   if (!LOG_EVENT_KEYS.some((k) => Object.hasOwn(v, k))) dead.push({ index, code: 'SIFT_DECODE_UNKNOWN_SOURCE' });
   else if (v['published'] === undefined) dead.push({ index, code: 'SIFT_NORMALIZE_NO_TIMESTAMP' });
   else if (typeof v['published'] !== 'string' || !RFC3339.test(v['published']) || Number.isNaN(Date.parse(v['published']))) dead.push({ index, code: 'SIFT_NORMALIZE_BAD_TIMESTAMP' });
+  // docs/sources/okta.md: a LogEvent names its eventType; without one it is not a shape Okta documents.
+  else if (typeof v['eventType'] !== 'string') dead.push({ index, code: 'SIFT_DECODE_UNKNOWN_SOURCE' });
   else if (typeof v['uuid'] === 'string') docs.push({ index, id: expectedOktaId(v['uuid']) });
   // The raw-bytes fallback id is not modelled: the workloads never make such an event.
   else throw new Error(`workload oracle: a valid LogEvent without uuid at event ${index}`);
