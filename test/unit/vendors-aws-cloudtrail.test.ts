@@ -8,7 +8,7 @@ import { categorize } from '../../src/ingest/normalize/vendors/aws-cloudtrail/ca
 import { entitiesOf } from '../../src/ingest/normalize/vendors/aws-cloudtrail/entities.js';
 import { targetKind } from '../../src/ingest/normalize/vendors/aws-cloudtrail/entity-kinds.js';
 import { addStringsAt, firstAt, stringAt, valuesAt } from '../../src/ingest/normalize/vendors/aws-cloudtrail/paths.js';
-import { planSource, prepareBatch } from '../../src/pipeline/index.js';
+import { prepareRecords, type PreparedOutcome } from '../helpers/prepared.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { CORPUS, elasticExpected, pantherLogs, type PantherTest } from '../helpers/corpus.js';
 
@@ -403,18 +403,9 @@ describe('entity paths', () => {
 });
 
 /** One record through the batch stage: each document as dataset:action, each dead letter as written. */
-function prepared(text: string): { actions: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
-  const plan = planSource('aws_cloudtrail', 'default');
-  if (!plan) throw new Error('no aws_cloudtrail plan');
-  const record = { topic: 'sift.raw.aws_cloudtrail', partition: 0, offset: '0', timestamp: '1704067200000', key: null, value: Buffer.from(text) };
-  const out = prepareBatch([record], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
-  return {
-    actions: out.docs.map((d) => {
-      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
-      return `${e.dataset}:${e.action}`;
-    }),
-    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
-  };
+function prepared(text: string): Omit<PreparedOutcome, 'ids'> {
+  const { actions, dead } = prepareRecords('aws_cloudtrail', [text]);
+  return { actions, dead };
 }
 
 describe('aws_cloudtrail: every record is indexed or dead-lettered (issue 9)', () => {

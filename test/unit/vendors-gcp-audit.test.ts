@@ -4,7 +4,7 @@ import { explodeGcpAudit, normalizeGcpAudit } from '../../src/ingest/normalize/v
 import { actorKind, targetKind } from '../../src/ingest/normalize/vendors/gcp-audit/entities.js';
 import { parseK8sResource } from '../../src/ingest/normalize/vendors/gcp-audit/k8s.js';
 import { canonical, sameValue } from '../../src/conformance/compare.js';
-import { planSource, prepareBatch } from '../../src/pipeline/index.js';
+import { prepareRecords, type PreparedOutcome } from '../helpers/prepared.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
@@ -362,18 +362,9 @@ describe('gcp.audit on Panther raw events', () => {
 });
 
 /** One record through the batch stage: each document as dataset:action, each dead letter as written. */
-function prepared(value: unknown): { actions: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
-  const plan = planSource('gcp_audit', 'default');
-  if (!plan) throw new Error('no gcp_audit plan');
-  const record = { topic: 'sift.raw.gcp_audit', partition: 0, offset: '0', timestamp: '1704067200000', key: null, value: Buffer.from(JSON.stringify(value)) };
-  const out = prepareBatch([record], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
-  return {
-    actions: out.docs.map((d) => {
-      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
-      return `${e.dataset}:${e.action}`;
-    }),
-    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
-  };
+function prepared(value: unknown): Omit<PreparedOutcome, 'ids'> {
+  const { actions, dead } = prepareRecords('gcp_audit', [JSON.stringify(value)]);
+  return { actions, dead };
 }
 
 describe('gcp_audit: every record is indexed or dead-lettered (issue 9)', () => {

@@ -3,7 +3,7 @@ import { fieldsOf, leafPaths, type EcsEvent } from '../../src/ecs/index.js';
 import type { NormalizeResult } from '../../src/ingest/normalize/result.js';
 import { GITHUB, explodeGithub, normalizeGithubAudit } from '../../src/ingest/normalize/vendors/github/index.js';
 import { BOOLEAN_KEYS, ID_KEYS, KEYWORD_KEYS, LIST_KEYS, LONG_KEYS } from '../../src/ingest/normalize/vendors/github/fields.js';
-import { planSource, prepareBatch } from '../../src/pipeline/index.js';
+import { prepareRecords, type PreparedOutcome } from '../helpers/prepared.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
@@ -231,18 +231,9 @@ describe('github explode', () => {
 });
 
 /** One record through the batch stage: each document as dataset:action, each dead letter as written. */
-function prepared(value: unknown): { actions: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
-  const plan = planSource('github', 'default');
-  if (!plan) throw new Error('no github plan');
-  const record = { topic: 'sift.raw.github', partition: 0, offset: '0', timestamp: '1704067200000', key: null, value: Buffer.from(JSON.stringify(value)) };
-  const out = prepareBatch([record], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
-  return {
-    actions: out.docs.map((d) => {
-      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
-      return `${e.dataset}:${e.action}`;
-    }),
-    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
-  };
+function prepared(value: unknown): Omit<PreparedOutcome, 'ids'> {
+  const { actions, dead } = prepareRecords('github', [JSON.stringify(value)]);
+  return { actions, dead };
 }
 
 describe('github: every record is indexed or dead-lettered (issue 9)', () => {

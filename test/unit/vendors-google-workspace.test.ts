@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetsOf, leafPaths } from '../../src/ecs/index.js';
 import { sourceFor, type NormalizeResult } from '../../src/ingest/index.js';
 import { ACTIVITY_DATASETS } from '../../src/ingest/normalize/vendors/google-workspace/resolve.js';
-import { planSource, prepareBatch } from '../../src/pipeline/index.js';
+import { prepareRecords, type PreparedOutcome } from '../helpers/prepared.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
@@ -368,19 +368,8 @@ describe('google_workspace dataset routing and helpers', () => {
 });
 
 /** Records through the batch stage: each document as dataset:action with its _id, each dead letter as written. */
-function prepared(...values: unknown[]): { actions: string[]; ids: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
-  const plan = planSource('google_workspace', 'default');
-  if (!plan) throw new Error('no google_workspace plan');
-  const records = values.map((v, i) => ({ topic: 'sift.raw.google_workspace', partition: 0, offset: String(i), timestamp: '1704067200000', key: null, value: Buffer.from(JSON.stringify(v)) }));
-  const out = prepareBatch(records, plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
-  return {
-    actions: out.docs.map((d) => {
-      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
-      return `${e.dataset}:${e.action}`;
-    }),
-    ids: out.docs.map((d) => d.id),
-    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
-  };
+function prepared(...values: unknown[]): PreparedOutcome {
+  return prepareRecords('google_workspace', values.map((v) => JSON.stringify(v)));
 }
 
 describe('google_workspace: every record is indexed or dead-lettered (issue 9)', () => {

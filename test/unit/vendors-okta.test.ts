@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeOktaSystem } from '../../src/ingest/index.js';
 import { DEBUG_KEYWORD_KEYS } from '../../src/ingest/normalize/vendors/okta/debug.js';
 import { categorize } from '../../src/ingest/normalize/vendors/okta/categories.js';
-import { planSource, prepareBatch } from '../../src/pipeline/index.js';
+import { prepareRecords, type PreparedOutcome } from '../helpers/prepared.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
@@ -245,18 +245,9 @@ describe('snakeClean (okta.request.ip_chain)', () => {
 });
 
 /** One record through the batch stage: each document as dataset:action, each dead letter as written. */
-function prepared(value: unknown): { actions: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
-  const plan = planSource('okta', 'default');
-  if (!plan) throw new Error('no okta plan');
-  const record = { topic: 'sift.raw.okta', partition: 0, offset: '0', timestamp: '1704067200000', key: null, value: Buffer.from(JSON.stringify(value)) };
-  const out = prepareBatch([record], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
-  return {
-    actions: out.docs.map((d) => {
-      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
-      return `${e.dataset}:${e.action}`;
-    }),
-    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
-  };
+function prepared(value: unknown): Omit<PreparedOutcome, 'ids'> {
+  const { actions, dead } = prepareRecords('okta', [JSON.stringify(value)]);
+  return { actions, dead };
 }
 
 describe('okta: a record that is not a LogEvent is never indexed as one (issue 9)', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leafPaths } from '../../src/ecs/index.js';
 import { RECEIPT_TIME_TAG, sourceFor } from '../../src/ingest/index.js';
-import { planSource, prepareBatch } from '../../src/pipeline/index.js';
+import { prepareRecords, type PreparedOutcome } from '../helpers/prepared.js';
 import { complianceSuite } from '../helpers/compliance.js';
 import { CORPUS, elasticExpected, pantherLogs } from '../helpers/corpus.js';
 
@@ -374,18 +374,9 @@ describe('zoom webhook without any event time', () => {
 });
 
 /** One record through the batch stage: each document as dataset:action, each dead letter as written. */
-function prepared(value: unknown): { actions: string[]; dead: { stage: string; code: string; path?: string; eventIndex?: number }[] } {
-  const plan = planSource('zoom', 'default');
-  if (!plan) throw new Error('no zoom plan');
-  const record = { topic: 'sift.raw.zoom', partition: 0, offset: '0', timestamp: '1704067200000', key: null, value: Buffer.from(JSON.stringify(value)) };
-  const out = prepareBatch([record], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false });
-  return {
-    actions: out.docs.map((d) => {
-      const e = (JSON.parse(d.source) as { event: { dataset: string; action: string } }).event;
-      return `${e.dataset}:${e.action}`;
-    }),
-    dead: out.dead.map((d) => ({ stage: d.stage, code: d.code, path: d.path, eventIndex: d.eventIndex })),
-  };
+function prepared(value: unknown): Omit<PreparedOutcome, 'ids'> {
+  const { actions, dead } = prepareRecords('zoom', [JSON.stringify(value)]);
+  return { actions, dead };
 }
 
 describe('zoom: every record is indexed or dead-lettered (issue 9)', () => {
