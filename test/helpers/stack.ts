@@ -197,11 +197,13 @@ export async function countDocs(alias: string): Promise<number> {
   return (await es.count({ index: alias })).count;
 }
 
-export async function cleanup(names: ReturnType<typeof uniqueNames>): Promise<void> {
+/** Deletes a test's indices and topics; `topics` names more of its topics (state, alerts). */
+export async function cleanup(names: ReturnType<typeof uniqueNames>, topics: readonly string[] = []): Promise<void> {
   await es.indices.delete({ index: `${names.alias}-*`, ignore_unavailable: true }).catch(() => undefined);
   await es.indices.delete({ index: `sift-alerts-${names.namespace}`, ignore_unavailable: true }).catch(() => undefined);
   const admin = kafka.admin();
   await admin.connect();
-  await admin.deleteTopics({ topics: [names.topic, names.dlq] }).catch(() => undefined);
+  // One call per topic: a topic the test never created must not keep the others.
+  for (const topic of [names.topic, names.dlq, ...topics]) await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
   await admin.disconnect();
 }

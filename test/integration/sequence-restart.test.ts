@@ -11,18 +11,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { alertId } from '../../src/alerts/index.js';
 import { generateOkta } from '../../src/generate/index.js';
 import { bruteForceSequenceRule, oktaEvent } from '../helpers/okta-events.js';
-import { cleanup, createTopic, es, kafka, offsets, produce, startSift, testConfig, uniqueNames, waitFor } from '../helpers/stack.js';
+import { cleanup, createTopic, es, offsets, produce, startSift, testConfig, uniqueNames, waitFor } from '../helpers/stack.js';
 
 const names = uniqueNames('seq');
 const alertsIndex = `sift-alerts-${names.namespace}`;
-afterAll(async () => {
-  await cleanup(names);
-  await es.indices.delete({ index: alertsIndex, ignore_unavailable: true }).catch(() => undefined);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [`it.state.${names.id}`] }).catch(() => undefined);
-  await admin.disconnect();
-});
+afterAll(() => cleanup(names, [`it.state.${names.id}`]));
 
 const RULE = bruteForceSequenceRule('it.okta-brute-force-then-success', 'output: {fields: [source.ip]}\n');
 
