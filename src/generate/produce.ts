@@ -13,7 +13,8 @@ export interface ProduceOptions {
 
 /** Produces records in batches at a target rate; resolves with the count sent. */
 export async function produceRecords(opts: ProduceOptions): Promise<number> {
-  const producer = opts.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  // Idempotent: a send retried after a leader change must not write its records twice.
+  const producer = opts.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const batchSize = opts.batchSize ?? (opts.rate > 0 ? Math.max(1, Math.min(500, Math.ceil(opts.rate / 10))) : 500);
   const started = Date.now();

@@ -61,7 +61,8 @@ export function sendChunks<T>(items: readonly T[], bytes: (item: T) => number): 
 }
 
 export async function produce(topic: string, values: (string | Buffer)[]): Promise<void> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  // Idempotent: a send retried while a new topic's leader is unknown must not write twice.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     for (const chunk of sendChunks(values, (v) => Buffer.byteLength(v))) {
