@@ -32,8 +32,13 @@ export function createAlertStage(deps: AlertStageDeps): AlertStage {
       const now = Date.now();
       const fresh: Alert[] = [];
       const updates: Alert[] = [];
+      // One alert id is one alert: the same record twice in a batch (a
+      // producer's retry, a replayed file) must not raise, count or log it twice.
+      const seen = new Set<string>();
       for (const d of detections) {
         const alert = buildAlert(d, now, deps.links);
+        if (seen.has(alert.id)) continue;
+        seen.add(alert.id);
         const offer = suppression.offer(d, alert);
         if (offer.kind === 'new') fresh.push(alert);
         else if (offer.kind === 'repeat') updates.push(offer.updated);
