@@ -37,22 +37,6 @@ function monthDays(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** `YYYY-MM-DDTHH:mm:ss.sssZ` → epoch ms, or NaN when `s` is not exactly that shape and valid. */
-export function parseCanonicalIso(s: string): number {
-  if (s.length !== 24 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return NaN;
-  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return NaN;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  const ms = digits(s, 20, 3);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > monthDays(year, month)) return NaN;
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return NaN;
-  return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms;
-}
-
 /** Epoch ms of `YYYY-MM-DD?HH:mm:ss` at the start of `s`, or NaN when a field is not a real date or time of day. */
 function fieldsToMs(s: string): number {
   const year = digits(s, 0, 4);
@@ -64,6 +48,15 @@ function fieldsToMs(s: string): number {
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > monthDays(year, month)) return NaN;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
   return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000;
+}
+
+/** `YYYY-MM-DDTHH:mm:ss.sssZ` → epoch ms, or NaN when `s` is not exactly that shape and valid. */
+export function parseCanonicalIso(s: string): number {
+  if (s.length !== 24 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return NaN;
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return NaN;
+  const ms = digits(s, 20, 3);
+  // NaN from an impossible date or time carries through the sum.
+  return ms < 0 ? NaN : fieldsToMs(s) + ms;
 }
 
 /**
