@@ -256,9 +256,15 @@ describe('okta: a record that is not a LogEvent is never indexed as one (issue 9
     expect(prepared(noType)).toEqual({ actions: [], dead: [{ stage: 'normalize', code: 'SIFT_DECODE_UNKNOWN_SOURCE', path: '$.eventType', eventIndex: 0 }] });
   });
 
-  it('dead-letters Panther\'s lower-cased rows (eventtype, not eventType) the same way', () => {
-    const lowered = { uuid: 'u-10', published: '2024-05-01T10:00:00.000Z', eventtype: 'user.session.start', actor: { id: '00u1' } };
-    expect(prepared(lowered)).toEqual({ actions: [], dead: [{ stage: 'normalize', code: 'SIFT_DECODE_UNKNOWN_SOURCE', path: '$.eventType', eventIndex: 0 }] });
+  it('reads Panther\'s lower-cased rows (eventtype, displaymessage, …) as the LogEvent they are', () => {
+    const lowered = { uuid: 'u-10', published: '2024-05-01T10:00:00.000Z', eventtype: 'user.session.start', displaymessage: 'User login to Okta', actor: { id: '00u1' } };
+    expect(prepared(lowered)).toEqual({ actions: ['okta.system:user.session.start'], dead: [] });
+  });
+
+  it('keeps a hostile __proto__ key of a lower-cased row a plain member', () => {
+    const hostile = JSON.parse('{"uuid":"u-11","published":"2024-05-01T10:00:00.000Z","eventtype":"user.session.start","__proto__":{"polluted":1}}') as unknown;
+    expect(prepared(hostile)).toEqual({ actions: ['okta.system:user.session.start'], dead: [] });
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
   it('indexes the same record with its eventType', () => {

@@ -71,8 +71,31 @@ function integratorOf(v: unknown): JsonObject | undefined {
 
 const emailOf = (login: string | undefined): string | undefined => (login !== undefined && login.indexOf('@') > 0 ? login : undefined);
 
-export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): NormalizeResult {
-  if (!isObj(raw)) return failure(ErrorCode.NormalizeNotObject, 'an Okta LogEvent must be a JSON object', '$');
+/** The LogEvent's top-level members (System Log API reference), by their lower-cased names. */
+const TOP_LEVEL_BY_LOWER = new Map(
+  [
+    'uuid', 'published', 'eventType', 'version', 'severity', 'legacyEventType', 'displayMessage', 'actor', 'client', 'device',
+    'outcome', 'target', 'transaction', 'debugContext', 'authenticationContext', 'securityContext', 'request',
+  ].map((k) => [k.toLowerCase(), k]),
+);
+
+/**
+ * Panther stores Okta LogEvents with lower-cased top-level keys (`eventtype`,
+ * `displaymessage`, `authenticationcontext`; nested members keep Okta's
+ * case). Such a row is the same LogEvent: its keys are given back their
+ * documented names, so it is read exactly as the API's own shape.
+ */
+function canonicalLogEvent(raw: Obj): Obj {
+  if (raw['eventType'] !== undefined || typeof raw['eventtype'] !== 'string') return raw;
+  // No prototype: a hostile `__proto__` key stays a plain member.
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(raw)) out[TOP_LEVEL_BY_LOWER.get(key) ?? key] = raw[key];
+  return out;
+}
+
+export function normalizeOktaSystem(input: unknown, opts: NormalizeOptions): NormalizeResult {
+  if (!isObj(input)) return failure(ErrorCode.NormalizeNotObject, 'an Okta LogEvent must be a JSON object', '$');
+  const raw = canonicalLogEvent(input);
   const published = raw['published'];
   if (published === undefined || published === null) {
     return failure(ErrorCode.NormalizeNoTimestamp, 'Okta LogEvent has no "published" timestamp', '$.published');
@@ -85,9 +108,9 @@ export function normalizeOktaSystem(raw: unknown, opts: NormalizeOptions): Norma
   const uuid = str(raw, 'uuid');
   const eventType = str(raw, 'eventType');
   // Every LogEvent has an eventType (the System Log API reference lists it as
-  // always present). Without one this is not a LogEvent (Panther's lower-cased
-  // `eventtype` rows, a truncated export): indexed, it would pass for an event
-  // no rule can ever match. Checked after the timestamp, so a record missing
+  // always present). Without one this is not a LogEvent (a truncated export,
+  // another system's record): indexed, it would pass for an event no rule can
+  // ever match. Checked after the timestamp, so a record missing
   // both is reported for its timestamp, as it always was.
   if (eventType === undefined) {
     return failure(ErrorCode.DecodeUnknownSource, 'not an Okta System Log LogEvent: it has no "eventType"', '$.eventType');
