@@ -100,21 +100,29 @@ function isBlank(line: Buffer): boolean {
  * it is, to be refused there exactly as `sift run` refuses such a record.
  */
 async function* linesOf(file: string): AsyncGenerator<{ n: number; bytes: Buffer }> {
-  let rest: Buffer = Buffer.alloc(0);
+  // Pieces of a line that spans chunks, joined once at its end: a 64 MiB
+  // one-line Records file costs one copy, not one per chunk.
+  let pending: Buffer[] = [];
   let n = 0;
   for await (const chunk of createReadStream(file)) {
-    let buf: Buffer = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    const buf = chunk as Buffer;
+    let start = 0;
     let at = buf.indexOf(NEWLINE);
     while (at >= 0) {
       n++;
-      const line = chomp(buf.subarray(0, at));
+      const piece = buf.subarray(start, at);
+      const line = chomp(pending.length > 0 ? Buffer.concat([...pending, piece]) : piece);
+      pending = [];
       if (!isBlank(line)) yield { n, bytes: line };
-      buf = buf.subarray(at + 1);
-      at = buf.indexOf(NEWLINE);
+      start = at + 1;
+      at = buf.indexOf(NEWLINE, start);
     }
-    rest = Buffer.from(buf);
+    if (start < buf.length) pending.push(buf.subarray(start));
   }
-  if (rest.length > 0 && !isBlank(rest)) yield { n: n + 1, bytes: chomp(rest) };
+  if (pending.length > 0) {
+    const line = chomp(Buffer.concat(pending));
+    if (!isBlank(line)) yield { n: n + 1, bytes: line };
+  }
 }
 
 async function firstLine(file: string): Promise<Buffer | undefined> {

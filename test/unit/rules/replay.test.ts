@@ -205,3 +205,18 @@ describe('sift replay refuses what sift run refuses', () => {
     expect(io.err()).toMatch(/4 records, 4 events, \d+ alerts, 0 errors, [1-9]\d* late, 1 future-dated/);
   });
 });
+
+describe('sift replay reads lines across read chunks', () => {
+  it('keeps a line longer than a read chunk whole, with CRLF ends and the right line numbers', async () => {
+    // 400 console failures in one Records line (~200 KB, several 64 KiB chunks), between two short lines.
+    const many = Array.from({ length: 400 }, (_, i) => ({ ...consoleFailure(i % 5), eventID: `big-${i}`, eventTime: '2024-06-05T03:10:00Z' }));
+    const file = join(dir, 'long-line.ndjson');
+    writeFileSync(file, ['{"broken": ', JSON.stringify({ Records: many }), '{"also": broken'].join('\r\n'));
+    const io = capture();
+    expect(await replayCommand([file, '--source', 'aws_cloudtrail', '--rules', join(process.cwd(), 'rules', 'aws'), '--json'])).toBe(0);
+    expect(io.err()).toMatch(/long-line\.ndjson:1: SIFT_DECODE_NOT_JSON/);
+    expect(io.err()).toMatch(/long-line\.ndjson:3: SIFT_DECODE_NOT_JSON/);
+    // 400 failures from one address: 80 threshold windows of 5, folded by the rule's 1h suppression into one alert.
+    expect(io.err()).toMatch(/3 records, 400 events, 1 alerts \(79 suppressed\), 2 errors/);
+  });
+});
