@@ -150,8 +150,8 @@ function prepareUnit(
   const dataset = event.event.dataset;
   const target = plan.targets.get(dataset);
   if (!target) return failure(ErrorCode.Internal, `normalizer emitted undeclared dataset ${JSON.stringify(dataset)}`);
-  const t = Date.parse(event['@timestamp']);
-  const future = t > ctx.futureAfterMs;
+  // Unbounded (no skew, no record timestamp): no time to parse per event.
+  const future = ctx.futureAfterMs !== Infinity && Date.parse(event['@timestamp']) > ctx.futureAfterMs;
   if (future) addTag(event, FUTURE_TAG);
   // The fallback id hashes the value's text and the unit's index in the
   // record: byte-identical redeliveries dedupe, two units never share one.
