@@ -66,7 +66,10 @@ stack-down: ## stop exactly the processes stack-up started
 stack-status:
 	scripts/stack.sh status
 
+CORPUS_DIR := $(or $(SIFT_CORPUS),$(CURDIR)/../shared/corpus)
+
 test: build lint typecheck ## lint, typecheck, unit + integration tests on the real stack
+	@test -d "$(CORPUS_DIR)/elastic" || { echo "make test: no test corpus at $(CORPUS_DIR): the suite reads shared/corpus beside the clone (as CI lays it out); set SIFT_CORPUS=<dir> to point elsewhere"; exit 1; }
 	scripts/stack.sh up
 	@mkdir -p test-results
 	npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json

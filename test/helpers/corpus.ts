@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** ../shared/corpus beside the repository (read-only, never edited). */
-export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+/** ../shared/corpus beside the repository (read-only, never edited), or SIFT_CORPUS when set. */
+export const CORPUS = process.env['SIFT_CORPUS'] ? `${process.env['SIFT_CORPUS'].replace(/\/+$/, '')}/` : fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
 export function corpusAvailable(): boolean {
   return existsSync(CORPUS);
