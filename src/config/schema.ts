@@ -165,6 +165,25 @@ export const configSpec = spec.object('Sift configuration.', {
       pattern: TOPIC,
       patternHint: 'a Kafka topic name',
     }),
+    stateful: spec.enum({
+      description:
+        'Where stateful windows (threshold, cardinality, sequence, new_terms, suppression) live. keyed: each matching event is re-keyed by the rule\'s group value into rules.keyed_topic and a detect stage owns the windows of its partitions, so detection is right however producers partition and rules can join datasets. local: windows per raw-topic partition, right only when producers already partition by the group (or topics have one partition). See docs/operations.md.',
+      values: ['keyed', 'local'],
+      default: 'keyed',
+      env: 'SIFT_RULES_STATEFUL',
+    }),
+    keyed_topic: spec.string({
+      description: 'Internal topic of re-keyed events (keyed mode). Empty: <kafka.group_id>.keyed. Its windows are checkpointed to <keyed_topic>.state, partition by partition.',
+      default: '',
+      pattern: /^$|^[A-Za-z0-9._-]{1,240}$/,
+      patternHint: 'a Kafka topic name',
+    }),
+    keyed_partitions: spec.int({
+      description: 'Partitions of the keyed topic (and of its state topic) when Sift creates them: the most detect-stage instances that share the work.',
+      default: 6,
+      min: 1,
+      max: 1000,
+    }),
   }),
   alerts: spec.object('Where alerts go (docs/alerts.md): the alerts index and Kafka topic always; Slack, PagerDuty and webhooks when configured.', {
     index_prefix: spec.string({

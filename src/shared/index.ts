@@ -3,3 +3,4 @@ export type { SiftErrorOptions } from './errors.js';
 export { failure, type Failure } from './result.js';
 export { packageRoot } from './paths.js';
 export { silenceKafkajsTimeoutWarning } from './warnings.js';
+export { failpoint } from './failpoint.js';
