@@ -19,6 +19,8 @@ import {
   type CompileOptions,
   type Detection,
   type Engine,
+  type KeyedInput,
+  type Routed,
 } from '../rules/index.js';
 import { createSuppressionStore, SUPPRESS_PREFIX, type SuppressionStore } from '../alerts/index.js';
 import type { StateCheckpoint, StoredStateEntry } from '../ingest/index.js';
@@ -30,6 +32,10 @@ export interface DetectionStage {
   /** Partitions now owned by this instance (`topic/partition`): state of the others is dropped. */
   assign(scopes: ReadonlySet<string>): void;
   evaluate(scope: string, prepared: Prepared): Promise<Detection[]>;
+  /** Keyed mode, ingest side: single-event detections now, and the keyed inputs to write (stateless). */
+  route(scope: string, prepared: Prepared): Routed;
+  /** Keyed mode, detect stage: applies a keyed partition's batch to its windows. */
+  evaluateKeyed(scope: string, inputs: readonly KeyedInput[]): Promise<Detection[]>;
   /**
    * The batch failed after evaluate(): its events are in the in-memory windows
    * but neither alerted nor checkpointed. Forget the scope's state and restore
@@ -78,6 +84,7 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
       },
       onEvict: (ruleId, count, reason) => metrics.rulesEvicted.inc({ rule: ruleId, reason }, count),
       onLate: (ruleId, count) => metrics.rulesLate.inc({ rule: ruleId }, count),
+      onStale: (ruleId, count) => metrics.keyedStale.inc({ rule: ruleId }, count),
     },
   });
   metrics.rulesLoaded.set(initial.length);
@@ -150,6 +157,21 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
     }
   }
 
+  /** Waits for the scope's windows; a batch before its assignment was seen, or after a failed restore, (re)starts the restore. */
+  async function restored(scope: string): Promise<void> {
+    if (!assigned.has(scope) || !restoring.has(scope)) {
+      assigned.add(scope);
+      restore(new Set([scope]));
+    }
+    await restoring.get(scope);
+  }
+
+  function counted(scope: string, detections: Detection[]): Detection[] {
+    for (const d of detections) metrics.rulesDetections.inc({ rule: d.rule.spec.id });
+    metrics.rulesStateKeys.set({ scope }, engine.partition(scope).keys);
+    return detections;
+  }
+
   return {
     get rules() {
       return engine.rules;
@@ -168,20 +190,23 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
       if (added.size > 0) restore(added);
     },
     async evaluate(scope, prepared) {
-      if (!assigned.has(scope) || !restoring.has(scope)) {
-        // A batch before the assignment event was seen, or after a failed
-        // restore: (re)start the restore of this scope alone.
-        assigned.add(scope);
-        restore(new Set([scope]));
-      }
-      await restoring.get(scope);
+      await restored(scope);
       const inputs = detectInputs(prepared);
       const end = metrics.rulesEvalDuration.startTimer();
       const detections = engine.partition(scope).evaluate(inputs);
       end();
-      for (const d of detections) metrics.rulesDetections.inc({ rule: d.rule.spec.id });
-      metrics.rulesStateKeys.set({ scope }, engine.partition(scope).keys);
-      return detections;
+      return counted(scope, detections);
+    },
+    route(scope, prepared) {
+      const end = metrics.rulesEvalDuration.startTimer();
+      const routed = engine.route(scope, detectInputs(prepared));
+      end();
+      for (const d of routed.detections) metrics.rulesDetections.inc({ rule: d.rule.spec.id });
+      return routed;
+    },
+    async evaluateKeyed(scope, inputs) {
+      await restored(scope);
+      return counted(scope, engine.partition(scope).evaluateKeyed(inputs));
     },
     async persist(scope) {
       // After a revoke the new owner has the windows: writing ours would undo its work.

@@ -26,16 +26,18 @@ import {
   dispatchConfigIssues,
   dispatchConfigOf,
   ensureAlertsIndex,
+  createSuppressionStore,
   retryPolicy,
   verifySinkTargets,
   type Notifier,
 } from '../alerts/index.js';
-import { parseDuration, type Detection } from '../rules/index.js';
-import { ErrorCode, SiftError, Stage, describeError, packageRoot } from '../shared/index.js';
+import { parseDuration, type Detection, type KeyedInput } from '../rules/index.js';
+import { ErrorCode, SiftError, Stage, describeError, failpoint, packageRoot } from '../shared/index.js';
 import { startTelemetryServer, type Logger, type Metrics, type TelemetryServer } from '../telemetry/index.js';
 import { createDeadLetterSink, type DeadLetter } from './dead-letter.js';
 import { createAlertStage } from './alerting.js';
 import { createDetectionStage, loadInitialRules, type DetectionStage } from './detect.js';
+import { checkCoPartitioned, createKeyedWriter, drainKeyed, keyedPartitionOf, keyedTopology, readKeyed } from './keyed.js';
 import { planSource, prepareBatch, type Prepared, type PrepareOptions, type SourcePlan } from '../ingest/index.js';
 import { emptyStats, type PipelineStats } from './stats.js';
 
@@ -145,7 +147,14 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   let setupDone = false;
   let server: TelemetryServer | undefined;
   let source: KafkaSource | undefined;
+  /** Keyed mode's detect stage: consumes the keyed topic. */
+  let detectSource: KafkaSource | undefined;
   let detection: DetectionStage | undefined;
+  const keyedMode = config.rules.enabled && config.rules.stateful === 'keyed';
+  const topology = keyedTopology(config.kafka.group_id, config.rules.keyed_topic);
+  const keyedWriter = createKeyedWriter(producer, topology.topic, metrics);
+  /** Keyed partitions this instance's detect stage owns now. */
+  let detectOwned = new Set<number>();
   const rulesDir = config.rules.dir || join(packageRoot(), 'rules');
   const alertsIndex = alertsIndexName(config.alerts.index_prefix, config.elasticsearch.namespace);
   const links = { namespace: config.elasticsearch.namespace, ...(config.alerts.kibana_url ? { kibanaUrl: config.alerts.kibana_url } : {}) };
@@ -165,6 +174,11 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     metrics,
   });
   let notifier: Notifier | undefined;
+  const onFatal = (err: unknown): void => {
+    if (fatalSeen) return;
+    fatalSeen = true;
+    resolveFatal(err instanceof Error ? err : new Error(String(err)));
+  };
 
   async function handle(batch: RawBatch, signal: AbortSignal): Promise<void> {
     const plan = plans.get(batch.topic);
@@ -184,11 +198,39 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   async function processBatch(batch: RawBatch, plan: SourcePlan, signal: AbortSignal): Promise<void> {
     const prepared = prepareBatch(batch.records, plan, prepareOptions);
     const scope = `${batch.topic}/${batch.partition}`;
+    if (keyedMode && detection) {
+      // Stateless here: the windows are the detect stage's.
+      const routed = detection.route(scope, prepared);
+      await deliverBatch(batch, prepared, scope, routed.detections, signal, routed.keyed);
+      return;
+    }
     const detections = detection ? await detection.evaluate(scope, prepared) : [];
     try {
       await deliverBatch(batch, prepared, scope, detections, signal);
     } catch (err) {
       detection?.invalidate(scope);
+      throw err;
+    }
+  }
+
+  /**
+   * The detect stage's batch: keyed events → windows → alerts → checkpoint of
+   * this keyed partition's windows → (the source commits). A replay after a
+   * crash anywhere in between is skipped by source position, and rebuilds
+   * the same alert ids.
+   */
+  async function detectBatch(batch: RawBatch, signal: AbortSignal): Promise<void> {
+    const stage = detection;
+    if (!stage) return;
+    const scope = `${batch.topic}/${batch.partition}`;
+    const detections = await stage.evaluateKeyed(scope, readKeyed(batch, metrics, log));
+    try {
+      stats.alerts += await alertStage.raise(scope, detections, stage.suppression(scope), signal);
+      failpoint('detect.after-alert-write');
+      await stage.persist(scope);
+      failpoint('detect.after-checkpoint');
+    } catch (err) {
+      stage.invalidate(scope);
       throw err;
     }
   }
@@ -204,7 +246,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     if (byDataset) for (const [dataset, n] of byDataset) metrics.rulesFuture.inc({ dataset }, n);
   }
 
-  async function deliverBatch(batch: RawBatch, prepared: Prepared, scope: string, detections: Detection[], signal: AbortSignal): Promise<void> {
+  async function deliverBatch(batch: RawBatch, prepared: Prepared, scope: string, detections: Detection[], signal: AbortSignal, keyed?: readonly KeyedInput[]): Promise<void> {
     const n = batch.records.length;
     const report = await indexer.index(prepared.docs, signal);
     const dead: DeadLetter[] = prepared.dead;
@@ -216,7 +258,13 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       dead.push({ record: origin.record, dataset: origin.dataset, stage: Stage.Index, code: ErrorCode.IndexMappingRejected, message: r.reason, eventIndex: origin.eventIndex });
     }
     await dlq.send(dead);
-    if (detection) {
+    if (detection && keyed) {
+      // Single-event rules without suppression: nothing to fold, no window.
+      const raised = await alertStage.raise(scope, detections, createSuppressionStore(), signal);
+      stats.alerts += raised;
+      await keyedWriter.write(keyed);
+      failpoint('ingest.after-keyed-write');
+    } else if (detection) {
       // Not `stats.alerts += await …`: that reads the total before the await and
       // loses the increments of partitions processed concurrently.
       const raised = await alertStage.raise(scope, detections, detection.suppression(scope), signal);
@@ -277,7 +325,16 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       if (config.rules.enabled) {
         await ensureAlertsIndex(es, alertsIndex);
         detection = createDetectionStage(
-          { config: config.rules, rulesDir, checkpoint: createStateCheckpoint({ kafka, producer, topic: config.rules.state_topic, group: config.kafka.group_id, log }), log, metrics },
+          {
+            config: config.rules,
+            rulesDir,
+            checkpoint: keyedMode
+              ? // Co-partitioned: keyed partition p checkpoints to state partition p.
+                createStateCheckpoint({ kafka, producer, topic: topology.stateTopic, group: topology.group, log, partitionOf: (scope) => keyedPartitionOf(topology.topic, scope) })
+              : createStateCheckpoint({ kafka, producer, topic: config.rules.state_topic, group: config.kafka.group_id, log }),
+            log,
+            metrics,
+          },
           loadInitialRules(rulesDir, log, { regexMaxInputBytes: config.rules.regex_max_input_bytes }),
         );
         log.info({ rules: detection.rules.length, dir: rulesDir }, 'Detection rules loaded.');
@@ -293,6 +350,12 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
           { name: config.alerts.dlq_topic, partitions: 1, config: { 'max.message.bytes': String(8 * 1024 * 1024) } },
           // Compacted: one record per live window key (and per delivered alert id); closed windows leave tombstones.
           { name: config.rules.state_topic, partitions: config.kafka.topic_partitions, config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(8 * 1024 * 1024) } },
+          ...(keyedMode
+            ? [
+                { name: topology.topic, partitions: config.rules.keyed_partitions, config: { 'max.message.bytes': String(8 * 1024 * 1024) } },
+                { name: topology.stateTopic, partitions: config.rules.keyed_partitions, config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(8 * 1024 * 1024) } },
+              ]
+            : []),
         ];
         const created = await ensureTopics(kafka, topics);
         if (created.length > 0) log.info({ topics: created }, 'Created missing topics.');
@@ -310,13 +373,34 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         metrics,
         log,
         isFatal,
-        onAssign: (scopes) => detection?.assign(scopes),
-        onFatal: (err) => {
-          if (fatalSeen) return;
-          fatalSeen = true;
-          resolveFatal(err instanceof Error ? err : new Error(String(err)));
-        },
+        // In keyed mode the windows follow the keyed partitions, not these.
+        onAssign: keyedMode ? undefined : (scopes) => detection?.assign(scopes),
+        onFatal,
       });
+      if (keyedMode) {
+        await checkCoPartitioned(kafka, topology);
+        detectSource = createKafkaSource({
+          kafka,
+          groupId: topology.group,
+          topics: [topology.topic],
+          // Every keyed record must be applied: a new detect group starts at the beginning.
+          fromBeginning: true,
+          sessionTimeoutMs: config.kafka.session_timeout_ms,
+          partitionsConcurrently: config.kafka.partitions_concurrently,
+          maxBytesPerPartition: config.kafka.max_bytes_per_partition,
+          metrics,
+          log,
+          isFatal,
+          onAssign: (scopes) => {
+            detectOwned = new Set([...scopes].flatMap((s) => keyedPartitionOf(topology.topic, s) ?? []));
+            detection?.assign(scopes);
+          },
+          onFatal,
+          lag: metrics.detectLag,
+        });
+        await detectSource.start(detectBatch);
+        log.info({ topic: topology.topic, group: topology.group, state: topology.stateTopic }, 'Detect stage consuming the keyed topic.');
+      }
       await source.start(handle);
       if (dispatch.config.sinks.length > 0) {
         const checked = await verifySinkTargets(dispatch.config);
@@ -345,11 +429,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
           log,
           metrics,
           sessionTimeoutMs: config.kafka.session_timeout_ms,
-          onFatal: (err) => {
-            if (fatalSeen) return;
-            fatalSeen = true;
-            resolveFatal(err instanceof Error ? err : new Error(String(err)));
-          },
+          onFatal,
         });
         await notifier.start();
       }
@@ -358,6 +438,16 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     },
     async stop() {
       const result = source ? await source.stop(config.pipeline.shutdown_timeout_ms) : { drained: true };
+      // After the ingest stage: its last batches' keyed records are written; what the detect stage does not reach now it reads at the next start.
+      if (detectSource) {
+        const caughtUp = await drainKeyed(kafka, topology, detectOwned, config.pipeline.shutdown_timeout_ms).catch((err: unknown) => {
+          log.warn({ err }, 'Could not check the detect stage\'s progress on the keyed topic.');
+          return false;
+        });
+        if (!caughtUp) log.warn({ topic: topology.topic }, 'Stopping before the detect stage caught up; it resumes from its last commit at the next start.');
+        const detected = await detectSource.stop(config.pipeline.shutdown_timeout_ms);
+        if (!detected.drained || !caughtUp) result.drained = false;
+      }
       detection?.close();
       await notifier?.stop(config.pipeline.shutdown_timeout_ms).catch((err: unknown) => log.warn({ err }, 'Notifier did not stop cleanly.'));
       await producer.disconnect().catch(() => undefined);

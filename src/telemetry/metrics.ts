@@ -25,6 +25,10 @@ export interface Metrics {
   readonly rulesFuture: Counter<'dataset'>;
   readonly rulesStateKeys: Gauge<'scope'>;
   readonly rulesEvalDuration: Histogram;
+  readonly keyedWritten: Counter<'dataset'>;
+  readonly keyedInvalid: Counter<'reason'>;
+  readonly keyedStale: Counter<'rule'>;
+  readonly detectLag: Gauge<'topic' | 'partition'>;
   readonly alerts: Counter<'rule' | 'severity' | 'sink'>;
   readonly alertsSuppressed: Counter;
   readonly alertRetries: Counter<'sink' | 'reason'>;
@@ -128,6 +132,30 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       name: 'sift_rules_eval_duration_seconds',
       help: 'Time to evaluate one batch against every rule.',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    keyedWritten: new Counter({
+      name: 'sift_keyed_records_written_total',
+      help: 'Records written to the keyed topic (keyed mode): one per event and distinct group key of the stateful rules that selected it; by dataset.',
+      labelNames: ['dataset'],
+      registers,
+    }),
+    keyedInvalid: new Counter({
+      name: 'sift_keyed_records_invalid_total',
+      help: 'Keyed-topic records the detect stage could not read (not written by Sift, or by an incompatible version), skipped; by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    keyedStale: new Counter({
+      name: 'sift_keyed_records_stale_total',
+      help: 'Keyed events selected by another version of a rule (a hot reload or a rolling deploy in between), not applied; by rule id.',
+      labelNames: ['rule'],
+      registers,
+    }),
+    detectLag: new Gauge({
+      name: 'sift_detect_consumer_lag_records',
+      help: 'Keyed-topic records the detect stage has not yet processed, by keyed partition.',
+      labelNames: ['topic', 'partition'],
       registers,
     }),
     alerts: new Counter({ name: 'sift_alerts_total', help: 'Alerts delivered, by rule id, severity and sink.', labelNames: ['rule', 'severity', 'sink'], registers }),

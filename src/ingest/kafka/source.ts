@@ -43,6 +43,8 @@ export interface SourceOptions {
    * each time it joins the group, before the first batch of the generation.
    */
   onAssign?: (scopes: ReadonlySet<string>) => void;
+  /** Where the lag of each partition is reported; default the ingest lag (sift_ingest_consumer_lag_records). */
+  lag?: Metrics['lag'];
 }
 
 export interface KafkaSource {
@@ -127,7 +129,7 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
     metrics.committed.inc({ topic: batch.topic });
     const hw = BigInt(batch.highWatermark);
     const lag = hw > BigInt(next) ? Number(hw - BigInt(next)) : 0;
-    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, lag);
+    (opts.lag ?? metrics.lag).set({ topic: batch.topic, partition: String(batch.partition) }, lag);
     await payload.heartbeat();
   }
 

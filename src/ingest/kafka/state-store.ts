@@ -45,18 +45,34 @@ function parseKey(key: string, group: string): { scope: string; entryKey: string
   return bar < 0 ? undefined : { scope: rest.slice(0, bar), entryKey: rest.slice(bar + 1) };
 }
 
-export function createStateCheckpoint(opts: { kafka: Kafka; producer: Producer; topic: string; group: string; log: Logger; timeoutMs?: number }): StateCheckpoint {
-  const { kafka, producer, topic, group, log } = opts;
+export interface StateCheckpointOptions {
+  kafka: Kafka;
+  producer: Producer;
+  topic: string;
+  group: string;
+  log: Logger;
+  timeoutMs?: number;
+  /**
+   * Co-partitioning (keyed mode): the state topic partition that holds a
+   * scope's entries (keyed partition p → state partition p). A restore then
+   * reads only the partitions of the scopes it restores. Without it entries
+   * are spread by key and a restore reads the whole topic.
+   */
+  partitionOf?: (scope: string) => number | undefined;
+}
+
+export function createStateCheckpoint(opts: StateCheckpointOptions): StateCheckpoint {
+  const { kafka, producer, topic, group, log, partitionOf } = opts;
   const timeoutMs = opts.timeoutMs ?? 120_000;
 
-  async function readAll(): Promise<Map<string, StoredValue | null>> {
+  async function readAll(only: ReadonlySet<number> | undefined): Promise<Map<string, StoredValue | null>> {
     const latest = new Map<string, StoredValue | null>();
     const admin = kafka.admin();
     await admin.connect();
     let ends: Map<number, bigint>;
     try {
       const offsets = await admin.fetchTopicOffsets(topic);
-      ends = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
+      ends = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low) && (only === undefined || only.has(p.partition))).map((p) => [p.partition, BigInt(p.high)]));
     } finally {
       await admin.disconnect();
     }
@@ -74,6 +90,7 @@ export function createStateCheckpoint(opts: { kafka: Kafka; producer: Producer; 
           .run({
             autoCommit: false,
             eachBatch: async ({ batch }) => {
+              if (!ends.has(batch.partition)) return;
               for (const m of batch.messages) {
                 const key = m.key?.toString('utf8');
                 if (key === undefined || !key.startsWith(`${group}|`)) continue;
@@ -105,7 +122,19 @@ export function createStateCheckpoint(opts: { kafka: Kafka; producer: Producer; 
       const started = Date.now();
       const out = new Map<string, StateEntry[]>();
       for (const scope of scopes) out.set(scope, []);
-      const latest = await readAll();
+      let only: Set<number> | undefined;
+      if (partitionOf !== undefined) {
+        only = new Set();
+        for (const scope of scopes) {
+          const p = partitionOf(scope);
+          if (p === undefined) {
+            only = undefined;
+            break;
+          }
+          only.add(p);
+        }
+      }
+      const latest = await readAll(only);
       for (const [key, value] of latest) {
         if (value === null) continue;
         const parsed = parseKey(key, group);
@@ -118,10 +147,12 @@ export function createStateCheckpoint(opts: { kafka: Kafka; producer: Producer; 
     },
     async save(scope, entries) {
       if (entries.length === 0) return;
+      const partition = partitionOf?.(scope);
       await producer.send({
         topic,
         acks: -1,
         messages: entries.map((e) => ({
+          ...(partition !== undefined ? { partition } : {}),
           key: `${group}|${scope}|${e.key}`,
           value: e.value === null ? null : JSON.stringify({ ...(e.offset !== undefined ? { offset: e.offset } : {}), state: e.value } satisfies StoredValue),
         })),

@@ -30,3 +30,18 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
     await admin.disconnect();
   }
 }
+
+/** Partition count of each named topic that exists (absent ones are missing from the map). */
+export async function topicPartitions(kafka: Kafka, names: readonly string[]): Promise<Map<string, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const present = names.filter((n) => existing.has(n));
+    if (present.length === 0) return new Map();
+    const meta = await admin.fetchTopicMetadata({ topics: present });
+    return new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -4,13 +4,20 @@
  * allocation-free, so an event that matches nothing costs no garbage.
  *
  * For stateful rules, in order: predicate → lateness (event time older than
- * watermark − dataset lateness: counted, not applied) → group values (an
- * event missing a group field, or holding null there, is skipped: it belongs
- * to no group) → replay guard (position (offset, index in the record) ≤ the
- * slot's: already applied before a restore, skipped) → the store.
+ * watermark − dataset lateness: counted, not applied) → groups (an event
+ * missing a group field, or holding null there, is skipped: it belongs to no
+ * group; an array-valued group field puts the event in one group per element,
+ * as an Elasticsearch terms aggregation buckets it) → replay guard (position
+ * (offset, index in the record) ≤ the slot's, per source in keyed mode:
+ * already applied before a restore, skipped) → the store.
+ *
+ * Keyed mode splits this in two: the ingest stage runs `selects` and
+ * `groupsOf` (route.ts), the detect stage `applyMatched` with the group the
+ * keyed record was written for.
  */
 import type { EcsEvent, JsonValue } from '../../ecs/index.js';
 import {
+  admit,
   cardinalityAdd,
   combinations,
   isNewTerm,
@@ -46,7 +53,7 @@ export interface Windows {
   state(plan: RulePlan): RuleState;
 }
 
-function valuesOf(getters: RulePlan['groupGetters'], event: EcsEvent): JsonValue[] | undefined {
+export function valuesOf(getters: RulePlan['groupGetters'], event: EcsEvent): JsonValue[] | undefined {
   const values: JsonValue[] = [];
   for (const get of getters) {
     const v = toJson(get(event));
@@ -54,6 +61,32 @@ function valuesOf(getters: RulePlan['groupGetters'], event: EcsEvent): JsonValue
     values.push(v);
   }
   return values;
+}
+
+/** Every distinct group of the combinations of array-valued group fields; null elements belong to no group. */
+function expand(values: readonly JsonValue[]): JsonValue[][] {
+  const seen = new Set<string>();
+  const out: JsonValue[][] = [];
+  for (const tuple of combinations(values)) {
+    if (tuple.includes(null)) continue;
+    const text = JSON.stringify(tuple);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    out.push(tuple);
+  }
+  return out;
+}
+
+/**
+ * The groups an event belongs to for a rule: one, unless a group field holds
+ * an array (then one per combination of elements, at most MAX_COMBINATIONS);
+ * undefined when a group field is absent or null.
+ */
+export function groupsOf(getters: RulePlan['groupGetters'], event: EcsEvent): JsonValue[][] | undefined {
+  const values = valuesOf(getters, event);
+  if (values === undefined) return undefined;
+  for (let i = 0; i < values.length; i++) if (Array.isArray(values[i])) return expand(values);
+  return [values];
 }
 
 // Module-level so that creating a slot allocates no function.
@@ -68,13 +101,14 @@ function jsonTexts(v: JsonValue): string[] {
 }
 
 /** The slot to apply to (created, or touched), or undefined for a replayed input. */
-function enter<S>(store: KeyedStore<S>, group: string, t: number, off: bigint | undefined, init: () => S): Slot<S> | undefined {
+function enter<S>(store: KeyedStore<S>, group: string, t: number, input: DetectInput, off: bigint | undefined, init: () => S): Slot<S> | undefined {
   let slot = store.get(group);
-  if (slot === undefined) slot = store.add(group, init(), t);
-  else if (off !== undefined && slot.off !== undefined && off <= slot.off) return undefined;
+  if (slot === undefined) {
+    slot = store.add(group, init(), t);
+    admit(slot, input.source, off);
+  } else if (!admit(slot, input.source, off)) return undefined;
   else store.touch(group, slot);
   if (t > slot.last) slot.last = t;
-  if (off !== undefined) slot.off = off;
   return slot;
 }
 
@@ -94,17 +128,17 @@ function applyWindow(w: Windows, state: RuleState, input: DetectInput, t: number
   const s = project(event, plan.sampleFields);
   let fired;
   if (state.kind === 'threshold') {
-    const slot = enter(state.store, group, t, off, emptyList<Mark>);
+    const slot = enter(state.store, group, t, input, off, emptyList<Mark>);
     if (slot) fired = thresholdAdd(slot.state, { t, id: input.id, s }, { count: plan.count, windowMs: plan.spanMs }, cutoff);
   } else if (state.kind === 'cardinality') {
     const raw = valuesOf(plan.valueGetters, event);
     if (raw === undefined) return;
     const values = jsonTexts(raw[0] as JsonValue);
     if (values.length === 0) return;
-    const slot = enter(state.store, group, t, off, emptyList<ValueMark>);
+    const slot = enter(state.store, group, t, input, off, emptyList<ValueMark>);
     if (slot) fired = cardinalityAdd(slot.state, values, t, input.id, s, { count: plan.count, windowMs: plan.spanMs });
   } else if (state.kind === 'sequence') {
-    const slot = enter(state.store, group, t, off, emptyList<StepMark>);
+    const slot = enter(state.store, group, t, input, off, emptyList<StepMark>);
     if (slot) fired = sequenceAdd(slot.state, { t, id: input.id, s, m: mask }, { counts: plan.stepCounts, maxspanMs: plan.spanMs, cap: plan.bufferCap }, cutoff);
   }
   if (fired) w.out.push(windowDetection(plan, group, groupRecord(plan.groupFields, groupValues), fired, event));
@@ -119,39 +153,53 @@ function applyNewTerms(w: Windows, store: KeyedStore<null>, plan: RulePlan, inpu
   // fresh start every value would otherwise be "new" and page for every user.
   const marker = `@group:${JSON.stringify(groupValues)}`;
   const known = store.get(marker) !== undefined && !isNewTerm(store.get(marker)?.last, t, plan.spanMs);
-  if (enter(store, marker, t, off, noState) === undefined) return;
+  if (enter(store, marker, t, input, off, noState) === undefined) return;
   for (const tuple of combinations(terms)) {
     const values = [...groupValues, ...tuple];
     const group = JSON.stringify(values);
     const seen = store.get(group)?.last;
-    if (enter(store, group, t, off, noState) === undefined) continue;
+    if (enter(store, group, t, input, off, noState) === undefined) continue;
     // The detection's group is the group-by values plus the new tuple: one alert per new tuple.
     if (known && isNewTerm(seen, t, plan.spanMs)) w.out.push(eventDetection(plan, input, t, group, groupRecord([...plan.groupFields, ...plan.valueFields], values)));
   }
 }
 
-/** Tests one event against one rule; throws only if the rule's own code throws. */
-export function applyRule(w: Windows, plan: RulePlan, input: DetectInput, t: number, latenessMs: number): void {
-  const event = input.event;
-  let mask = 0;
-  if (plan.kind === RuleKind.sequence) {
-    mask = stepMask(plan, event);
-    if (mask === 0) return;
-  } else if (!plan.rule.match(event)) {
-    return;
-  } else if (plan.kind === RuleKind.match) {
-    const ms = Number.isNaN(t) ? eventTime(event) : t;
+/** 0 when the rule does not select the event; else a sequence's step mask, or 1. */
+export function selects(plan: RulePlan, event: EcsEvent): number {
+  if (plan.kind === RuleKind.sequence) return stepMask(plan, event);
+  return plan.rule.match(event) ? 1 : 0;
+}
+
+/**
+ * Applies an event the rule selected (`mask` from `selects`). `floor` is the
+ * oldest on-time event time (watermark − the dataset's lateness). `groups` are
+ * the groups to apply it to; by default the event's own (`groupsOf`). The
+ * detect stage of keyed mode passes the one group its keyed record was
+ * written for, and the floor of the event's source partition.
+ */
+export function applyMatched(w: Windows, plan: RulePlan, input: DetectInput, t: number, floor: number, mask: number, groups?: readonly JsonValue[][]): void {
+  if (plan.kind === RuleKind.match) {
+    const ms = Number.isNaN(t) ? eventTime(input.event) : t;
     w.out.push(eventDetection(plan, input, ms, input.id, {}));
     return;
   }
   // NaN (no usable time) fails this test too: it cannot be placed in a window.
-  if (!(t >= w.watermark - latenessMs)) {
+  if (!(t >= floor)) {
     w.late(plan);
     return;
   }
-  const groupValues = valuesOf(plan.groupGetters, event);
-  if (groupValues === undefined) return;
+  const list = groups ?? groupsOf(plan.groupGetters, input.event);
+  if (list === undefined) return;
   const state = w.state(plan);
-  if (state.kind === 'new_terms') applyNewTerms(w, state.store, plan, input, t, groupValues);
-  else applyWindow(w, state, input, t, groupValues, mask);
+  for (let i = 0; i < list.length; i++) {
+    const groupValues = list[i] as JsonValue[];
+    if (state.kind === 'new_terms') applyNewTerms(w, state.store, plan, input, t, groupValues);
+    else applyWindow(w, state, input, t, groupValues, mask);
+  }
+}
+
+/** Tests one event against one rule; throws only if the rule's own code throws. */
+export function applyRule(w: Windows, plan: RulePlan, input: DetectInput, t: number, latenessMs: number): void {
+  const mask = selects(plan, input.event);
+  if (mask !== 0) applyMatched(w, plan, input, t, w.watermark - latenessMs, mask);
 }

@@ -18,6 +18,7 @@ import type { CompiledRule } from '../compile/types.js';
 import { createPartition, type Partition, type Shared } from './partition.js';
 import { fingerprintOf, planRule, type RulePlan } from './plan.js';
 import { buildIndex } from './rule-index.js';
+import { routeBatch } from './route.js';
 import type { Engine, EngineOptions } from './types.js';
 
 export const DEFAULT_LATENESS_MS = 5 * 60_000;
@@ -31,6 +32,8 @@ export function createEngine(initial: readonly CompiledRule[], opts: EngineOptio
   const quarantined = new Set<string>();
   const partitions = new Map<string, Partition>();
   let rules = initial;
+  /** Keyed mode: each source partition's watermark, as the ingest stage routes its batches. */
+  const sourceMarks = new Map<string, number>();
 
   function reindex(): void {
     shared.index = buildIndex([...shared.plans.values()], latenessOf);
@@ -92,6 +95,9 @@ export function createEngine(initial: readonly CompiledRule[], opts: EngineOptio
       let p = partitions.get(scope);
       if (p === undefined) partitions.set(scope, (p = createPartition(shared)));
       return p;
+    },
+    route(scope, inputs) {
+      return routeBatch(shared, scope, inputs, sourceMarks);
     },
     drop(scope) {
       partitions.delete(scope);

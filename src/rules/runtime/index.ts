@@ -1,6 +1,7 @@
 export { createEngine, DEFAULT_LATENESS_MS, DEFAULT_MAX_KEYS_PER_RULE } from './engine.js';
 export { stateBytesEstimate } from './estimate.js';
 export { detectInputs } from './inputs.js';
+export { decodeKeyed, encodeKeyed, KEYED_FORMAT } from './keyed-record.js';
 export { META_KEY } from './partition.js';
 export type {
   DetectInput,
@@ -8,6 +9,9 @@ export type {
   Engine,
   EngineHooks,
   EngineOptions,
+  KeyedInput,
+  KeyedRule,
+  Routed,
   PartitionEngine,
   StateEntry,
 } from './types.js';

@@ -16,13 +16,23 @@
  * drops the groups that can no longer contribute (newest event older than
  * watermark − span − lateness). The schedule depends only on the watermark,
  * so it is the same after a restore.
+ *
+ * Keyed mode (evaluateKeyed): a keyed partition merges the streams of many
+ * source partitions, which run at different event times (CloudTrail minutes
+ * behind Okta; one topic replaying last week). Lateness is judged per source
+ * against the watermark its event carries (KeyedInput.watermark), exactly as
+ * local mode judges it. Pruning and TTL use the smallest watermark among the
+ * sources active in the last IDLE_MS of processing time (as Flink's operator
+ * watermark is the minimum of its inputs', idle ones excluded), so a source
+ * far ahead never expires the windows a slower one is still filling.
  */
 import { createKeyedStore, newTermsCodec, sequenceCodec, thresholdCodec, cardinalityCodec, type Codec, type StateEntry, type UseCounter } from '../state/index.js';
-import { applyRule, type RuleState, type Windows } from './apply.js';
+import type { JsonValue } from '../../ecs/index.js';
+import { applyMatched, applyRule, type RuleState, type Windows } from './apply.js';
 import type { RulePlan } from './plan.js';
 import { candidates, type DatasetBucket } from './rule-index.js';
 import { eventTime } from './time.js';
-import type { DetectInput, Detection, EngineHooks, PartitionEngine } from './types.js';
+import type { DetectInput, Detection, EngineHooks, KeyedInput, PartitionEngine } from './types.js';
 
 /** What all partitions of an engine share; the engine replaces `index` and `plans` on reload. */
 export interface Shared {
@@ -41,16 +51,23 @@ export interface Partition extends PartitionEngine {
 
 export const META_KEY = '@engine';
 const SWEEP_EVERY_MS = 60_000;
+/** Keyed mode: a source partition silent this long (processing time) no longer holds pruning back. */
+export const IDLE_MS = 5 * 60_000;
 
 interface Meta {
   wm: number;
   seq: number;
+  /** Keyed mode: the watermark of each source partition whose events reached this keyed partition. */
+  src?: Record<string, number>;
 }
 
 function parseMeta(value: string): Meta | undefined {
   try {
     const v = JSON.parse(value) as Partial<Record<keyof Meta, unknown>>;
-    return typeof v.wm === 'number' && typeof v.seq === 'number' ? { wm: v.wm, seq: v.seq } : undefined;
+    if (typeof v.wm !== 'number' || typeof v.seq !== 'number') return undefined;
+    const src: Record<string, number> = {};
+    if (typeof v.src === 'object' && v.src !== null) for (const [k, x] of Object.entries(v.src)) if (typeof x === 'number' && Number.isFinite(x)) src[k] = x;
+    return { wm: v.wm, seq: v.seq, src };
   } catch {
     return undefined;
   }
@@ -62,7 +79,12 @@ export function createPartition(shared: Shared): Partition {
   /** Keys to delete at the next checkpoint: dropped rules, refused restores. */
   const tombstones = new Set<string>();
   const late = new Map<RulePlan, number>();
+  const stale = new Map<string, number>();
   let watermark = -Infinity;
+  /** Keyed mode: source scope → its watermark (see KeyedInput.watermark) and when it last delivered (processing time; restored ones never). */
+  const sources = new Map<string, { wm: number; seen: number }>();
+  /** What pruning and TTL compare against: the watermark in local mode, the slowest active source's in keyed mode. */
+  let pruneMark = -Infinity;
   let sweptMinute = -Infinity;
   let metaWritten = '';
 
@@ -84,7 +106,7 @@ export function createPartition(shared: Shared): Partition {
 
   const windows: Windows = {
     get watermark() {
-      return watermark;
+      return pruneMark;
     },
     out: [] as Detection[],
     late(plan) {
@@ -98,14 +120,16 @@ export function createPartition(shared: Shared): Partition {
   };
 
   function sweep(): void {
-    for (const st of states.values()) st.store.sweep(watermark - st.plan.spanMs - st.plan.latenessMs);
+    for (const st of states.values()) st.store.sweep(pruneMark - st.plan.spanMs - st.plan.latenessMs);
   }
 
   /** Hooks once per rule and reason per batch, not per event. */
   function report(): void {
-    const { onLate, onEvict } = shared.hooks;
+    const { onLate, onEvict, onStale } = shared.hooks;
     for (const [plan, n] of late) onLate?.(plan.id, n);
     late.clear();
+    for (const [id, n] of stale) onStale?.(id, n);
+    stale.clear();
     for (const st of states.values()) {
       if (st.store.capEvicted > 0) onEvict?.(st.plan.id, st.store.capEvicted, 'cap');
       if (st.store.ttlEvicted > 0) onEvict?.(st.plan.id, st.store.ttlEvicted, 'ttl');
@@ -114,7 +138,44 @@ export function createPartition(shared: Shared): Partition {
   }
 
   function meta(): StateEntry | undefined {
-    return Number.isFinite(watermark) ? { key: META_KEY, value: JSON.stringify({ wm: watermark, seq: counter.seq } satisfies Meta) } : undefined;
+    if (!Number.isFinite(watermark)) return undefined;
+    const m: Meta = sources.size > 0 ? { wm: watermark, seq: counter.seq, src: Object.fromEntries([...sources].map(([k, v]) => [k, v.wm])) } : { wm: watermark, seq: counter.seq };
+    return { key: META_KEY, value: JSON.stringify(m) };
+  }
+
+  /** Sets the mark pruning compares against; sweeps when it enters a new minute. */
+  function prune(mark: number): void {
+    pruneMark = mark;
+    const minute = Math.floor(mark / SWEEP_EVERY_MS);
+    if (minute > sweptMinute) {
+      sweptMinute = minute;
+      sweep();
+    }
+  }
+
+  /** Local mode: moves the watermark to `t` when it is newer. */
+  function advance(t: number): void {
+    if (!(t > watermark)) return;
+    watermark = t;
+    prune(t);
+  }
+
+  /** Keyed mode: records a source's watermark; pruning follows the slowest active source. */
+  function advanceSource(source: string, mark: number, now: number): number {
+    const entry = sources.get(source);
+    // A replayed record carries an older watermark than the one already seen.
+    const wm = entry !== undefined && !(mark >= entry.wm) ? entry.wm : mark;
+    if (!Number.isFinite(wm)) return wm;
+    if (entry === undefined) sources.set(source, { wm, seen: now });
+    else {
+      entry.wm = wm;
+      entry.seen = now;
+    }
+    if (wm > watermark) watermark = wm;
+    let slowest = Infinity;
+    for (const s of sources.values()) if (now - s.seen <= IDLE_MS && s.wm < slowest) slowest = s.wm;
+    if (slowest !== Infinity && slowest !== pruneMark) prune(slowest);
+    return wm;
   }
 
   return {
@@ -132,14 +193,7 @@ export function createPartition(shared: Shared): Partition {
         const future = input.future === true;
         if (bucket.stateful && !future) {
           t = eventTime(input.event);
-          if (t > watermark) {
-            watermark = t;
-            const minute = Math.floor(t / SWEEP_EVERY_MS);
-            if (minute > sweptMinute) {
-              sweptMinute = minute;
-              sweep();
-            }
-          }
+          advance(t);
         }
         const list = candidates(bucket, block.action);
         for (let r = 0; r < list.length; r++) {
@@ -147,6 +201,39 @@ export function createPartition(shared: Shared): Partition {
           if (plan.disabled || (future && plan.kind !== 'match')) continue;
           try {
             applyRule(windows, plan, input, t, bucket.latenessMs);
+          } catch (err) {
+            shared.quarantine(plan, err);
+          }
+        }
+      }
+      report();
+      return out;
+    },
+
+    /** Keyed mode: applies events the ingest stage selected; lateness and pruning as in the header. */
+    evaluateKeyed(inputs: readonly KeyedInput[]): Detection[] {
+      const now = Date.now();
+      const out: Detection[] = [];
+      windows.out = out;
+      for (let n = 0; n < inputs.length; n++) {
+        const input = inputs[n] as KeyedInput;
+        const future = input.future === true;
+        const t = input.time;
+        const sourceMark = future ? input.watermark : advanceSource(input.source ?? '', input.watermark, now);
+        let groups: JsonValue[][] | undefined;
+        for (let r = 0; r < input.rules.length; r++) {
+          const ref = input.rules[r] as KeyedInput['rules'][number];
+          const plan = shared.plans.get(ref.id);
+          if (plan === undefined || plan.disabled || plan.fingerprint !== ref.fingerprint) {
+            stale.set(ref.id, (stale.get(ref.id) ?? 0) + 1);
+            continue;
+          }
+          if (future && plan.kind !== 'match') continue;
+          // The key is the group this record was written for (the codec checked it is an array).
+          if (plan.kind !== 'match') groups ??= [JSON.parse(input.key) as JsonValue[]];
+          const latenessMs = shared.index.get(input.dataset)?.latenessMs ?? plan.latenessMs;
+          try {
+            applyMatched(windows, plan, input, t, sourceMark - latenessMs, ref.mask, groups);
           } catch (err) {
             shared.quarantine(plan, err);
           }
@@ -193,6 +280,7 @@ export function createPartition(shared: Shared): Partition {
           const m = parseMeta(e.value);
           if (m !== undefined) {
             watermark = Math.max(watermark, m.wm);
+            for (const [k, x] of Object.entries(m.src ?? {})) sources.set(k, { wm: Math.max(sources.get(k)?.wm ?? -Infinity, x), seen: -Infinity });
             counter.seq = Math.max(counter.seq, m.seq);
             metaWritten = e.value;
           }
@@ -207,6 +295,8 @@ export function createPartition(shared: Shared): Partition {
       for (const st of restored) st.store.settle();
       // The uninterrupted partition swept when the watermark entered this minute.
       sweptMinute = Number.isFinite(watermark) ? Math.floor(watermark / SWEEP_EVERY_MS) : -Infinity;
+      // Keyed mode: nothing is pruned until a source delivers again (restored sources count as idle).
+      pruneMark = sources.size > 0 ? -Infinity : watermark;
     },
 
     get keys(): number {

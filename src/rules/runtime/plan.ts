@@ -38,6 +38,13 @@ export interface RulePlan {
   /** Largest lateness over the rule's datasets: what pruning and TTL must allow for. */
   readonly latenessMs: number;
   readonly sampleFields: readonly ProjectedField[];
+  /**
+   * Keyed mode: what a keyed record of this rule carries (the sample fields
+   * plus the suppression fields), and for a single-event rule with
+   * suppression, the getters of its suppression group (its routing key).
+   */
+  readonly keyedFields: readonly ProjectedField[];
+  readonly suppressGetters: readonly FieldGetter[] | undefined;
   /** Set when the rule is quarantined; the loop checks it because a batch holds the old index. */
   disabled: boolean;
 }
@@ -93,6 +100,9 @@ export function planRule(rule: CompiledRule, latenessOf: (dataset: string) => nu
     ...spec.outputFields.map((f, i) => [f, rule.output[i] as FieldGetter] as const),
     ...ENTITY_FIELDS.map((f) => [f, getter(f)] as const),
   ];
+  const suppressFields = spec.suppression?.groupBy ?? [];
+  const suppressGetters = suppressFields.map(getter);
+  const sample = sampleFields(projected);
   return {
     rule,
     id: spec.id,
@@ -107,7 +117,9 @@ export function planRule(rule: CompiledRule, latenessOf: (dataset: string) => nu
     stepCounts,
     bufferCap: 4 * stepCounts.reduce((a, b) => a + b, 0),
     latenessMs: lateness,
-    sampleFields: sampleFields(projected),
+    sampleFields: sample,
+    keyedFields: sampleFields([...projected, ...suppressFields.map((f, i) => [f, suppressGetters[i] as FieldGetter] as const)]),
+    suppressGetters: kind === RuleKind.match && spec.suppression !== undefined ? suppressGetters : undefined,
     disabled: false,
   };
 }

@@ -25,6 +25,50 @@ export interface DetectInput {
    * rules do not, and it never moves the watermark.
    */
   readonly future?: boolean;
+  /**
+   * Keyed mode: the source scope (`topic/partition`) that `offset` and
+   * `index` belong to. A keyed partition gathers events of many source
+   * partitions, so the replay guard keeps one position per source.
+   */
+  readonly source?: string;
+}
+
+/** A rule a keyed event is for, as the ingest stage selected it. */
+export interface KeyedRule {
+  readonly id: string;
+  /** The rule version that selected the event: another version does not apply it. */
+  readonly fingerprint: string;
+  /** A sequence's step mask (bit i: step i matched); 1 for other kinds. */
+  readonly mask: number;
+}
+
+/**
+ * One event re-keyed for the detect stage (keyed mode): its projection (what
+ * the rules need, not the whole event), its source position and the rules
+ * that selected it under one group key.
+ */
+export interface KeyedInput extends DetectInput {
+  /** Canonical JSON of the group values (a suppression group's for single-event rules): the Kafka key. */
+  readonly key: string;
+  readonly dataset: string;
+  /** Event time in epoch ms; NaN when the event has none. */
+  readonly time: number;
+  /**
+   * The source partition's watermark once this event was seen (the newest
+   * event time of its stateful datasets so far, as local mode keeps it):
+   * lateness is judged against it, so an event is late in keyed mode exactly
+   * when it would be in local mode, whichever keyed partition it lands on.
+   */
+  readonly watermark: number;
+  readonly rules: readonly KeyedRule[];
+}
+
+/** What the ingest stage does with a batch in keyed mode. */
+export interface Routed {
+  /** Single-event rules without suppression: raised at once, they need no window. */
+  readonly detections: Detection[];
+  /** One per (event, distinct group key): to write to the keyed topic. */
+  readonly keyed: KeyedInput[];
 }
 
 export interface Detection {
@@ -63,6 +107,8 @@ export interface EngineHooks {
   onEvict?(ruleId: string, count: number, reason: 'cap' | 'ttl'): void;
   /** Matching events older than watermark − lateness, not applied to the window. */
   onLate?(ruleId: string, count: number): void;
+  /** Keyed events selected by another version of the rule (a reload or a rolling deploy in between): not applied. */
+  onStale?(ruleId: string, count: number): void;
 }
 
 export interface EngineOptions {
@@ -77,6 +123,8 @@ export interface EngineOptions {
 export interface PartitionEngine {
   /** Detections for the inputs, in arrival order (per input, in rule order). */
   evaluate(inputs: readonly DetectInput[]): Detection[];
+  /** Keyed mode: applies re-keyed events (already selected by the ingest stage) to this keyed partition's windows. */
+  evaluateKeyed(inputs: readonly KeyedInput[]): Detection[];
   /** Entries changed since the last call; value null = tombstone. */
   checkpoint(): StateEntry[];
   /** Every live entry (and the meta entry): sizing, benchmarks, full rewrites. */
@@ -90,6 +138,13 @@ export interface PartitionEngine {
 export interface Engine {
   /** State is per scope (`topic/partition`); the same scope yields the same object. */
   partition(scope: string): PartitionEngine;
+  /**
+   * Keyed mode, ingest side: single-event rules fire here; every event a
+   * stateful rule (or a single-event rule with suppression) selects becomes
+   * keyed inputs, one per distinct group key. Stateless. `scope` is the
+   * inputs' source partition (`topic/partition`).
+   */
+  route(scope: string, inputs: readonly DetectInput[]): Routed;
   /** The partition was revoked: forget its state without checkpointing. */
   drop(scope: string): void;
   /** Hot reload: state survives for rules whose id, version and generated source are unchanged. */

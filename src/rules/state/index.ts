@@ -1,7 +1,7 @@
-export { createKeyedStore, entryKey, parsePosition, positionOf, positionText, type KeyedStore, type Slot, type UseCounter } from './keyed.js';
+export { admit, createKeyedStore, entryKey, parsePosition, parseSources, sourcesText, positionOf, positionText, type KeyedStore, type Slot, type UseCounter } from './keyed.js';
 export { thresholdAdd, thresholdCodec, type ThresholdParams } from './threshold.js';
 export { cardinalityAdd, cardinalityCodec, type CardinalityParams, type ValueMark } from './cardinality.js';
 export { MAX_STEPS, sequenceAdd, sequenceCodec, type SequenceParams, type StepMark } from './sequence.js';
 export { MAX_COMBINATIONS, combinations, isNewTerm, newTermsCodec } from './new-terms.js';
-export { project, toJson, type ProjectedField } from './project.js';
+export { project, projectInto, toJson, type ProjectedField } from './project.js';
 export { MAX_EVENT_IDS, MAX_SAMPLE, type Codec, type Fired, type Mark, type StateEntry } from './types.js';

@@ -16,8 +16,13 @@
  *   A position is (offset, index of the event in its record): one Kafka record
  *   can hold many events (CloudTrail Records, an Okta page, NDJSON, a Pub/Sub
  *   batch), and all of them must count, while a redelivered record must only
- *   apply the events the checkpoint does not reflect yet. The partition is the
- *   scope the store lives in.
+ *   apply the events the checkpoint does not reflect yet. In local mode the
+ *   partition is the scope the store lives in, and `off` is one position. In
+ *   keyed mode a slot gathers the events of one group from every source
+ *   partition (re-keyed through the keyed topic), so `from` keeps the highest
+ *   position per source scope (`topic/partition`): positions only grow within
+ *   one source partition, and a source batch written again to the keyed topic
+ *   after a crash carries the same source positions, so it is skipped exactly.
  */
 import { hash } from 'node:crypto';
 import type { Codec, StateEntry } from './types.js';
@@ -26,6 +31,8 @@ export interface Slot<S> {
   state: S;
   /** Highest position applied (see positionOf), or undefined when the input carried none. */
   off: bigint | undefined;
+  /** Keyed mode: highest position applied per source scope. */
+  from?: Map<string, bigint>;
   /** Newest event time applied to the slot: what TTL compares. */
   last: number;
   /** Partition-wide touch counter at the last use: LRU order, persisted. */
@@ -111,6 +118,47 @@ export function parsePosition(text: string | undefined): bigint | undefined {
   return (off << INDEX_BITS) | index;
 }
 
+/**
+ * Whether the event at `position` of source `source` (undefined: the store's
+ * own partition) is already reflected in the slot, and if not, records it.
+ * Returns false for a replay, which the caller skips.
+ */
+export function admit(slot: { off: bigint | undefined; from?: Map<string, bigint> }, source: string | undefined, position: bigint | undefined): boolean {
+  if (position === undefined) return true;
+  if (source === undefined) {
+    if (slot.off !== undefined && position <= slot.off) return false;
+    slot.off = position;
+    return true;
+  }
+  const from = (slot.from ??= new Map());
+  const seen = from.get(source);
+  if (seen !== undefined && position <= seen) return false;
+  from.set(source, position);
+  return true;
+}
+
+/**
+ * Per-source positions as stored: `<scope>=<offset>:<index>` joined by `;`
+ * (scopes are `topic/partition`, and topic names hold neither `=` nor `;`).
+ */
+export function sourcesText(from: ReadonlyMap<string, bigint>): string {
+  const parts: string[] = [];
+  for (const [scope, position] of from) parts.push(`${scope}=${positionText(position)}`);
+  return parts.join(';');
+}
+
+/** The per-source positions of `text`, or undefined when it holds none (a local-mode position). */
+export function parseSources(text: string | undefined): Map<string, bigint> | undefined {
+  if (text === undefined || !text.includes('=')) return undefined;
+  const out = new Map<string, bigint>();
+  for (const part of text.split(';')) {
+    const eq = part.lastIndexOf('=');
+    const position = eq > 0 ? parsePosition(part.slice(eq + 1)) : undefined;
+    if (position !== undefined) out.set(part.slice(0, eq), position);
+  }
+  return out;
+}
+
 interface Stored {
   r: string;
   g: string;
@@ -156,6 +204,7 @@ export function createKeyedStore<S>(ruleId: string, fingerprint: string, codec: 
   function entry(group: string, slot: Slot<S> | undefined): StateEntry {
     const key = entryKey(ruleId, group);
     if (slot === undefined) return { key, value: null };
+    if (slot.from !== undefined && slot.from.size > 0) return { key, value: write(group, slot), offset: sourcesText(slot.from) };
     return slot.off === undefined ? { key, value: write(group, slot) } : { key, value: write(group, slot), offset: positionText(slot.off) };
   }
 
@@ -204,7 +253,8 @@ export function createKeyedStore<S>(ruleId: string, fingerprint: string, codec: 
       if (!isStored(parsed) || parsed.r !== fingerprint) return false;
       const state = codec.decode(parsed.s);
       if (state === undefined) return false;
-      map.set(parsed.g, { state, off: parsePosition(offset), last: parsed.l, use: parsed.u });
+      const from = parseSources(offset);
+      map.set(parsed.g, from === undefined ? { state, off: parsePosition(offset), last: parsed.l, use: parsed.u } : { state, off: undefined, from, last: parsed.l, use: parsed.u });
       if (parsed.u > counter.seq) counter.seq = parsed.u;
       return true;
     },

@@ -44,6 +44,14 @@ function put(target: JsonObject, segments: readonly string[], value: JsonValue):
   cur[segments[segments.length - 1] as string] = value;
 }
 
+/** Adds the listed fields of `event` to a projection. */
+export function projectInto(out: EcsEvent, event: EcsEvent, fields: readonly ProjectedField[]): void {
+  for (const f of fields) {
+    const v = toJson(f.get(event));
+    if (v !== undefined) put(out, f.segments, v);
+  }
+}
+
 /** `@timestamp`, the `event` block's identity and the listed fields, nothing else. */
 export function project(event: EcsEvent, fields: readonly ProjectedField[]): EcsEvent {
   const e = event.event;
@@ -51,9 +59,6 @@ export function project(event: EcsEvent, fields: readonly ProjectedField[]): Ecs
   if (e.action !== undefined) block.action = e.action;
   if (e.outcome !== undefined) block.outcome = e.outcome;
   const out: EcsEvent = { '@timestamp': event['@timestamp'], event: block };
-  for (const f of fields) {
-    const v = toJson(f.get(event));
-    if (v !== undefined) put(out, f.segments, v);
-  }
+  projectInto(out, event, fields);
   return out;
 }

@@ -1,0 +1,135 @@
+/**
+ * Keyed mode's two ends on Kafka (docs/operations.md, "Stateful detection"):
+ * the ingest stage writes re-keyed events to the keyed topic before it
+ * commits its source batch; the detect stage reads them back.
+ *
+ * Topology, with `<g>` = kafka.group_id and `<k>` = rules.keyed_topic
+ * (default `<g>.keyed`):
+ *   raw topics ──(group <g>)── ingest: index, single-event alerts, route ──► <k> (key = group JSON)
+ *   <k> ──(group <g>.detect)── detect: windows of its partitions ──► alerts ──► <k>.state partition p ──► commit
+ */
+import type { Kafka, Producer } from 'kafkajs';
+import { decodeKeyed, encodeKeyed, type KeyedInput } from '../rules/index.js';
+import { topicPartitions, type RawBatch } from '../ingest/index.js';
+import { ErrorCode, SiftError } from '../shared/index.js';
+import type { Logger, Metrics } from '../telemetry/index.js';
+
+/** Kafka topic names of keyed mode, from the configuration. */
+export interface KeyedTopology {
+  readonly topic: string;
+  readonly stateTopic: string;
+  readonly group: string;
+}
+
+export function keyedTopology(groupId: string, keyedTopic: string): KeyedTopology {
+  const topic = keyedTopic || `${groupId}.keyed`;
+  return { topic, stateTopic: `${topic}.state`, group: `${groupId}.detect` };
+}
+
+/**
+ * The detect stage restores keyed partition p from state partition p; with
+ * fewer state partitions some windows would have nowhere to go. Checked at
+ * start, whoever created the topics.
+ */
+export async function checkCoPartitioned(kafka: Kafka, topology: KeyedTopology): Promise<void> {
+  const counts = await topicPartitions(kafka, [topology.topic, topology.stateTopic]);
+  const keyed = counts.get(topology.topic);
+  const state = counts.get(topology.stateTopic);
+  const missing = [topology.topic, topology.stateTopic].filter((t) => !counts.has(t));
+  if (missing.length > 0) {
+    throw new SiftError(ErrorCode.ConfigInvalid, `keyed mode needs the topics ${missing.join(' and ')}: create them (${topology.stateTopic} compacted, both with the same partition count) or set kafka.create_topics: true`);
+  }
+  if (keyed !== state) {
+    throw new SiftError(ErrorCode.ConfigInvalid, `${topology.topic} has ${keyed} partitions and ${topology.stateTopic} ${state}: the detect stage checkpoints keyed partition p to state partition p, so both need the same count`);
+  }
+}
+
+/** The keyed partition a detect-stage scope (`<topic>/<partition>`) names, if it is one of the keyed topic's. */
+export function keyedPartitionOf(topic: string, scope: string): number | undefined {
+  if (!scope.startsWith(`${topic}/`)) return undefined;
+  const p = Number(scope.slice(topic.length + 1));
+  return Number.isSafeInteger(p) && p >= 0 ? p : undefined;
+}
+
+/**
+ * One produce request stays under 1 MiB, the broker's default
+ * max.message.bytes (a topic Sift did not create may have it): a batch of
+ * thousands of selected events is sent in several requests.
+ */
+const SEND_BYTES = 900 * 1024;
+
+export interface KeyedWriter {
+  /** Resolves once the broker acknowledged every record (acks=all, idempotent producer). */
+  write(inputs: readonly KeyedInput[]): Promise<void>;
+}
+
+export function createKeyedWriter(producer: Producer, topic: string, metrics: Metrics): KeyedWriter {
+  return {
+    async write(inputs) {
+      if (inputs.length === 0) return;
+      let messages: { key: string; value: string }[] = [];
+      let bytes = 0;
+      const byDataset = new Map<string, number>();
+      for (const input of inputs) {
+        const value = encodeKeyed(input);
+        const size = value.length + input.key.length;
+        if (messages.length > 0 && bytes + size > SEND_BYTES) {
+          await producer.send({ topic, acks: -1, messages });
+          messages = [];
+          bytes = 0;
+        }
+        messages.push({ key: input.key, value });
+        bytes += size;
+        byDataset.set(input.dataset, (byDataset.get(input.dataset) ?? 0) + 1);
+      }
+      await producer.send({ topic, acks: -1, messages });
+      for (const [dataset, n] of byDataset) metrics.keyedWritten.inc({ dataset }, n);
+    },
+  };
+}
+
+/** A keyed batch's inputs; records that are not keyed inputs are counted and logged once per batch, then skipped. */
+export function readKeyed(batch: RawBatch, metrics: Metrics, log: Logger): KeyedInput[] {
+  const inputs: KeyedInput[] = [];
+  let invalid: { reason: string; offset: string } | undefined;
+  let count = 0;
+  for (const r of batch.records) {
+    const decoded = decodeKeyed(r.key?.toString('utf8'), r.value?.toString('utf8'));
+    if (typeof decoded !== 'string') {
+      inputs.push(decoded);
+      continue;
+    }
+    // A fixed label set: the version text is the record's, not ours.
+    metrics.keyedInvalid.inc({ reason: decoded.startsWith('unknown format') ? 'unknown format version' : decoded });
+    invalid ??= { reason: decoded, offset: r.offset };
+    count++;
+  }
+  if (invalid !== undefined) log.warn({ topic: batch.topic, partition: batch.partition, count, first: invalid }, 'Skipped keyed-topic records that Sift did not write.');
+  return inputs;
+}
+
+/**
+ * Graceful stop: once the ingest stage has stopped, waits until the detect
+ * stage has committed every keyed record of its partitions that was written
+ * before (so a SIGTERM leaves no selected event undetected until the next
+ * start), or until the deadline. Partitions of other instances are theirs.
+ */
+export async function drainKeyed(kafka: Kafka, topology: KeyedTopology, partitions: ReadonlySet<number>, deadlineMs: number): Promise<boolean> {
+  if (partitions.size === 0) return true;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = new Map((await admin.fetchTopicOffsets(topology.topic)).map((p) => [p.partition, BigInt(p.high)]));
+    const until = Date.now() + deadlineMs;
+    for (;;) {
+      const [committed] = await admin.fetchOffsets({ groupId: topology.group, topics: [topology.topic] });
+      const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      const behind = [...partitions].filter((p) => (done.get(p) ?? -1n) < (ends.get(p) ?? 0n) && (ends.get(p) ?? 0n) > 0n);
+      if (behind.length === 0) return true;
+      if (Date.now() >= until) return false;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The keyed topic's record format (keyed mode): Kafka key = the group's
+ * canonical JSON; value = one JSON object, version 1:
+ *
+ *   {"v":1,"src":"<topic>/<partition>","o":"<offset>","i":<index>,
+ *    "id":"<event _id>","ds":"<dataset>","t":<epoch ms>|null,"w":<source watermark>|null,"f":1?,
+ *    "r":[["<rule id>","<fingerprint>",<mask>],…],"e":{<projected event>}}
+ *
+ * JSON, not Avro: the projected event is free-form, and an operator can read
+ * the topic with kcat. The decoder trusts nothing: the topic is internal, but
+ * anyone with write access could put anything there, and one bad record must
+ * cost a counter, not the detect stage.
+ */
+import type { EcsEvent } from '../../ecs/index.js';
+import type { KeyedInput, KeyedRule } from './types.js';
+
+export const KEYED_FORMAT = 1;
+
+interface Wire {
+  v: number;
+  src: string;
+  o?: string;
+  i?: number;
+  id: string;
+  ds: string;
+  t: number | null;
+  w: number | null;
+  f?: 1;
+  r: [string, string, number][];
+  e: EcsEvent;
+}
+
+export function encodeKeyed(input: KeyedInput): string {
+  const wire: Wire = {
+    v: KEYED_FORMAT,
+    src: input.source ?? '',
+    ...(input.offset !== undefined ? { o: input.offset } : {}),
+    ...(input.index !== undefined ? { i: input.index } : {}),
+    id: input.id,
+    ds: input.dataset,
+    t: Number.isFinite(input.time) ? input.time : null,
+    w: Number.isFinite(input.watermark) ? input.watermark : null,
+    ...(input.future === true ? { f: 1 as const } : {}),
+    r: input.rules.map((r) => [r.id, r.fingerprint, r.mask]),
+    e: input.event,
+  };
+  return JSON.stringify(wire);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function rulesOf(v: unknown): KeyedRule[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const out: KeyedRule[] = [];
+  for (const r of v) {
+    if (!Array.isArray(r) || r.length !== 3) return undefined;
+    const [id, fingerprint, mask] = r as unknown[];
+    if (typeof id !== 'string' || typeof fingerprint !== 'string' || typeof mask !== 'number' || !Number.isInteger(mask) || mask <= 0) return undefined;
+    out.push({ id, fingerprint, mask });
+  }
+  return out;
+}
+
+/** The keyed input of a record, or the reason it is not one. */
+export function decodeKeyed(key: string | undefined, value: string | undefined): KeyedInput | string {
+  if (key === undefined) return 'no key';
+  if (value === undefined) return 'no value';
+  let group: unknown;
+  let wire: unknown;
+  try {
+    group = JSON.parse(key);
+    wire = JSON.parse(value);
+  } catch {
+    return 'not JSON';
+  }
+  if (!Array.isArray(group)) return 'key is not a JSON array';
+  if (!isObject(wire)) return 'value is not an object';
+  if (wire.v !== KEYED_FORMAT) return `unknown format version ${JSON.stringify(wire.v)}`;
+  const { src, o, i, id, ds, t, w, f, e } = wire;
+  if (typeof src !== 'string' || typeof id !== 'string' || typeof ds !== 'string') return 'src, id or ds is not a string';
+  if (o !== undefined && (typeof o !== 'string' || !/^\d{1,20}$/.test(o))) return 'o is not a decimal offset';
+  if (i !== undefined && (typeof i !== 'number' || !Number.isSafeInteger(i) || i < 0)) return 'i is not an event index';
+  if (t !== null && (typeof t !== 'number' || !Number.isFinite(t))) return 't is not a time';
+  if (w !== null && (typeof w !== 'number' || !Number.isFinite(w))) return 'w is not a time';
+  if (!isObject(e) || !isObject(e.event) || e.event.dataset !== ds) return 'e is not an event of dataset ds';
+  const rules = rulesOf(wire.r);
+  if (rules === undefined) return 'r is not a list of [rule, fingerprint, mask]';
+  return {
+    key,
+    dataset: ds,
+    time: t ?? NaN,
+    watermark: w ?? -Infinity,
+    rules,
+    event: e as unknown as EcsEvent,
+    id,
+    ...(src !== '' ? { source: src } : {}),
+    ...(o !== undefined ? { offset: o } : {}),
+    ...(i !== undefined ? { index: i } : {}),
+    ...(f === 1 ? { future: true } : {}),
+  };
+}
