@@ -148,14 +148,17 @@ export interface SiftProcess {
   httpPort(): number | undefined;
 }
 
-/** Runs `sift run` as users do: a child process of the built CLI, with a config file. */
-export function startSift(config: Record<string, unknown>): SiftProcess {
+/**
+ * Runs `sift run` as users do: a child process of the built CLI, with a config
+ * file; `env` adds variables (e.g. SIFT_FAILPOINTS for a crash at an exact step).
+ */
+export function startSift(config: Record<string, unknown>, env: Readonly<Record<string, string>> = {}): SiftProcess {
   const dir = mkdtempSync(join(tmpdir(), 'sift-it-'));
   const file = join(dir, 'sift.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
   const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js'), 'run', '--config', file], {
     cwd: ROOT,
-    env: { ...process.env, SIFT_LOG_FORMAT: 'json', SIFT_LOG_LEVEL: 'info' },
+    env: { ...process.env, SIFT_LOG_FORMAT: 'json', SIFT_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
