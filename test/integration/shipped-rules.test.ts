@@ -105,11 +105,15 @@ async function createTopics(): Promise<void> {
   try {
     const plain = [...runs.map((r) => r.topic), dlqTopic, alertsTopic, alertsDlqTopic];
     const compacted = slots.map((_, i) => stateTopic(i));
+    // Keyed mode (the default): each pipeline's keyed topic and its state, 3 partitions each, so groups really are spread.
+    const keyed = slots.map((_, i) => `${groupOf(i)}.keyed`);
     await admin.createTopics({
       waitForLeaders: true,
       topics: [
         ...plain.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
         ...compacted.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
+        ...keyed.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+        ...keyed.map((topic) => ({ topic: `${topic}.state`, numPartitions: 3, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
       ],
     });
   } finally {
@@ -191,8 +195,9 @@ afterAll(async () => {
   await es.indices.delete({ index: `logs-*-${id}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
   const admin = kafka.admin();
   await admin.connect();
-  await admin.deleteTopics({ topics: [...runs.map((r) => r.topic), ...slots.map((_, i) => stateTopic(i)), dlqTopic, alertsTopic, alertsDlqTopic] }).catch(() => undefined);
-  await admin.deleteGroups(slots.map((_, i) => groupOf(i))).catch(() => undefined);
+  const keyed = slots.flatMap((_, i) => [`${groupOf(i)}.keyed`, `${groupOf(i)}.keyed.state`]);
+  await admin.deleteTopics({ topics: [...runs.map((r) => r.topic), ...slots.map((_, i) => stateTopic(i)), ...keyed, dlqTopic, alertsTopic, alertsDlqTopic] }).catch(() => undefined);
+  await admin.deleteGroups(slots.flatMap((_, i) => [groupOf(i), `${groupOf(i)}.detect`])).catch(() => undefined);
   await admin.disconnect();
 }, 120_000);
 
