@@ -206,7 +206,10 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
     },
     async evaluateKeyed(scope, inputs) {
       await restored(scope);
-      return counted(scope, engine.partition(scope).evaluateKeyed(inputs));
+      const end = metrics.rulesEvalDuration.startTimer();
+      const detections = engine.partition(scope).evaluateKeyed(inputs);
+      end();
+      return counted(scope, detections);
     },
     async persist(scope) {
       // After a revoke the new owner has the windows: writing ours would undo its work.
