@@ -49,6 +49,36 @@ export function encodeKeyed(input: KeyedInput): string {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Deepest nesting of a key or value Sift can write: events are at most
+ * pipeline.max_depth deep (at most 1000) and the record adds two levels. A
+ * deeper record is not Sift's, and it must be refused here: JSON.parse reads
+ * any depth, but the detect stage stringifies the group key and the alert
+ * stage the projected fields, and at a few thousand levels both overflow the
+ * stack (a RangeError that quarantines the rule, or fails every retry of the
+ * batch).
+ */
+const MAX_DEPTH = 1024;
+
+/** Whether the JSON text nests arrays and objects deeper than MAX_DEPTH (brackets inside strings do not count). */
+function nestsTooDeep(text: string): boolean {
+  // Each level takes at least one character: short texts cannot be too deep.
+  if (text.length <= MAX_DEPTH) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // a backslash escapes the next character, a quote included
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
 function rulesOf(v: unknown): KeyedRule[] | undefined {
   if (!Array.isArray(v) || v.length === 0) return undefined;
   const out: KeyedRule[] = [];
@@ -65,6 +95,7 @@ function rulesOf(v: unknown): KeyedRule[] | undefined {
 export function decodeKeyed(key: string | undefined, value: string | undefined): KeyedInput | string {
   if (key === undefined) return 'no key';
   if (value === undefined) return 'no value';
+  if (nestsTooDeep(key) || nestsTooDeep(value)) return 'nests too deep';
   let group: unknown;
   let wire: unknown;
   try {
