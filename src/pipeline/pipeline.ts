@@ -362,40 +362,37 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       }
       signal?.throwIfAborted();
       await producer.connect();
-      source = createKafkaSource({
+      // What the ingest and detect stages' consumers share.
+      const consumerBase = {
         kafka,
-        groupId: config.kafka.group_id,
-        topics: [...plans.keys()],
-        fromBeginning: config.kafka.from_beginning,
         sessionTimeoutMs: config.kafka.session_timeout_ms,
         partitionsConcurrently: config.kafka.partitions_concurrently,
         maxBytesPerPartition: config.kafka.max_bytes_per_partition,
         metrics,
         log,
         isFatal,
+        onFatal,
+      };
+      source = createKafkaSource({
+        ...consumerBase,
+        groupId: config.kafka.group_id,
+        topics: [...plans.keys()],
+        fromBeginning: config.kafka.from_beginning,
         // In keyed mode the windows follow the keyed partitions, not these.
         onAssign: keyedMode ? undefined : (scopes) => detection?.assign(scopes),
-        onFatal,
       });
       if (keyedMode) {
         await checkCoPartitioned(kafka, topology);
         detectSource = createKafkaSource({
-          kafka,
+          ...consumerBase,
           groupId: topology.group,
           topics: [topology.topic],
           // Every keyed record must be applied: a new detect group starts at the beginning.
           fromBeginning: true,
-          sessionTimeoutMs: config.kafka.session_timeout_ms,
-          partitionsConcurrently: config.kafka.partitions_concurrently,
-          maxBytesPerPartition: config.kafka.max_bytes_per_partition,
-          metrics,
-          log,
-          isFatal,
           onAssign: (scopes) => {
             detectOwned = new Set([...scopes].flatMap((s) => keyedPartitionOf(topology.topic, s) ?? []));
             detection?.assign(scopes);
           },
-          onFatal,
           lag: metrics.detectLag,
         });
         await detectSource.start(detectBatch);
