@@ -174,6 +174,37 @@ describe('lateness in keyed mode is lateness in local mode', () => {
   });
 });
 
+describe('a restored keyed partition prunes as the uninterrupted one would', () => {
+  const rule = brute(3);
+
+  it('a slow source’s windows survive a detect-stage restart when the fast source delivers first', () => {
+    const slow1 = okta('sift.raw.okta/0', [[0, [failure('s1', at(0), ALICE), failure('s2', at(1), ALICE)]]]);
+    const fast1 = okta('sift.raw.okta/1', [[0, [failure('q1', at(120), BOB)]]]);
+    const fast2 = okta('sift.raw.okta/1', [[1, [failure('q2', at(121), BOB)]]]);
+    const slow2 = okta('sift.raw.okta/0', [[1, [failure('s3', at(2), ALICE)]]]);
+    const ids = vendorIds([slow1, fast1, fast2, slow2]);
+    const want = [{ rule: 'k.brute', group: `["${ALICE}"]`, count: 3, events: ['s1', 's2', 's3'] }];
+
+    // Uninterrupted: both sources are active, pruning follows the slow one.
+    const ingest = createEngine([rule]);
+    const steady = createEngine([rule]);
+    const steadyTopic = new KeyedTopic(1);
+    for (const b of [slow1, fast1, fast2]) expect(runKeyed(ingest, steady, steadyTopic, [b]).detected).toEqual([]);
+    expect(summary(runKeyed(ingest, steady, steadyTopic, [slow2]).detected, ids)).toEqual(want);
+
+    // The same records, with a detect-stage restart after the first two keyed batches (checkpointed and committed).
+    const ingest2 = createEngine([rule]);
+    const before = createEngine([rule]);
+    const topic = new KeyedTopic(1);
+    for (const b of [slow1, fast1]) expect(runKeyed(ingest2, before, topic, [b]).detected).toEqual([]);
+    const after = createEngine([rule]);
+    after.partition('k/0').restore(before.partition('k/0').checkpoint());
+    // The fast source happens to deliver first after the restart; the slow one a moment later.
+    expect(runKeyed(ingest2, after, topic, [fast2]).detected).toEqual([]);
+    expect(summary(runKeyed(ingest2, after, topic, [slow2]).detected, ids)).toEqual(want);
+  });
+});
+
 describe('records selected by another version of a rule', () => {
   const batch = okta('sift.raw.okta/0', [[0, [failure('v1', at(1), ALICE), failure('v2', at(1, 10), ALICE), failure('v3', at(1, 20), ALICE)]]]);
   const ids = vendorIds([batch]);
