@@ -5,10 +5,11 @@
  * Raw records go through prepare and the keyed record format
  * (test/helpers/keyed-sim.ts); every expectation is written by hand.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngine, type EngineHooks } from '../../src/rules/index.js';
 import { parseSources, positionOf, sourcesText } from '../../src/rules/state/index.js';
 import type { Json } from '../helpers/rule-cases.js';
+import { consoleLogin } from '../helpers/raw-events.js';
 import { at, compile, drain, KeyedTopic, ruleText, runKeyed, runLocal, sourceBatch, summary, vendorIds, type SourceBatch } from '../helpers/keyed-sim.js';
 
 /** An Okta `user.session.start` failure (https://developer.okta.com/docs/reference/api/system-log/#logevent-object). */
@@ -202,6 +203,42 @@ describe('a restored keyed partition prunes as the uninterrupted one would', () 
     // The fast source happens to deliver first after the restart; the slow one a moment later.
     expect(runKeyed(ingest2, after, topic, [fast2]).detected).toEqual([]);
     expect(summary(runKeyed(ingest2, after, topic, [slow2]).detected, ids)).toEqual(want);
+  });
+});
+
+describe('a slow source that delivers every few minutes', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it.each([4, 6])('CloudTrail files 15 minutes behind Okta, %i minutes apart: the CloudTrail window is not expired by Okta', (gap) => {
+    // docs/operations.md: "CloudTrail arriving 15 minutes behind Okta … never has its windows expired by a faster source".
+    const rule = compile(
+      ruleText('k.console-failures', ['aws.cloudtrail'], 'detection:\n  failed:\n    event.action: ConsoleLogin\n    event.outcome: failure\n  condition: failed\nthreshold: {count: 3, group_by: [user.name], window: 10m}\n'),
+    );
+    const oktaRule = brute(3);
+    const rules = [rule, oktaRule];
+    const trail = (offset: number, id: string, minute: number): SourceBatch =>
+      sourceBatch('aws_cloudtrail', 'sift.raw.aws_cloudtrail/0', [{ offset, value: JSON.stringify({ Records: [consoleLogin({ id, at: at(minute), ip: '203.0.113.5', user: 'bob', result: 'Failure' })] }) }]);
+    const oktaAt = (offset: number, minute: number): SourceBatch => okta('sift.raw.okta/0', [[offset, [failure(`o${offset}`, at(minute), `user${offset}@example.com`)]]]);
+    const first = trail(0, 'r1', 0);
+    const second = trail(1, 'r2', 1);
+    const third = trail(2, 'r3', 2);
+    const ids = vendorIds([first, second, third]);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const wall = Date.parse(at(15));
+    vi.setSystemTime(wall);
+    const topic = new KeyedTopic(1);
+    const ingest = createEngine(rules);
+    const detect = createEngine(rules);
+    const out = [...runKeyed(ingest, detect, topic, [first, second]).detected];
+    // Okta keeps delivering, near real time (15 minutes ahead of CloudTrail), once a minute; CloudTrail's next file comes `gap` minutes later.
+    for (let m = 1; m <= gap; m++) {
+      vi.setSystemTime(wall + m * 60_000);
+      out.push(...runKeyed(ingest, detect, topic, [oktaAt(m, 15 + m)]).detected);
+    }
+    out.push(...runKeyed(ingest, detect, topic, [third]).detected);
+    expect(summary(out, ids)).toEqual([{ rule: 'k.console-failures', group: '["bob"]', count: 3, events: ['r1', 'r2', 'r3'] }]);
   });
 });
 
