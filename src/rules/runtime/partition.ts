@@ -21,10 +21,15 @@
  * source partitions, which run at different event times (CloudTrail minutes
  * behind Okta; one topic replaying last week). Lateness is judged per source
  * against the watermark its event carries (KeyedInput.watermark), exactly as
- * local mode judges it. Pruning and TTL use the smallest watermark among the
- * sources active in the last IDLE_MS of processing time (as Flink's operator
- * watermark is the minimum of its inputs', idle ones excluded), so a source
- * far ahead never expires the windows a slower one is still filling.
+ * local mode judges it. Each slot is pruned and expired against the slowest
+ * watermark among the source partitions that fed it (their positions are in
+ * the slot), so a source far ahead never expires windows a slower one is
+ * still filling, and a restored partition prunes exactly as the uninterrupted
+ * one (all of it is in the checkpoint; nothing depends on processing time).
+ * A source silent while this partition's watermark moved SILENT_MS on stops
+ * holding its slots back, so a source that is gone does not keep its windows
+ * forever. Sweeps run when the partition's watermark (the newest of its
+ * sources') enters a new minute.
  */
 import { createKeyedStore, newTermsCodec, sequenceCodec, thresholdCodec, cardinalityCodec, type Codec, type StateEntry, type UseCounter } from '../state/index.js';
 import type { JsonValue } from '../../ecs/index.js';
@@ -51,22 +56,32 @@ export interface Partition extends PartitionEngine {
 
 export const META_KEY = '@engine';
 const SWEEP_EVERY_MS = 60_000;
-/** Keyed mode: a source partition silent this long (processing time) no longer holds pruning back. */
-export const IDLE_MS = 5 * 60_000;
+/** Keyed mode: a source silent while the partition's watermark moved this far on (event time) no longer holds its slots back. */
+export const SILENT_MS = 24 * 60 * 60_000;
 
 interface Meta {
   wm: number;
   seq: number;
-  /** Keyed mode: the watermark of each source partition whose events reached this keyed partition. */
-  src?: Record<string, number>;
+  /** Keyed mode: per source partition, [its watermark, the partition's watermark when it last delivered]. */
+  src?: Record<string, [number, number]>;
+}
+
+function sourceEntry(x: unknown): [number, number] | undefined {
+  if (Array.isArray(x) && x.length === 2 && x.every((n) => typeof n === 'number' && Number.isFinite(n))) return [x[0] as number, x[1] as number];
+  return undefined;
 }
 
 function parseMeta(value: string): Meta | undefined {
   try {
     const v = JSON.parse(value) as Partial<Record<keyof Meta, unknown>>;
     if (typeof v.wm !== 'number' || typeof v.seq !== 'number') return undefined;
-    const src: Record<string, number> = {};
-    if (typeof v.src === 'object' && v.src !== null) for (const [k, x] of Object.entries(v.src)) if (typeof x === 'number' && Number.isFinite(x)) src[k] = x;
+    const src: Record<string, [number, number]> = {};
+    if (typeof v.src === 'object' && v.src !== null) {
+      for (const [k, x] of Object.entries(v.src)) {
+        const entry = sourceEntry(x);
+        if (entry !== undefined) src[k] = entry;
+      }
+    }
     return { wm: v.wm, seq: v.seq, src };
   } catch {
     return undefined;
@@ -81,10 +96,8 @@ export function createPartition(shared: Shared): Partition {
   const late = new Map<RulePlan, number>();
   const stale = new Map<string, number>();
   let watermark = -Infinity;
-  /** Keyed mode: source scope → its watermark (see KeyedInput.watermark) and when it last delivered (processing time; restored ones never). */
-  const sources = new Map<string, { wm: number; seen: number }>();
-  /** What pruning and TTL compare against: the watermark in local mode, the slowest active source's in keyed mode. */
-  let pruneMark = -Infinity;
+  /** Keyed mode: source scope → its watermark (KeyedInput.watermark) and this partition's watermark when it last delivered. */
+  const sources = new Map<string, { wm: number; at: number }>();
   let sweptMinute = -Infinity;
   let metaWritten = '';
 
@@ -105,8 +118,11 @@ export function createPartition(shared: Shared): Partition {
   }
 
   const windows: Windows = {
+    markOf(slot) {
+      return slot.from === undefined ? watermark : slotMark(slot.from);
+    },
     get watermark() {
-      return pruneMark;
+      return watermark;
     },
     out: [] as Detection[],
     late(plan) {
@@ -119,8 +135,22 @@ export function createPartition(shared: Shared): Partition {
     },
   };
 
+  /** Keyed mode: the slowest watermark among a slot's sources still delivering (see the header). */
+  function slotMark(from: ReadonlyMap<string, bigint>): number {
+    let mark = Infinity;
+    for (const scope of from.keys()) {
+      const src = sources.get(scope);
+      if (src !== undefined && watermark - src.at <= SILENT_MS && src.wm < mark) mark = src.wm;
+    }
+    return mark === Infinity ? watermark : mark;
+  }
+
   function sweep(): void {
-    for (const st of states.values()) st.store.sweep(pruneMark - st.plan.spanMs - st.plan.latenessMs);
+    for (const st of states.values()) {
+      const keep = st.plan.spanMs + st.plan.latenessMs;
+      if (sources.size === 0) st.store.sweep(watermark - keep);
+      else st.store.sweep((slot: { readonly from?: ReadonlyMap<string, bigint> }) => (slot.from === undefined ? watermark : slotMark(slot.from)) - keep);
+    }
   }
 
   /** Hooks once per rule and reason per batch, not per event. */
@@ -139,42 +169,34 @@ export function createPartition(shared: Shared): Partition {
 
   function meta(): StateEntry | undefined {
     if (!Number.isFinite(watermark)) return undefined;
-    const m: Meta = sources.size > 0 ? { wm: watermark, seq: counter.seq, src: Object.fromEntries([...sources].map(([k, v]) => [k, v.wm])) } : { wm: watermark, seq: counter.seq };
+    const m: Meta = sources.size > 0 ? { wm: watermark, seq: counter.seq, src: Object.fromEntries([...sources].map(([k, v]) => [k, [v.wm, v.at]])) } : { wm: watermark, seq: counter.seq };
     return { key: META_KEY, value: JSON.stringify(m) };
   }
 
-  /** Sets the mark pruning compares against; sweeps when it enters a new minute. */
-  function prune(mark: number): void {
-    pruneMark = mark;
-    const minute = Math.floor(mark / SWEEP_EVERY_MS);
+  /** Moves the watermark to `t` when it is newer; sweeps when it enters a new minute. */
+  function advance(t: number): void {
+    if (!(t > watermark)) return;
+    watermark = t;
+    const minute = Math.floor(t / SWEEP_EVERY_MS);
     if (minute > sweptMinute) {
       sweptMinute = minute;
       sweep();
     }
   }
 
-  /** Local mode: moves the watermark to `t` when it is newer. */
-  function advance(t: number): void {
-    if (!(t > watermark)) return;
-    watermark = t;
-    prune(t);
-  }
-
-  /** Keyed mode: records a source's watermark; pruning follows the slowest active source. */
-  function advanceSource(source: string, mark: number, now: number): number {
+  /** Keyed mode: records a source's watermark (a replayed record carries an older one: the newer stays). */
+  function advanceSource(source: string, mark: number): number {
     const entry = sources.get(source);
-    // A replayed record carries an older watermark than the one already seen.
     const wm = entry !== undefined && !(mark >= entry.wm) ? entry.wm : mark;
     if (!Number.isFinite(wm)) return wm;
-    if (entry === undefined) sources.set(source, { wm, seen: now });
+    // Recorded before the partition's watermark moves, so a lone source is never silent.
+    const at = Math.max(watermark, wm);
+    if (entry === undefined) sources.set(source, { wm, at });
     else {
       entry.wm = wm;
-      entry.seen = now;
+      entry.at = at;
     }
-    if (wm > watermark) watermark = wm;
-    let slowest = Infinity;
-    for (const s of sources.values()) if (now - s.seen <= IDLE_MS && s.wm < slowest) slowest = s.wm;
-    if (slowest !== Infinity && slowest !== pruneMark) prune(slowest);
+    advance(wm);
     return wm;
   }
 
@@ -212,14 +234,13 @@ export function createPartition(shared: Shared): Partition {
 
     /** Keyed mode: applies events the ingest stage selected; lateness and pruning as in the header. */
     evaluateKeyed(inputs: readonly KeyedInput[]): Detection[] {
-      const now = Date.now();
       const out: Detection[] = [];
       windows.out = out;
       for (let n = 0; n < inputs.length; n++) {
         const input = inputs[n] as KeyedInput;
         const future = input.future === true;
         const t = input.time;
-        const sourceMark = future ? input.watermark : advanceSource(input.source ?? '', input.watermark, now);
+        const sourceMark = future ? input.watermark : advanceSource(input.source ?? '', input.watermark);
         let groups: JsonValue[][] | undefined;
         for (let r = 0; r < input.rules.length; r++) {
           const ref = input.rules[r] as KeyedInput['rules'][number];
@@ -280,7 +301,10 @@ export function createPartition(shared: Shared): Partition {
           const m = parseMeta(e.value);
           if (m !== undefined) {
             watermark = Math.max(watermark, m.wm);
-            for (const [k, x] of Object.entries(m.src ?? {})) sources.set(k, { wm: Math.max(sources.get(k)?.wm ?? -Infinity, x), seen: -Infinity });
+            for (const [k, [wm, at]] of Object.entries(m.src ?? {})) {
+              const known = sources.get(k);
+              if (known === undefined || wm > known.wm) sources.set(k, { wm, at });
+            }
             counter.seq = Math.max(counter.seq, m.seq);
             metaWritten = e.value;
           }
@@ -295,8 +319,6 @@ export function createPartition(shared: Shared): Partition {
       for (const st of restored) st.store.settle();
       // The uninterrupted partition swept when the watermark entered this minute.
       sweptMinute = Number.isFinite(watermark) ? Math.floor(watermark / SWEEP_EVERY_MS) : -Infinity;
-      // Keyed mode: nothing is pruned until a source delivers again (restored sources count as idle).
-      pruneMark = sources.size > 0 ? -Infinity : watermark;
     },
 
     get keys(): number {

@@ -38,6 +38,7 @@ interface Pending {
 function stubWindows(out: Detection[]): Windows {
   return {
     watermark: -Infinity,
+    markOf: () => -Infinity,
     out,
     late: () => undefined,
     state: (plan) => {

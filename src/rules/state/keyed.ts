@@ -54,7 +54,8 @@ export interface KeyedStore<S> {
   touch(group: string, slot: Slot<S>): void;
   /** A new slot, already touched; may evict the least recently used ones. */
   add(group: string, state: S, last: number): Slot<S>;
-  sweep(cutoff: number): void;
+  /** Removes slots whose newest event time is below `cutoff`, or below `cutoff(slot)` when it is a function (keyed mode: each slot's own sources). */
+  sweep(cutoff: number | ((slot: Slot<S>) => number)): void;
   /** Changed groups since the last call, as entries; `all` writes every live group instead. */
   checkpoint(out: StateEntry[], all?: boolean): void;
   /** Decodes one stored value; false when it is not this rule's (version changed, corrupt). */
@@ -229,7 +230,7 @@ export function createKeyedStore<S>(ruleId: string, fingerprint: string, codec: 
     },
     sweep(cutoff) {
       for (const [group, slot] of map) {
-        if (slot.last < cutoff) {
+        if (slot.last < (typeof cutoff === 'number' ? cutoff : cutoff(slot))) {
           remove(group);
           store.ttlEvicted++;
         }
