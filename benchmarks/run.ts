@@ -1,9 +1,11 @@
 import { benchIngestAll } from './ingest.bench.js';
 import { machine, type PairResult } from './harness.js';
+import { benchKeyedLatency, type LatencyResult } from './keyed-latency.bench.js';
+import { benchKeyed, keyedAsPair, type KeyedCost } from './keyed.bench.js';
 import { benchRules, benchStateMemory } from './rules.bench.js';
 
 /**
- * `npm run bench [-- --json] [-- --only ingest|rules] [-- --source <vendor>]`:
+ * `npm run bench [-- --json] [-- --only ingest|rules|keyed|keyed-latency] [-- --source <vendor>]`:
  * every benchmark, one run, ratios measured side by side.
  */
 const argv = process.argv;
@@ -28,9 +30,21 @@ if (wanted('rules')) {
   say('measuring window state memory (100k keys)…');
   memory = benchStateMemory();
 }
+let keyed: KeyedCost | undefined;
+if (wanted('keyed')) {
+  say('running keyed-mode cost benchmarks (route + encode, decode + evaluateKeyed vs local evaluate)…');
+  keyed = benchKeyed();
+  results.push(keyedAsPair(keyed));
+}
+// Needs the real stack and takes about three minutes; skipped with the reason when Kafka or ES is unreachable.
+let latency: LatencyResult | { skipped: string } | undefined;
+if (wanted('keyed-latency')) {
+  say('running keyed-latency (sift run children on the real Kafka and Elasticsearch)…');
+  latency = await benchKeyedLatency(say);
+}
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}) }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(keyed ? { keyed } : {}), ...(latency ? { keyed_latency: latency } : {}) }, null, 2)}\n`);
 } else {
   const m = machine();
   console.log(`machine: ${String(m['cpus'])} × ${String(m['cpu_model'])}, ${String(m['memory_gib'])} GiB, node ${String(m['node'])}`);
@@ -42,6 +56,24 @@ if (json) {
   }
   if (memory) {
     console.log(`\nwindow state at ${memory.keys.toLocaleString('en-US')} keys: ${memory.heap_bytes_per_key} B heap/key, ${memory.checkpoint_bytes_per_key} B checkpoint/key`);
+  }
+  if (keyed) {
+    const u = keyed.us_per_event;
+    console.log(`\nkeyed mode per event: local ${u.local} µs, keyed ingest ${u.keyed_ingest} µs + detect ${u.keyed_detect} µs; ${keyed.keyed_records_per_event} keyed records/event, ${keyed.bytes_per_keyed_record} B/record`);
+  }
+  if (latency && 'skipped' in latency) console.log(`\nkeyed-latency skipped: ${latency.skipped}`);
+  else if (latency) {
+    console.log(`\n${latency.name}`);
+    for (const mode of ['keyed', 'local'] as const) {
+      const l = latency.latency_ms[mode];
+      console.log(`  ${mode.padEnd(6)} produce → alert ms: p50 ${l.p50}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max}  (${l.count} alerts, ${latency.events_per_mode[mode]} events)`);
+    }
+    for (const mode of ['keyed', 'local'] as const) console.log(`  ${mode.padEnd(6)} where (p50 / p99 ms): ${Object.entries(latency.breakdown_p50_ms[mode]).map(([k, v]) => `${k} ${v} / ${String(latency.breakdown_p99_ms[mode][k as keyof typeof latency.breakdown_p99_ms.keyed])}`).join(', ')}`);
+    for (const mode of ['keyed', 'local'] as const) {
+      const p = latency.profile[mode];
+      if (p) console.log(`  ${mode.padEnd(6)} profile: ${p.bulk_requests} bulk requests, mean ${p.bulk_mean_ms} ms; batches raw ${p.batches.raw}, keyed ${p.batches.keyed}; ${p.events_per_raw_batch} events per raw batch`);
+    }
+    console.log(`  ratio keyed / local: p50 ${latency.ratio_p50}×, p99 ${latency.ratio_p99}×; load average ${latency.load_average.before.join(' ')} → ${latency.load_average.after.join(' ')}`);
   }
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
