@@ -46,7 +46,14 @@ export function createAlertStage(deps: AlertStageDeps): AlertStage {
       // The same id may fold several times in one batch: the last update carries the totals.
       const latest = [...new Map(updates.map((u) => [u.id, u])).values()];
       const all = [...fresh, ...latest];
+      // The index and the topic are independent and both idempotent by id: written at once.
+      const toTopic = (async () => {
+        await deps.topic.write(fresh, false);
+        await deps.topic.write(latest, true);
+      })();
+      toTopic.catch(() => undefined); // awaited below; never unhandled if the index write throws first
       const written = await writeAlerts(deps.indexer, deps.index, all, signal);
+      await toTopic;
       if (written.rejected.length > 0) {
         for (const r of written.rejected) {
           const a = all[r.position];
@@ -54,8 +61,6 @@ export function createAlertStage(deps: AlertStageDeps): AlertStage {
         }
         log.error({ scope, rejected: written.rejected.length }, 'Elasticsearch rejected alert documents; they are in the alert DLQ.');
       }
-      await deps.topic.write(fresh, false);
-      await deps.topic.write(latest, true);
       for (const a of fresh) {
         metrics.alerts.inc({ rule: a.ruleId, severity: a.severity, sink: 'elasticsearch' });
         metrics.alerts.inc({ rule: a.ruleId, severity: a.severity, sink: 'kafka' });

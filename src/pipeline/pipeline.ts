@@ -248,6 +248,11 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
 
   async function deliverBatch(batch: RawBatch, prepared: Prepared, scope: string, detections: Detection[], signal: AbortSignal, keyed?: readonly KeyedInput[]): Promise<void> {
     const n = batch.records.length;
+    // Keyed records go out while the bulk is in flight: both are acknowledged
+    // before the commit, and a failure of either refetches the batch (whose
+    // rewritten keyed records the detect stage skips by source position).
+    const keyedWrite = detection && keyed ? keyedWriter.write(keyed) : undefined;
+    keyedWrite?.catch(() => undefined); // awaited below; never unhandled if the bulk throws first
     const report = await indexer.index(prepared.docs, signal);
     const dead: DeadLetter[] = prepared.dead;
     const rejected = new Set<number>();
@@ -262,7 +267,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       // Single-event rules without suppression: nothing to fold, no window.
       const raised = await alertStage.raise(scope, detections, createSuppressionStore(), signal);
       stats.alerts += raised;
-      await keyedWriter.write(keyed);
+      await keyedWrite;
       failpoint('ingest.after-keyed-write');
     } else if (detection) {
       // Not `stats.alerts += await …`: that reads the total before the await and
@@ -389,6 +394,8 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
           topics: [topology.topic],
           // Every keyed record must be applied: a new detect group starts at the beginning.
           fromBeginning: true,
+          // One fetch round covers every keyed partition an instance may own, instead of waves.
+          partitionsConcurrently: Math.max(config.kafka.partitions_concurrently, config.rules.keyed_partitions),
           onAssign: (scopes) => {
             detectOwned = new Set([...scopes].flatMap((s) => keyedPartitionOf(topology.topic, s) ?? []));
             detection?.assign(scopes);
