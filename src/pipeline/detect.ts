@@ -3,9 +3,13 @@
  * rules, restores stateful windows when partitions are assigned, checkpoints
  * them after each batch, and hot-reloads the rules folder.
  *
- * Per batch the pipeline calls, in this order: `evaluate` → (index events,
- * write alerts, dead letters) → `persist` → commit. See state-checkpoint.ts for
- * why that order gives exactly-once stateful detections across crashes.
+ * Local mode, per raw batch, in this order: `evaluate` → (index events, write
+ * alerts, dead letters) → `persist` → commit. Keyed mode: the raw batch only
+ * calls `route` (stateless; the keyed records it returns are written before
+ * the commit), and the detect stage, per keyed batch: `evaluateKeyed` → write
+ * alerts → `persist` → commit; its scopes are keyed partitions. See
+ * src/ingest/kafka/state-store.ts for why that order gives exactly-once
+ * stateful detections across crashes.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import type { SiftConfig } from '../config/index.js';
