@@ -178,6 +178,6 @@ export async function demoCommand(argv: readonly string[]): Promise<number> {
     `  curl -s -H 'content-type: application/json' 'http://127.0.0.1:9200/${alias}/_search?pretty' -d '{"size":0,"query":{"term":{"event.action":"user.session.start"}},"aggs":{"by_outcome":{"terms":{"field":"event.outcome"}},"top_failing_ips":{"filter":{"term":{"event.outcome":"failure"}},"aggs":{"ip":{"terms":{"field":"source.ip","size":5}}}}}}'`,
   );
   out(`  curl -s 'http://127.0.0.1:9200/${alertsIndex}/_search?pretty&size=1&sort=@timestamp:desc'`);
-  out('  Stop the stack with: make stack-down   (or: npx sift stack down)');
+  out('  Stop the stack with: make stack-down   (or: bin/sift.js stack down)');
   return 0;
 }

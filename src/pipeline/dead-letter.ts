@@ -12,8 +12,10 @@ export type { DeadLetter } from '../ingest/index.js';
 export interface DeadLetterValue {
   reason: { code: ErrorCode; stage: Stage; message: string; path?: string };
   source: { topic: string; partition: number; offset: string; timestamp: string; key_base64: string | null };
-  /** The dataset, or the source vendor when the event failed before its dataset was known. */
-  dataset: string;
+  /** The topic's source (`okta`, `google_workspace`): where to send a fixed record back. */
+  vendor: string;
+  /** The event's dataset, null when it was refused before Sift knew it (docs/dead-letter.md). */
+  dataset: string | null;
   event_index?: number;
   original_base64: string | null;
   original_bytes: number;
@@ -31,6 +33,7 @@ export function deadLetterValue(d: DeadLetter): DeadLetterValue {
       timestamp: d.record.timestamp,
       key_base64: d.record.key === null ? null : d.record.key.toString('base64'),
     },
+    vendor: d.vendor,
     dataset: d.dataset,
     original_base64: d.record.value === null ? null : d.record.value.toString('base64'),
     original_bytes: d.record.value?.length ?? 0,

@@ -77,6 +77,7 @@ describe('dead-letter records', () => {
     const bytes = Buffer.from([0xc3, 0x28, 0x00, 0x7b]);
     const v = deadLetterValue({
       record: { ...record(bytes, 42), partition: 2, key: Buffer.from('k') },
+      vendor: 'okta',
       dataset: 'okta.system',
       stage: 'decode',
       code: 'SIFT_DECODE_NOT_UTF8',

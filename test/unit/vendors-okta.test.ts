@@ -253,7 +253,7 @@ function prepared(value: unknown): Omit<PreparedOutcome, 'ids'> {
 describe('okta: a record that is not a LogEvent is never indexed as one (issue 9)', () => {
   it('dead-letters a record without eventType as an unknown shape', () => {
     const noType = { uuid: 'u-9', published: '2024-05-01T10:00:00.000Z', actor: { id: '00u1', type: 'User', alternateId: 'alice@example.com' }, outcome: { result: 'SUCCESS' } };
-    expect(prepared(noType)).toEqual({ actions: [], dead: [{ stage: 'normalize', code: 'SIFT_DECODE_UNKNOWN_SOURCE', path: '$.eventType', eventIndex: 0 }] });
+    expect(prepared(noType)).toEqual({ actions: [], dead: [{ stage: 'decode', code: 'SIFT_DECODE_UNKNOWN_SOURCE', path: '$.eventType', eventIndex: 0 }] });
   });
 
   it('reads Panther\'s lower-cased rows (eventtype, displaymessage, …) as the LogEvent they are', () => {

@@ -1,2 +1,2 @@
 export { FUTURE_TAG, planSource, prepareBatch, type DocOrigin, type Prepared, type PrepareOptions, type SourcePlan } from './prepare.js';
-export type { DeadLetter } from './dead-letter.js';
+export { stageOf, type DeadLetter } from './dead-letter.js';

@@ -12,12 +12,12 @@
  * handler threw, forever).
  */
 import { createSerializer, datasetsOf, fieldsOf, indexAlias, type EcsEvent, type Serializer } from '../../ecs/index.js';
-import { ErrorCode, Stage, describeError, failure, type Failure } from '../../shared/index.js';
+import { ErrorCode, describeError, failure, type Failure } from '../../shared/index.js';
 import { decodeRecord, type DecodeLimits } from '../decode/index.js';
 import type { IndexDoc } from '../indexer/index.js';
 import type { RawRecord } from '../kafka/index.js';
 import { documentId, enrichUserAgent, fallbackDocumentId, isoFromIntegerMs, sourceFor, type NormalizeResult, type Source } from '../normalize/index.js';
-import type { DeadLetter } from './dead-letter.js';
+import { stageOf, type DeadLetter } from './dead-letter.js';
 
 interface DatasetTarget {
   readonly alias: string;
@@ -29,6 +29,8 @@ export interface SourcePlan {
   readonly source: Source;
   /** dataset → where its documents go and how they are written. */
   readonly targets: ReadonlyMap<string, DatasetTarget>;
+  /** The vendor's only dataset, which a dead letter can name before normalize; null when it has several. */
+  readonly soleDataset: string | null;
 }
 
 export function planSource(vendor: string, namespace: string): SourcePlan | undefined {
@@ -39,7 +41,8 @@ export function planSource(vendor: string, namespace: string): SourcePlan | unde
     const fields = fieldsOf(dataset);
     if (fields) targets.set(dataset, { alias: indexAlias(dataset, namespace), serialize: createSerializer(fields) });
   }
-  return { source, targets };
+  const only = [...targets.keys()];
+  return { source, targets, soleDataset: only.length === 1 ? (only[0] ?? null) : null };
 }
 
 export interface Prepared {
@@ -175,12 +178,14 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
   const skew = opts.maxFutureSkewMs;
   for (const record of records) {
     const before = out.docs.length + out.dead.length;
-    const letter = (f: Failure, stage: Stage, eventIndex?: number): void => {
-      out.dead.push({ record, dataset: vendor, stage, code: f.code, message: f.message, path: f.path, eventIndex });
+    // The stage follows the code, not which step noticed: Okta's explode and
+    // Zoom's normalize both refuse unknown shapes (docs/dead-letter.md).
+    const letter = (f: Failure, eventIndex?: number): void => {
+      out.dead.push({ record, vendor, dataset: plan.soleDataset, stage: stageOf(f.code), code: f.code, message: f.message, path: f.path, eventIndex });
     };
     const values = decodeRecord(record.value, opts.limits);
     if (isFailure(values)) {
-      letter(values, Stage.Decode);
+      letter(values);
       continue;
     }
     const received = receiptMs(record.timestamp);
@@ -192,7 +197,7 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
     let eventIndex = 0;
     for (const decoded of values) {
       if (!decoded.ok) {
-        letter(decoded, Stage.Decode, eventIndex++);
+        letter(decoded, eventIndex++);
         continue;
       }
       // A JSON array in a record is a batch of events (the Okta API returns them so).
@@ -200,7 +205,7 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
       for (const candidate of candidates) {
         const units = explodeSafely(plan.source, candidate);
         if (isFailure(units)) {
-          letter(units, Stage.Decode, eventIndex++);
+          letter(units, eventIndex++);
           continue;
         }
         const single = values.length === 1 && candidates.length === 1 && units.length === 1;
@@ -213,14 +218,14 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
             // Enrichment, serialization, hashing or event.original threw on this unit.
             failed = thrown('preparing the event', err);
           }
-          if (failed !== undefined) letter(failed, failed.code === ErrorCode.DecodeTooDeep ? Stage.Decode : Stage.Normalize, index);
+          if (failed !== undefined) letter(failed, index);
         }
       }
     }
     // An envelope with no events (`[]`, `{"Records":[]}`, a Pub/Sub batch of
     // nothing) is still a consumed record: it must leave a trace.
     if (out.docs.length + out.dead.length === before) {
-      letter(failure(ErrorCode.DecodeNoEvents, 'record holds no event (an empty batch or envelope)'), Stage.Decode);
+      letter(failure(ErrorCode.DecodeNoEvents, 'record holds no event (an empty batch or envelope)'));
     }
   }
   return out;
