@@ -63,8 +63,10 @@ stack-up: ## start the local Kafka + Elasticsearch (downloads once)
 stack-down: ## stop exactly the processes stack-up started
 	scripts/stack.sh down
 
-stack-status:
-	scripts/stack.sh status
+# stack.sh status exits 3 unless both services are up (scripts wait on that);
+# from make, "stopped" is an answer, not a failed target.
+stack-status: ## one line per local service (running or stopped)
+	@scripts/stack.sh status || { rc=$$?; [ $$rc -eq 3 ] || exit $$rc; echo "make: the local stack is not (fully) running; make stack-up starts it"; }
 
 CORPUS_DIR := $(or $(SIFT_CORPUS),$(CURDIR)/../shared/corpus)
 
