@@ -8,6 +8,7 @@ import { createPipeline } from '../pipeline/index.js';
 import { describeError } from '../shared/index.js';
 import { createLogger, createMetrics } from '../telemetry/index.js';
 import { intFlag, numberFlag, parse } from './args.js';
+import { alertSummary } from './demo-summary.js';
 import { runStackScript } from './stack.js';
 
 export const DEMO_HELP = `Usage: sift demo [--count <n>] [--rate <n>] [--seed <n>] [--no-stack]
@@ -150,10 +151,11 @@ export async function demoCommand(argv: readonly string[]): Promise<number> {
   const grants = await es.count({ index: alias, query: { terms: { 'event.action': ['user.account.privilege.grant', 'user.mfa.factor.reset_all', 'security.threat.detected'] } } });
   const alertsIndex = `${config.alerts.index_prefix}-${config.elasticsearch.namespace}`;
   await es.indices.refresh({ index: alertsIndex }).catch(() => undefined);
-  const alertsByRule = await es
-    .search({ index: alertsIndex, size: 0, aggs: { by_rule: { terms: { field: 'rule.id', size: 5 } } } })
-    .then((r) => (r.aggregations?.['by_rule'] as { buckets?: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [])
-    .catch(() => []);
+  // Only as context, labelled: the index also holds earlier runs' alerts.
+  const alertsInIndex = await es
+    .count({ index: alertsIndex })
+    .then((r) => r.count)
+    .catch(() => undefined);
   await es.close();
 
   const s = pipeline.stats;
@@ -170,7 +172,7 @@ export async function demoCommand(argv: readonly string[]): Promise<number> {
   const buckets = (failures.aggregations?.['by_ip'] as { buckets?: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [];
   out('  worth a look    ' + (buckets.length > 0 ? `failed sign-ins by source.ip: ${buckets.map((b) => `${b.key} ×${b.doc_count}`).join(', ')}` : 'no failed sign-ins'));
   out(`                  ${fmt(grants.count)} privilege grants, MFA resets and threat detections`);
-  out(`  alerts          ${fmt(s.alerts)} raised by ${pipeline.rules} rules into ${alertsIndex}${alertsByRule.length > 0 ? ` (in the index now: ${alertsByRule.map((b) => `${b.key} ×${b.doc_count}`).join(', ')})` : ''}`);
+  for (const line of alertSummary(s, pipeline.rules, alertsIndex, alertsInIndex)) out(line);
   out('');
   out('Try these:');
   out(`  curl -s 'http://127.0.0.1:9200/${alias}/_search?pretty&size=3&q=event.outcome:failure'`);

@@ -17,6 +17,8 @@ export interface AlertStageDeps {
   links: AlertLinks;
   log: Logger;
   metrics: Metrics;
+  /** Told the alerts newly raised by each call, once they are written (the run's per-rule counts). */
+  onRaised?: (alerts: readonly Alert[]) => void;
 }
 
 export interface AlertStage {
@@ -67,6 +69,7 @@ export function createAlertStage(deps: AlertStageDeps): AlertStage {
         log.info({ alert: a.id, rule: a.ruleId, severity: a.severity }, 'Alert raised.');
       }
       if (updates.length > 0) metrics.alertsSuppressed.inc(updates.length);
+      if (fresh.length > 0) deps.onRaised?.(fresh);
       return fresh.length;
     },
   };

@@ -39,7 +39,7 @@ import { createAlertStage } from './alerting.js';
 import { createDetectionStage, loadInitialRules, type DetectionStage } from './detect.js';
 import { checkCoPartitioned, createKeyedWriter, drainKeyed, keyedPartitionOf, keyedTopology, readKeyed } from './keyed.js';
 import { planSource, prepareBatch, type Prepared, type PrepareOptions, type SourcePlan } from '../ingest/index.js';
-import { emptyStats, type PipelineStats } from './stats.js';
+import { countAlerts, emptyStats, type PipelineStats } from './stats.js';
 
 export interface PipelineDeps {
   config: SiftConfig;
@@ -172,6 +172,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     links,
     log,
     metrics,
+    onRaised: (alerts) => countAlerts(stats, alerts),
   });
   let notifier: Notifier | undefined;
   const onFatal = (err: unknown): void => {
@@ -225,7 +226,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     const scope = `${batch.topic}/${batch.partition}`;
     const detections = await stage.evaluateKeyed(scope, readKeyed(batch, metrics, log));
     try {
-      stats.alerts += await alertStage.raise(scope, detections, stage.suppression(scope), signal);
+      await alertStage.raise(scope, detections, stage.suppression(scope), signal);
       failpoint('detect.after-alert-write');
       await stage.persist(scope);
       failpoint('detect.after-checkpoint');
@@ -267,15 +268,14 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     await dlq.send(dead);
     if (detection && keyed) {
       // Single-event rules without suppression: nothing to fold, no window.
-      const raised = await alertStage.raise(scope, detections, createSuppressionStore(), signal);
-      stats.alerts += raised;
+      await alertStage.raise(scope, detections, createSuppressionStore(), signal);
       await keyedWrite;
       failpoint('ingest.after-keyed-write');
     } else if (detection) {
-      // Not `stats.alerts += await …`: that reads the total before the await and
-      // loses the increments of partitions processed concurrently.
-      const raised = await alertStage.raise(scope, detections, detection.suppression(scope), signal);
-      stats.alerts += raised;
+      // Counted by the stage's onRaised (countAlerts), synchronously: a
+      // `stats.alerts += await …` here would read the total before the await and
+      // lose the increments of partitions processed concurrently.
+      await alertStage.raise(scope, detections, detection.suppression(scope), signal);
       await detection.persist(scope);
     }
     // Only counted once the whole batch is safe: these figures match what a
