@@ -3,11 +3,12 @@
 # Sift container image: `docker build -t sift .`, then e.g.
 #   docker run --rm -e SIFT_KAFKA_BROKERS=kafka:9092 -e SIFT_ES_URL=http://es:9200 sift          # sift run
 #   docker run --rm -e SIFT_KAFKA_BROKERS=kafka:9092 sift generate --count 1000 --rate 100
+#   docker run --rm -v "$PWD/my-rules:/app/rules-user:ro" -e SIFT_RULES_DIR=/app/rules-user … sift   # your rules
 # docker-compose.yml builds this same file for the `sift` and `generator` services.
 #
 # Two stages so the image carries neither TypeScript, vitest, eslint nor the
-# sources: the build stage compiles, the runtime stage gets dist/ and the
-# production dependencies only.
+# sources: the build stage compiles, the runtime stage gets dist/, the
+# shipped detection rules and the production dependencies only.
 
 # Node 24 LTS, the version Sift targets (package.json engines, Makefile).
 # bookworm-slim rather than alpine: kafkajs, the ES client and pino are pure JS,
@@ -51,6 +52,13 @@ COPY bin ./bin
 # package root as the folder holding package.json *and* scripts/, and
 # `sift --version` / `sift --help` read package.json through it.
 COPY scripts ./scripts
+# The detection rules shipped with Sift: rules.dir (SIFT_RULES_DIR) defaults to
+# <package root>/rules, so without this copy `sift run` loads 0 rules, logs
+# "cannot read: ENOENT" and indexes without ever alerting. A folder of your own
+# can be mounted and named with SIFT_RULES_DIR instead (docker-compose.yml).
+# test/integration/image-tree.test.ts rebuilds this stage's tree from these
+# COPY lines and runs `sift run` in it.
+COPY rules ./rules
 
 # Container defaults. The telemetry server binds 127.0.0.1 by default, which
 # in a container is unreachable through a published port: listen on all
@@ -76,7 +84,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 
 # Exec form, no shell in between: SIGTERM from `docker stop` reaches node,
 # and `sift run` drains in-flight batches and commits offsets before exiting
-# (within telemetry.shutdown_timeout_ms, 30 s by default: give the container a
+# (within pipeline.shutdown_timeout_ms, 30 s by default: give the container a
 # longer stop timeout). As PID 1, node ignores signals it has no handler for
 # (`sift generate` has none): run with `--init` (compose: `init: true`).
 ENTRYPOINT ["node", "dist/src/main.js"]

@@ -22,6 +22,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { contextSources, dockerfileInstructions, dockerignore } from '../helpers/dockerfile.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -220,66 +221,7 @@ function wiringProblems(compose: Compose): string[] {
 
 // ------------------------------------------------------------- Dockerfile --
 
-interface Instruction {
-  op: string;
-  args: string;
-  stage: number;
-}
-
-/** Dockerfile instructions with line continuations joined and comments dropped. */
-function dockerfileInstructions(text: string): Instruction[] {
-  const joined = text
-    .split('\n')
-    .filter((l) => !/^\s*#/.test(l))
-    .join('\n')
-    .replace(/\\\n/g, ' ');
-  const out: Instruction[] = [];
-  let stage = -1;
-  for (const line of joined.split('\n')) {
-    const m = /^\s*([A-Za-z]+)\s+(.*)$/.exec(line);
-    if (!m) continue;
-    const op = (m[1] ?? '').toUpperCase();
-    if (op === 'FROM') stage++;
-    out.push({ op, args: (m[2] ?? '').trim(), stage });
-  }
-  return out;
-}
-
-/** A .dockerignore matcher (Go filepath.Match per path segment, `**`, `!` exceptions, last match wins). */
-function dockerignore(text: string): (path: string) => boolean {
-  const rules = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => {
-      const negate = l.startsWith('!');
-      const pattern = (negate ? l.slice(1) : l).replace(/^\/+|\/+$/g, '');
-      const re = pattern
-        .split('/')
-        .map((seg) => (seg === '**' ? '.*' : seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
-        .join('/');
-      // A pattern excludes the path itself and everything under it.
-      return { negate, re: new RegExp(`^${re}(/.*)?$`) };
-    });
-  return (path) => {
-    let excluded = false;
-    for (const r of rules) if (r.re.test(path)) excluded = !r.negate;
-    return excluded;
-  };
-}
-
-/** Sources of `COPY`/`ADD` from the build context (not `--from=` another stage). */
-function contextSources(instructions: readonly Instruction[]): string[] {
-  const out: string[] = [];
-  for (const { op, args } of instructions) {
-    if (op !== 'COPY' && op !== 'ADD') continue;
-    const words = args.startsWith('[') ? (JSON.parse(args) as string[]) : args.split(/\s+/);
-    if (words.some((w) => w.startsWith('--from='))) continue;
-    const paths = words.filter((w) => !w.startsWith('--'));
-    out.push(...paths.slice(0, -1));
-  }
-  return out;
-}
+// Instructions, the .dockerignore matcher and COPY sources: test/helpers/dockerfile.ts.
 
 // ------------------------------------------------------------------ tests --
 
@@ -456,6 +398,73 @@ describe('Dockerfile', () => {
     }
     // And the heavy or secret host folders stay out of the context.
     for (const p of ['node_modules', 'dist', '.cache', '.git', '.env']) expect(ignored(p), `.dockerignore should exclude ${p}`).toBe(true);
+  });
+});
+
+// ------------------------------------------------ rules and config keys --
+
+/** Every config key docs/config.md documents (`kafka.brokers`, `rules.lateness[].dataset`, …). */
+function documentedKeys(): Set<string> {
+  const doc = readFileSync(join(ROOT, 'docs', 'config.md'), 'utf8');
+  return new Set([...doc.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1] ?? ''));
+}
+
+/** `section.key` names written in a file's `#` comments, where `section` is a config section. */
+function configKeysInComments(text: string, sections: ReadonlySet<string>): string[] {
+  const comments = text
+    .split('\n')
+    .map((l) => /#(.*)$/.exec(l)?.[1] ?? '')
+    .join('\n');
+  return [...comments.matchAll(/\b([a-z_]+)\.([a-z_]+(?:\.[a-z_]+)*)\b/g)].filter((m) => sections.has(m[1] ?? '')).map((m) => m[0]);
+}
+
+/** A service's volumes as { source, target, readOnly }, short (`src:dst[:ro]`) or long syntax. */
+function mounts(service: Obj): { source: string; target: string; readOnly: boolean }[] {
+  return (Array.isArray(service.volumes) ? service.volumes : []).map((v) => {
+    if (isObj(v)) return { source: String(v.source ?? ''), target: String(v.target ?? ''), readOnly: v.read_only === true };
+    // `${VAR:-./rules}:/app/rules-user:ro`: split on the colons outside ${…}.
+    const parts = String(v).match(/(\$\{[^}]*\}|[^:])+/g) ?? [];
+    return { source: parts[0] ?? '', target: parts[1] ?? '', readOnly: (parts[2] ?? '').split(',').includes('ro') };
+  });
+}
+
+/** What `${VAR:-default}` / `${VAR-default}` / `$VAR` becomes with VAR unset (compose interpolation). */
+const withDefaults = (s: string): string => s.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}/g, '$1').replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g, '');
+
+describe('rules in the image and in compose (issue 11, point 1)', () => {
+  const dockerfileText = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const instructions = dockerfileInstructions(dockerfileText);
+  const last = Math.max(...instructions.map((i) => i.stage));
+
+  it('the runtime stage copies the shipped rules/ folder, which rules.dir defaults to', () => {
+    const runtimeSources = contextSources(instructions.filter((i) => i.stage === last)).map((s) => s.replace(/^\.\//, '').replace(/\/+$/, ''));
+    expect(runtimeSources, 'COPY rules in the runtime stage').toContain('rules');
+    expect(readFileSync(join(ROOT, 'docs', 'config.md'), 'utf8')).toMatch(/`rules\.dir`[^\n]*Empty: the rules\/ folder shipped with Sift/);
+  });
+
+  it('compose runs sift on a mounted rules folder named by SIFT_RULES_DIR, the shipped rules by default', () => {
+    const sift = compose.services.sift as Obj;
+    const dir = env(sift).SIFT_RULES_DIR;
+    expect(dir ?? '', 'sift: SIFT_RULES_DIR').toMatch(/^\//);
+    const mount = mounts(sift).find((m) => m.target === dir);
+    expect(mount, `sift: a volume mounted at SIFT_RULES_DIR ${dir}`).toBeDefined();
+    expect(mount?.readOnly, 'the rules folder is mounted read-only').toBe(true);
+    // Unset on the host, the mount is the repository's own rules/: the shipped rules.
+    expect(withDefaults(mount?.source ?? '').replace(/\/+$/, '')).toBe('./rules');
+    // Set on the host, the host's folder is what gets mounted.
+    expect(mount?.source).toMatch(/^\$\{SIFT_RULES_DIR:-/);
+  });
+
+  it('Dockerfile and compose comments name only config keys that exist', () => {
+    const keys = documentedKeys();
+    expect(keys.has('pipeline.shutdown_timeout_ms'), 'docs/config.md lists the keys').toBe(true);
+    const sections = new Set([...keys].map((k) => k.split('.')[0] ?? ''));
+    for (const [file, text] of [['Dockerfile', dockerfileText], ['docker-compose.yml', composeText]] as const) {
+      const named = configKeysInComments(text, sections);
+      expect(named.filter((k) => !keys.has(k)), `${file}: config keys in comments that docs/config.md does not list`).toEqual([]);
+    }
+    // Negative control: the check sees a wrong key in a comment.
+    expect(configKeysInComments('# within telemetry.shutdown_timeout_ms', sections)).toEqual(['telemetry.shutdown_timeout_ms']);
   });
 });
 
