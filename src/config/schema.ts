@@ -127,6 +127,12 @@ export const configSpec = spec.object('Sift configuration.', {
       description: 'Watch the folder and hot-reload rules; an edit that does not compile is rejected and the previous rules keep running.',
       default: true,
     }),
+    allow_invalid: spec.bool({
+      description:
+        'Start even when rule files do not compile, running the others (each rejection is logged, counted in sift_rules_rejected and in /readyz rejected_rules). Off: sift run refuses to start and names the files.',
+      default: false,
+      env: 'SIFT_RULES_ALLOW_INVALID',
+    }),
     default_lateness: spec.string({
       description: 'How late (in event time) an event may arrive and still count towards stateful rules, unless its dataset says otherwise.',
       default: '5m',

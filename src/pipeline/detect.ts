@@ -11,7 +11,7 @@
  * src/ingest/kafka/state-store.ts for why that order gives exactly-once
  * stateful detections across crashes.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { relative, sep } from 'node:path';
 import type { SiftConfig } from '../config/index.js';
 import {
   createEngine,
@@ -30,9 +30,13 @@ import { createSuppressionStore, SUPPRESS_PREFIX, type SuppressionStore } from '
 import type { StateCheckpoint, StoredStateEntry } from '../ingest/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import type { Prepared } from '../ingest/index.js';
+import { ErrorCode, SiftError } from '../shared/index.js';
+import { watchRules, type RulesWatcher } from './rules-watch.js';
 
 export interface DetectionStage {
   readonly rules: readonly CompiledRule[];
+  /** Rule files that did not compile at the last load or reload (/readyz, sift_rules_rejected). */
+  readonly rejected: number;
   /** Partitions now owned by this instance (`topic/partition`): state of the others is dropped. */
   assign(scopes: ReadonlySet<string>): void;
   evaluate(scope: string, prepared: Prepared): Promise<Detection[]>;
@@ -70,15 +74,39 @@ export function latenessOf(config: SiftConfig['rules']): (dataset: string) => nu
   return (dataset) => table.get(dataset) ?? fallback;
 }
 
-export function loadInitialRules(dir: string, log: Logger, options: CompileOptions = {}): CompiledRule[] {
-  const loaded = loadRules([dir], options);
-  for (const issue of loaded.issues) log.error({ issue: formatIssue(issue) }, 'Rule rejected.');
-  return [...loaded.rules];
+export interface InitialRules {
+  readonly rules: readonly CompiledRule[];
+  /** Files (or the folder itself, when unreadable) that did not compile: counted in files, not issues. */
+  readonly rejected: readonly string[];
 }
 
-export function createDetectionStage(deps: DetectionDeps, initial: readonly CompiledRule[]): DetectionStage {
+/** Distinct files named by the issues, in order. */
+const filesOf = (issues: readonly { file: string }[]): string[] => [...new Set(issues.map((i) => i.file))];
+
+/**
+ * Loads the rules folder at start. A file that does not compile stops the
+ * start (SIFT_RULES_INVALID) unless `allowInvalid`: running 19 of 20 rules
+ * while reporting ready would hide a detection gap from the orchestrator.
+ */
+export function loadInitialRules(dir: string, log: Logger, options: CompileOptions & { allowInvalid?: boolean } = {}): InitialRules {
+  const loaded = loadRules([dir], options);
+  const rejected = filesOf(loaded.issues);
+  for (const issue of loaded.issues) log.error({ issue: formatIssue(issue) }, 'Rule rejected.');
+  if (rejected.length > 0 && options.allowInvalid !== true) {
+    const what = rejected.length === 1 ? '1 rule file does not compile' : `${rejected.length} rule files do not compile`;
+    throw new SiftError(
+      ErrorCode.RulesInvalid,
+      `${what} in ${dir}; fix it, or set rules.allow_invalid: true (SIFT_RULES_ALLOW_INVALID=true) to start without it:\n${loaded.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`,
+      { stage: 'detect' },
+    );
+  }
+  if (rejected.length > 0) log.warn({ files: rejected, rules: loaded.rules.length }, 'Starting without the rule files that do not compile (rules.allow_invalid).');
+  return { rules: [...loaded.rules], rejected };
+}
+
+export function createDetectionStage(deps: DetectionDeps, initial: InitialRules): DetectionStage {
   const { config, log, metrics, checkpoint } = deps;
-  const engine: Engine = createEngine(initial, {
+  const engine: Engine = createEngine(initial.rules, {
     latenessMs: latenessOf(config),
     maxKeysPerRule: config.max_keys_per_rule,
     hooks: {
@@ -91,7 +119,9 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
       onStale: (ruleId, count) => metrics.keyedStale.inc({ rule: ruleId }, count),
     },
   });
-  metrics.rulesLoaded.set(initial.length);
+  metrics.rulesLoaded.set(initial.rules.length);
+  let rejected = initial.rejected.length;
+  metrics.rulesRejected.set(rejected);
   const assigned = new Set<string>();
   /** scope → its restore, started at assignment; batches of the scope wait for it. */
   const restoring = new Map<string, Promise<void>>();
@@ -134,27 +164,29 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
     for (const scope of scopes) restoring.set(scope, load);
   }
 
-  let watcher: FSWatcher | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const reload = (): void => {
+  let watcher: RulesWatcher | undefined;
+  const reload = (files: readonly string[]): void => {
     const loaded = loadRules([deps.rulesDir], { regexMaxInputBytes: config.regex_max_input_bytes });
     // A file that no longer compiles keeps its previous version running: an
-    // edit in progress must not switch a detection off.
-    const badFiles = new Set(loaded.issues.map((i) => i.file));
+    // edit in progress must not switch a detection off. An unreadable folder
+    // (its issue names the folder) keeps every rule below it.
+    const badFiles = filesOf(loaded.issues);
     const fresh = new Set(loaded.rules.map((r) => r.spec.id));
-    const kept = engine.rules.filter((r) => badFiles.has(r.spec.file) && !fresh.has(r.spec.id));
+    const isBad = (file: string): boolean => badFiles.some((bad) => file === bad || file.startsWith(bad + sep));
+    const kept = engine.rules.filter((r) => isBad(r.spec.file) && !fresh.has(r.spec.id));
     for (const issue of loaded.issues) log.error({ issue: formatIssue(issue) }, 'Rule edit rejected; the previous version keeps running.');
     engine.update([...loaded.rules, ...kept]);
-    metrics.rulesReloads.inc({ outcome: loaded.issues.length > 0 ? 'partial' : 'ok' });
+    rejected = badFiles.length;
+    metrics.rulesReloads.inc({ outcome: rejected > 0 ? 'partial' : 'ok' });
     metrics.rulesLoaded.set(engine.rules.length);
-    log.info({ rules: engine.rules.length, rejected: loaded.issues.length }, 'Rules reloaded.');
+    metrics.rulesRejected.set(rejected);
+    log.info({ files, rules: engine.rules.length, rejected, rejectedFiles: badFiles.map((f) => relative(deps.rulesDir, f) || f) }, 'Rules reloaded.');
   };
   if (config.reload) {
     try {
-      watcher = watch(deps.rulesDir, { recursive: true }, () => {
-        clearTimeout(timer);
-        // Editors write a file in several steps; wait for the burst to end.
-        timer = setTimeout(reload, 300);
+      watcher = watchRules(deps.rulesDir, {
+        onChange: reload,
+        onError: (err, dir) => log.warn({ dir, err }, 'Stopped watching a rules folder; edits below it are seen at the next change around it.'),
       });
     } catch (err) {
       log.warn({ dir: deps.rulesDir, err }, 'Cannot watch the rules folder; hot reload is off.');
@@ -179,6 +211,9 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
   return {
     get rules() {
       return engine.rules;
+    },
+    get rejected() {
+      return rejected;
     },
     assign(scopes) {
       for (const scope of [...assigned]) {
@@ -228,7 +263,6 @@ export function createDetectionStage(deps: DetectionDeps, initial: readonly Comp
       restore(new Set([scope]));
     },
     close() {
-      clearTimeout(timer);
       watcher?.close();
     },
   };

@@ -2,13 +2,13 @@ import { Client } from '@elastic/elasticsearch';
 import { Partitioners, type Producer } from 'kafkajs';
 import type { SiftConfig } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
-import { fieldsOf, knownVendors } from '../ecs/index.js';
+import { fieldsOf, firstBackingIndex, knownVendors } from '../ecs/index.js';
 import {
   createIndexer,
   createKafka,
   createKafkaSource,
   createStateCheckpoint,
-  ensureDatasetIndex,
+  installDatasetTemplate,
   ensureTopics,
   waitForCluster,
   type RawBatch,
@@ -139,6 +139,10 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     bulkMaxDocs: config.elasticsearch.bulk_max_docs,
     retryInitialMs: config.elasticsearch.retry_initial_ms,
     retryMaxMs: config.elasticsearch.retry_max_ms,
+    // Each dataset's index is created on its first document (docs/operations.md "Indices").
+    aliases: new Map(
+      [...plans.values()].flatMap((p) => [...p.targets].map(([dataset, t]) => [t.alias, firstBackingIndex(dataset, config.elasticsearch.namespace)] as const)),
+    ),
   });
   const prepareOptions = prepareOptionsOf(config);
   let resolveFatal: (err: Error) => void = () => undefined;
@@ -287,8 +291,8 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     for (const [dataset, count] of indexedBy) metrics.indexed.inc({ dataset }, count);
     countFuture(prepared);
     for (const d of dead) {
-      // The label stays bounded and never empty: the vendor when the dataset is not known (docs/operations.md).
-      metrics.failed.inc({ dataset: d.dataset ?? d.vendor, stage: d.stage, code: d.code });
+      // Labels as documented in docs/operations.md: the vendor until index, where the dataset is certain.
+      metrics.failed.inc({ dataset: d.stage === Stage.Index && d.dataset !== null ? d.dataset : d.vendor, stage: d.stage, code: d.code });
       stats.byCode[d.code] = (stats.byCode[d.code] ?? 0) + 1;
     }
     if (dead.length > 0) log.warn({ topic: batch.topic, partition: batch.partition, count: dead.length, codes: [...new Set(dead.map((d) => d.code))] }, 'Events sent to the dead-letter topic.');
@@ -325,9 +329,11 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       );
       signal?.throwIfAborted();
       const datasets = new Set([...plans.values()].flatMap((p) => [...p.targets.keys()]));
+      // Templates only: cheap, and a refusal stops Sift before it consumes.
+      // The indices themselves wait for their dataset's first document.
       for (const dataset of datasets) {
-        const alias = await ensureDatasetIndex(es, dataset, config.elasticsearch.namespace, fieldsOf(dataset) ?? []);
-        log.debug({ dataset, alias }, 'Index template installed.');
+        await installDatasetTemplate(es, dataset, fieldsOf(dataset) ?? []);
+        log.debug({ dataset }, 'Index template installed.');
       }
       log.info({ datasets: datasets.size }, 'Index templates installed.');
       if (config.rules.enabled) {

@@ -56,7 +56,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     }),
     failed: new Counter({
       name: 'sift_ingest_events_failed_total',
-      help: 'Events sent to the dead-letter topic, by dataset (the source vendor while a multi-dataset vendor\'s dataset is unknown), stage and error code.',
+      help: 'Events sent to the dead-letter topic, by dataset (the source vendor before normalization), stage and error code.',
       labelNames: ['dataset', 'stage', 'code'],
       registers,
     }),

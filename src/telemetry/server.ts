@@ -7,6 +7,8 @@ export interface Health {
   live(): boolean;
   /** Connected to Kafka and Elasticsearch, template installed, consuming. */
   ready(): { ready: boolean; reason: string };
+  /** Facts added to the /readyz body either way (e.g. rejected_rules), so an orchestrator or operator sees them. */
+  details?(): Readonly<Record<string, number | string | boolean>>;
 }
 
 export interface TelemetryServer {
@@ -40,7 +42,7 @@ export async function startTelemetryServer(host: string, port: number, registry:
     if (path === '/readyz') {
       const r = health.ready();
       res.writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: r.ready ? 'ready' : 'not_ready', reason: r.reason }));
+      res.end(JSON.stringify({ status: r.ready ? 'ready' : 'not_ready', reason: r.reason, ...health.details?.() }));
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' });

@@ -97,7 +97,7 @@ describe('detection stage', () => {
     writeFileSync(join(dir, 'r.yml'), rule(1, 'user.session.start'));
     const { log, lines } = logs();
     const metrics = createMetrics({ defaultMetrics: false });
-    const good = loadInitialRules(dir, log);
+    const good = loadInitialRules(dir, log).rules;
     const base = good[0];
     if (!base) throw new Error('rule did not load');
     const bomb = {
@@ -108,7 +108,7 @@ describe('detection stage', () => {
       },
     };
     const config = loadConfig(undefined, {}).rules;
-    const stage = createDetectionStage({ config: { ...config, reload: false }, rulesDir: dir, checkpoint: memoryStore(), log, metrics }, [bomb, ...good]);
+    const stage = createDetectionStage({ config: { ...config, reload: false }, rulesDir: dir, checkpoint: memoryStore(), log, metrics }, { rules: [bomb, ...good], rejected: [] });
     stage.assign(new Set(['t/0']));
     const first = await stage.evaluate('t/0', batch(['user.session.start', 'user.session.start']));
     expect(first.map((d) => d.rule.spec.id)).toEqual(['t.reload', 't.reload']);

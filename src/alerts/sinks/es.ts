@@ -70,7 +70,9 @@ export const ALERTS_MAPPINGS = {
 export async function ensureAlertsIndex(client: Client, index: string): Promise<void> {
   if (await client.indices.exists({ index })) return;
   try {
-    await client.indices.create({ index, mappings: ALERTS_MAPPINGS });
+    // As the event indices' template does: one replica where a second node
+    // can hold it, none on a single node (which would otherwise stay yellow).
+    await client.indices.create({ index, settings: { 'index.auto_expand_replicas': '0-1' }, mappings: ALERTS_MAPPINGS });
   } catch (err) {
     const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
     if (type !== 'resource_already_exists_exception') throw err;

@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { ErrorCode, SiftError } from '../../shared/index.js';
 import type { Logger, Metrics } from '../../telemetry/index.js';
+import { createAliasGate } from './alias.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { classifyItem, classifyRequest, itemReason, ItemVerdict, RequestVerdict, type BulkItemResult } from './classify.js';
 
@@ -41,6 +42,12 @@ export interface IndexerOptions {
   bulkMaxDocs: number;
   retryInitialMs: number;
   retryMaxMs: number;
+  /**
+   * Dataset write aliases (→ their first backing index) created on their
+   * first document, before any bulk reaches them. Targets not listed (the
+   * alerts index) are written as they are.
+   */
+  aliases?: ReadonlyMap<string, string>;
 }
 
 interface Pending {
@@ -66,6 +73,7 @@ function statusOf(err: unknown): number | undefined {
 
 export function createIndexer(opts: IndexerOptions): Indexer {
   const { client, metrics, log } = opts;
+  const gate = opts.aliases ? createAliasGate({ client, log, aliases: opts.aliases, retryInitialMs: opts.retryInitialMs, retryMaxMs: opts.retryMaxMs }) : undefined;
 
   function chunk(lines: Pending[]): Pending[][] {
     const chunks: Pending[][] = [];
@@ -160,6 +168,7 @@ export function createIndexer(opts: IndexerOptions): Indexer {
 
   return {
     async index(docs, signal) {
+      await gate?.ready(docs, signal);
       const lines: Pending[] = docs.map((d, position) => ({
         position,
         // The action line is built from ids Sift made (base64url) and index

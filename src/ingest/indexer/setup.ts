@@ -3,13 +3,25 @@ import { sleep } from './backoff.js';
 import { firstBackingIndex, indexAlias, indexTemplate, templateName, type FieldDef } from '../../ecs/index.js';
 
 /**
+ * Installs the dataset's index template (idempotent, a few KB of cluster
+ * state, no index). `sift run` installs the templates of every dataset its
+ * sources can emit at start, so a template error stops it before it consumes,
+ * and leaves the indices to the indexer's alias gate (created on each
+ * dataset's first document).
+ */
+export async function installDatasetTemplate(client: Client, dataset: string, fields: readonly FieldDef[]): Promise<void> {
+  await client.indices.putIndexTemplate({ name: templateName(dataset), ...indexTemplate(dataset, fields) });
+}
+
+/**
  * Installs the dataset's index template and makes sure its write alias
- * exists. Safe to run from several instances at once: the template PUT is
+ * exists, at once (tests and tools that write without the indexer's gate).
+ * Safe to run from several instances at once: the template PUT is
  * idempotent, and losing the race to create the first index is fine.
  */
 export async function ensureDatasetIndex(client: Client, dataset: string, namespace: string, fields: readonly FieldDef[]): Promise<string> {
   const alias = indexAlias(dataset, namespace);
-  await client.indices.putIndexTemplate({ name: templateName(dataset), ...indexTemplate(dataset, fields) });
+  await installDatasetTemplate(client, dataset, fields);
   if (await client.indices.existsAlias({ name: alias })) return alias;
   try {
     await client.indices.create({
