@@ -312,6 +312,12 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     },
     fatal,
     async start(signal) {
+      // Before connecting to anything: a rule file that does not compile stops
+      // the start here (SIFT_RULES_INVALID) unless rules.allow_invalid, and
+      // either way /readyz and sift_rules_rejected count the rejected files.
+      const initialRules = config.rules.enabled
+        ? loadInitialRules(rulesDir, log, { regexMaxInputBytes: config.rules.regex_max_input_bytes, allowInvalid: config.rules.allow_invalid })
+        : undefined;
       if (config.telemetry.http_port >= 0) {
         server = await startTelemetryServer(config.telemetry.http_host, config.telemetry.http_port, metrics.registry, {
           live: () => !fatalSeen,
@@ -321,6 +327,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
             if (!source?.consuming) return { ready: false, reason: 'waiting for a partition assignment' };
             return { ready: true, reason: 'consuming' };
           },
+          details: () => ({ rejected_rules: detection?.rejected ?? initialRules?.rejected.length ?? 0 }),
         });
         log.info({ port: server.port, host: config.telemetry.http_host }, 'Serving /metrics, /healthz and /readyz.');
       }
@@ -336,7 +343,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         log.debug({ dataset }, 'Index template installed.');
       }
       log.info({ datasets: datasets.size }, 'Index templates installed.');
-      if (config.rules.enabled) {
+      if (initialRules) {
         await ensureAlertsIndex(es, alertsIndex);
         detection = createDetectionStage(
           {
@@ -349,9 +356,9 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
             log,
             metrics,
           },
-          loadInitialRules(rulesDir, log, { regexMaxInputBytes: config.rules.regex_max_input_bytes }),
+          initialRules,
         );
-        log.info({ rules: detection.rules.length, dir: rulesDir }, 'Detection rules loaded.');
+        log.info({ rules: detection.rules.length, rejected: detection.rejected, dir: rulesDir }, 'Detection rules loaded.');
       }
       if (config.kafka.create_topics) {
         // A dead letter carries the whole original record (base64, +33 %), so

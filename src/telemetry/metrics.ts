@@ -17,6 +17,7 @@ export interface Metrics {
   readonly paused: Gauge;
   readonly inFlightBytes: Gauge;
   readonly rulesLoaded: Gauge;
+  readonly rulesRejected: Gauge;
   readonly rulesReloads: Counter<'outcome'>;
   readonly rulesDetections: Counter<'rule'>;
   readonly rulesQuarantined: Counter<'rule'>;
@@ -96,6 +97,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       registers,
     }),
     rulesLoaded: new Gauge({ name: 'sift_rules_loaded', help: 'Detection rules compiled and running.', registers }),
+    rulesRejected: new Gauge({
+      name: 'sift_rules_rejected',
+      help: 'Rule files that did not compile at the last load or reload (at start only with rules.allow_invalid; on reload their previous version keeps running).',
+      registers,
+    }),
     rulesReloads: new Counter({
       name: 'sift_rules_reloads_total',
       help: 'Hot reloads of the rules folder: ok, or partial when some files were rejected (their previous version kept running).',
