@@ -1,12 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, renderConfigReference } from '../config/index.js';
-import { packageRoot } from '../shared/index.js';
+import { ConfigError, loadConfig, renderConfigReference, type SiftConfig } from '../config/index.js';
+import { packageRoot, SiftError } from '../shared/index.js';
 import { parse, UsageError } from './args.js';
 
 export const CONFIG_HELP = `Usage: sift config <check|docs> [options]
 
-  check [-c <file>]   validate a config file (and env overrides); print the effective config, secrets redacted
+  check [-c <file>]   validate a config file (and env overrides); print the effective config, secrets redacted,
+                      then a verdict line: 'config OK: <file>' (exit 0) or the errors and
+                      'config INVALID: <file> (N errors)' (exit 2)
   docs [--write]      print the configuration reference (--write: update docs/config.md)`;
 
 function redact(value: unknown, key = ''): unknown {
@@ -27,8 +29,20 @@ export async function configCommand(argv: readonly string[]): Promise<number> {
   }
   if (action === 'check') {
     const { values } = parse(rest, { config: { type: 'string', short: 'c' } });
-    const config = loadConfig(values.config);
+    const source = values.config ?? 'no file (defaults and SIFT_* environment variables)';
+    let config: SiftConfig;
+    try {
+      config = loadConfig(values.config);
+    } catch (err) {
+      // The last line is the verdict either way, for a reader and for a script's `tail -1`.
+      if (!(err instanceof SiftError) || err.stage !== 'config') throw err;
+      console.error(`sift config: ${err.message}`);
+      const n = err instanceof ConfigError ? err.issues.length : 1;
+      console.error(`config INVALID: ${source} (${n} error${n === 1 ? '' : 's'})`);
+      return 2;
+    }
     console.log(JSON.stringify(redact(config), null, 2));
+    console.log(`config OK: ${source}`);
     return 0;
   }
   if (action === undefined || action === '--help' || action === '-h') {

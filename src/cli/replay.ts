@@ -10,7 +10,7 @@ import { describeError, packageRoot } from '../shared/index.js';
 import { parse, UsageError } from './args.js';
 
 export const REPLAY_HELP = `Usage: sift replay <file.ndjson | file.json | dir>… [--rules <dir>] [--source <vendor>]
-                   [--config <file>] [--json] [--lateness <dur>] [--progress]
+                   [--config <file>] [--json] [--lateness <dur>] [--progress] [--skip-expected]
 
 Runs raw vendor audit events through the same prepare step as 'sift run'
 (decode → normalize → enrich → _id) and its detection engine, and prints the
@@ -42,6 +42,8 @@ Options:
   --lateness <dur>   how late an event may arrive and still count (default: the
                      config's rules.default_lateness, 5m)
   --progress         progress bar on stderr even when it is not a terminal
+  --skip-expected    leave out *-expected.json files (expected-output fixtures
+                     such as Elastic's pipeline tests, which are not vendor events)
   -h, --help         show this help
 
 Bad records are counted and the first 20 are described on stderr with their
@@ -51,7 +53,16 @@ rules use, with each event's index in its record, to order input) are record
 numbers counted across all files; a record's timestamp is the time it is
 read, so an event dated beyond now + rules.max_future_skew is future-dated
 (single-event rules only). The summary counts records, events, alerts, bad
-records, late and future-dated events.`;
+records, late and future-dated events; then each file with bad records is
+named with its counts and reason codes (stderr).
+
+Exit codes: 0 every file yielded events (bad records among them are reported,
+as 'sift run' dead-letters them); 1 a file yielded no event at all (every
+record refused: not the vendor's events, e.g. an expected-output fixture), or
+no rule loaded; 2 usage.`;
+
+/** Expected-output fixtures (Elastic's `*.log-expected.json`): ECS documents, not vendor events. */
+const EXPECTED_FIXTURE = /-expected\.json$/i;
 
 /** A JSON document that is not NDJSON has to be read whole; beyond this, ask for NDJSON. */
 const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
@@ -163,6 +174,38 @@ async function planFile(file: string, vendorFlag: string | undefined): Promise<F
   return { file, source, whole, bytes };
 }
 
+/** What one file gave: named in the by-file report when anything in it was refused. */
+interface FileTally {
+  readonly plan: FilePlan;
+  records: number;
+  events: number;
+  refused: number;
+  readonly codes: Map<string, number>;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The by-file report; returns how many files yielded no event at all. */
+function reportFiles(tallies: readonly FileTally[]): number {
+  const bad = tallies.filter((t) => t.refused > 0);
+  if (bad.length === 0) return 0;
+  console.error('bad records by file:');
+  let empty = 0;
+  for (const t of bad) {
+    const codes = [...t.codes].map(([code, n]) => `${code} ×${n}`).join(', ');
+    if (t.events > 0) {
+      console.error(`  ${t.plan.file}: ${t.refused} refused (${codes}), ${t.events} events from ${plural(t.records, 'record')}`);
+      continue;
+    }
+    empty++;
+    const hint = EXPECTED_FIXTURE.test(t.plan.file) ? '; an expected-output fixture? --skip-expected leaves *-expected.json out' : '';
+    console.error(`  ${t.plan.file}: no event in ${plural(t.records, 'record')} (${codes}): not ${t.plan.source.source.vendor} events${hint}`);
+  }
+  return empty;
+}
+
 interface Counters {
   records: number;
   events: number;
@@ -232,6 +275,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
       json: { type: 'boolean' },
       lateness: { type: 'string' },
       progress: { type: 'boolean' },
+      'skip-expected': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -254,6 +298,12 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     files = listFiles(positionals);
   } catch (err) {
     throw new UsageError(describeError(err));
+  }
+  if (values['skip-expected']) {
+    const kept = files.filter((f) => !EXPECTED_FIXTURE.test(f));
+    const skipped = files.length - kept.length;
+    if (skipped > 0) console.error(`skipped ${skipped} expected-output file${skipped === 1 ? '' : 's'} (*-expected.json)`);
+    files = kept;
   }
   if (files.length === 0) throw new UsageError(`no *.ndjson, *.jsonl, *.json or *.log file in ${positionals.join(', ')}`);
   const plans: FilePlan[] = [];
@@ -282,6 +332,8 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   let batch: RawRecord[] = [];
   /** Where each record of the batch came from (`file:line`), by position in the batch. */
   let wheres: string[] = [];
+  const tallies: FileTally[] = [];
+  let tally: FileTally | undefined;
 
   const emit = (detections: readonly Detection[]): void => {
     for (const d of detections) {
@@ -303,6 +355,11 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     if (batch.length === 0) return;
     const prepared = prepareBatch(batch, plan.source, options);
     const first = Number(batch[0]?.offset ?? 0);
+    if (tally) {
+      tally.events += prepared.docs.length;
+      tally.refused += prepared.dead.length;
+      for (const d of prepared.dead) tally.codes.set(d.code, (tally.codes.get(d.code) ?? 0) + 1);
+    }
     for (const d of prepared.dead) {
       const where = wheres[Number(d.record.offset) - first] ?? plan.file;
       bad(d.eventIndex === undefined ? where : `${where} (event ${d.eventIndex})`, describeFailure({ ok: false, code: d.code, message: d.message, path: d.path }));
@@ -320,6 +377,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
    */
   const take = (plan: FilePlan, bytes: Buffer, where: string): void => {
     c.records++;
+    if (tally) tally.records++;
     batch.push(offlineRecord(plan.file, offset++, bytes, Date.now()));
     wheres.push(where);
     if (batch.length >= BATCH) flush(plan);
@@ -327,6 +385,8 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
 
   if (!values.json) console.log(['last event'.padEnd(24), 'severity', 'rule'.padEnd(40), 'count', 'fields'].join('  '));
   for (const plan of plans) {
+    tally = { plan, records: 0, events: 0, refused: 0, codes: new Map() };
+    tallies.push(tally);
     if (plan.whole) {
       take(plan, readFileSync(plan.file), plan.file);
       c.bytes += plan.bytes;
@@ -348,7 +408,9 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     `${c.records} records, ${c.events} events, ${c.alerts} alerts${c.suppressed > 0 ? ` (${c.suppressed} suppressed)` : ''}, ${c.errors} errors` +
     `${extra === '' ? '' : `, ${extra}`}, in ${secs.toFixed(1)}s`;
   if (c.errors > SHOWN_ERRORS) console.error(`… and ${c.errors - SHOWN_ERRORS} more bad records`);
+  const empty = reportFiles(tallies);
   if (values.json) console.error(summary);
   else console.log(`\n${summary}`);
-  return 0;
+  // A file of which nothing was an event is the wrong input, not a few bad lines.
+  return empty > 0 ? 1 : 0;
 }

@@ -36,9 +36,9 @@ Exit codes: 0 every case passed; 1 a case failed or a rule did not load.`;
 export const RULES_LINT_HELP = `Usage: sift rules lint [paths…] [--json]
 
 Parses and compiles every rule (fields are checked against the ECS catalog of
-the rule's datasets) and prints each problem as file:line:col [rule-id] path:
-message. Warnings (no tests, no ATT&CK technique tag, no runbook) are printed
-but do not fail.
+the rule's datasets) and lists each compiled rule as '✓ <id>  <file>' with its
+warnings (no tests, no ATT&CK technique tag, no runbook) under it; warnings do
+not fail. Each problem is a line '✗ file:line:col [rule-id] path: message'.
 
 Options:
   --json        {"rules": n, "errors": ["file:line:col …"], "warnings": ["…"]}
@@ -92,15 +92,20 @@ function testCommand(argv: readonly string[]): number {
   return report.failed === 0 && report.rules.every((r) => r.passed) ? 0 : 1;
 }
 
-/** Advice that does not stop a rule from running. */
-export function warningsOf(rule: CompiledRule): string[] {
+/** Advice that does not stop a rule from running, as `warning: …` lines. */
+function adviceOf(rule: CompiledRule): string[] {
   const s = rule.spec;
   const out: string[] = [];
-  const at = `${shown(s.file)} [${s.id}]`;
-  if (s.tests.length === 0) out.push(`${at} warning: no tests: add positive and negative cases under tests:`);
-  if (!s.tags.some((t) => ATTACK_TECHNIQUE.test(t))) out.push(`${at} warning: no ATT&CK technique tag (attack.tNNNN or attack.tNNNN.NNN)`);
-  if (s.runbook === undefined || s.runbook.trim() === '') out.push(`${at} warning: no runbook: say what the responder should check`);
+  if (s.tests.length === 0) out.push('warning: no tests: add positive and negative cases under tests:');
+  if (!s.tags.some((t) => ATTACK_TECHNIQUE.test(t))) out.push('warning: no ATT&CK technique tag (attack.tNNNN or attack.tNNNN.NNN)');
+  if (s.runbook === undefined || s.runbook.trim() === '') out.push('warning: no runbook: say what the responder should check');
   return out;
+}
+
+/** The same advice, each line naming its file and rule (lint --json). */
+export function warningsOf(rule: CompiledRule): string[] {
+  const at = `${shown(rule.spec.file)} [${rule.spec.id}]`;
+  return adviceOf(rule).map((w) => `${at} ${w}`);
 }
 
 function lintCommand(argv: readonly string[]): number {
@@ -115,8 +120,13 @@ function lintCommand(argv: readonly string[]): number {
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ rules: ruleset.rules.length, errors, warnings }, null, 2)}\n`);
   } else {
-    for (const e of errors) console.log(e);
-    for (const w of warnings) console.log(w);
+    // One line per compiled rule, its warnings under it: the list of ids
+    // `rules explain` points to when it does not know one.
+    for (const rule of ruleset.rules) {
+      console.log(`✓ ${rule.spec.id}  ${shown(rule.spec.file)}`);
+      for (const w of adviceOf(rule)) console.log(`  ${w}`);
+    }
+    for (const e of errors) console.log(`✗ ${e}`);
     console.log(`\n${ruleset.rules.length} rule(s) compiled, ${errors.length} error(s), ${warnings.length} warning(s)`);
   }
   return errors.length > 0 ? 1 : 0;
@@ -189,7 +199,7 @@ function explainCommand(argv: readonly string[]): number {
     console.error(`rule ${id} does not compile:`);
     for (const i of issues) console.error(`  ${formatIssue({ ...i, file: shown(i.file) })}`);
   } else {
-    console.error(`no rule with id ${JSON.stringify(id)} (${ruleset.rules.length} rule(s) loaded; 'sift rules lint' lists them)`);
+    console.error(`no rule with id ${JSON.stringify(id)} (${ruleset.rules.length} rule(s) loaded; 'sift rules lint${values.rules === undefined ? '' : ` ${values.rules}`}' lists their ids)`);
   }
   return 1;
 }

@@ -106,8 +106,10 @@ describe('sift replay', () => {
 
   it('uses --source for every file', async () => {
     const io = capture();
-    expect(await replayCommand([join(dir, 'mystery.ndjson'), '--source', 'okta', '--json'])).toBe(0);
+    // Read as Okta, the file holds no Okta event at all: named, and exit 1 (issue 11 point 9).
+    expect(await replayCommand([join(dir, 'mystery.ndjson'), '--source', 'okta', '--json'])).toBe(1);
     expect(io.err()).toMatch(/0 events, 0 alerts, 1 errors/);
+    expect(io.err()).toMatch(/mystery\.ndjson: no event in 1 record \(SIFT_\w+ ×1\): not okta events/);
   });
 
   it('refuses a file whose vendor it cannot tell, naming --source', async () => {
