@@ -23,8 +23,11 @@
  * per partition because that is what a correct `sift run` computes today. An
  * engine defect that drops or doubles events would therefore be in the
  * expectation too: these tests prove that faults change nothing, not that
- * the rules are right (their own tests, written by hand, do that). A later
- * issue re-keys detection; hand-derived alert expectations belong with it.
+ * the rules are right (their own tests, written by hand, do that). These
+ * tests therefore run with `rules.stateful: local`, whose per-partition
+ * answer does not depend on how the partitions' progress interleaves under a
+ * fault. Keyed mode (the default) has its own crash and rebalance tests with
+ * hand-written alerts: test/faults/keyed-crash.test.ts, keyed-rebalance.test.ts.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -91,7 +94,9 @@ export function faultConfig(
       ...(opts.esNode ? { node: opts.esNode } : {}),
       ...opts.elasticsearch,
     },
-    rules: { state_topic: names.state, reload: false },
+    // Local windows: the expected alerts below are per partition (see the header). Keyed mode's
+    // crashes and rebalance have their own fault tests with hand-written alerts (keyed-*.test.ts).
+    rules: { state_topic: names.state, reload: false, stateful: 'local' },
     alerts: { topic: names.alertsTopic, dlq_topic: names.alertsDlq, ...opts.alerts },
     pipeline: { shutdown_timeout_ms: 10_000 },
     telemetry: { http_port: 0 },

@@ -46,13 +46,12 @@ export type RuleState =
 
 /** What a rule application needs from its partition. */
 export interface Windows {
-  readonly watermark: number;
   /**
-   * What a slot's windows prune against (cutoff = mark − span − lateness):
-   * the watermark in local mode; in keyed mode the slowest watermark among the
-   * source partitions that fed the slot.
+   * What windows prune against (cutoff = watermark − span − lateness): the
+   * partition's watermark in local mode; in keyed mode the slowest of its
+   * source partitions' (partition.ts).
    */
-  markOf(slot: Slot<unknown>): number;
+  readonly watermark: number;
   /** Where detections go; the partition points it at each batch's array. */
   out: Detection[];
   late(plan: RulePlan): void;
@@ -130,12 +129,12 @@ function applyWindow(w: Windows, state: RuleState, input: DetectInput, t: number
   const event = input.event;
   const group = JSON.stringify(groupValues);
   const off = positionOf(input.offset, input.index);
-  const keep = plan.spanMs + plan.latenessMs;
+  const cutoff = w.watermark - plan.spanMs - plan.latenessMs;
   const s = project(event, plan.sampleFields);
   let fired;
   if (state.kind === 'threshold') {
     const slot = enter(state.store, group, t, input, off, emptyList<Mark>);
-    if (slot) fired = thresholdAdd(slot.state, { t, id: input.id, s }, { count: plan.count, windowMs: plan.spanMs }, w.markOf(slot) - keep);
+    if (slot) fired = thresholdAdd(slot.state, { t, id: input.id, s }, { count: plan.count, windowMs: plan.spanMs }, cutoff);
   } else if (state.kind === 'cardinality') {
     const raw = valuesOf(plan.valueGetters, event);
     if (raw === undefined) return;
@@ -145,7 +144,7 @@ function applyWindow(w: Windows, state: RuleState, input: DetectInput, t: number
     if (slot) fired = cardinalityAdd(slot.state, values, t, input.id, s, { count: plan.count, windowMs: plan.spanMs });
   } else if (state.kind === 'sequence') {
     const slot = enter(state.store, group, t, input, off, emptyList<StepMark>);
-    if (slot) fired = sequenceAdd(slot.state, { t, id: input.id, s, m: mask }, { counts: plan.stepCounts, maxspanMs: plan.spanMs, cap: plan.bufferCap }, w.markOf(slot) - keep);
+    if (slot) fired = sequenceAdd(slot.state, { t, id: input.id, s, m: mask }, { counts: plan.stepCounts, maxspanMs: plan.spanMs, cap: plan.bufferCap }, cutoff);
   }
   if (fired) w.out.push(windowDetection(plan, group, groupRecord(plan.groupFields, groupValues), fired, event));
 }

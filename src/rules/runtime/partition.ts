@@ -21,15 +21,18 @@
  * source partitions, which run at different event times (CloudTrail minutes
  * behind Okta; one topic replaying last week). Lateness is judged per source
  * against the watermark its event carries (KeyedInput.watermark), exactly as
- * local mode judges it. Each slot is pruned and expired against the slowest
- * watermark among the source partitions that fed it (their positions are in
- * the slot), so a source far ahead never expires windows a slower one is
- * still filling, and a restored partition prunes exactly as the uninterrupted
- * one (all of it is in the checkpoint; nothing depends on processing time).
- * A source silent while this partition's watermark moved SILENT_MS on stops
- * holding its slots back, so a source that is gone does not keep its windows
- * forever. Sweeps run when the partition's watermark (the newest of its
- * sources') enters a new minute.
+ * local mode judges it. Windows are pruned and expired against the slowest
+ * watermark among the source partitions that delivered here (as Flink's
+ * operator watermark is the minimum of its inputs'), so a source far ahead
+ * never expires windows a slower one is still filling, whichever group they
+ * belong to, and a restored partition prunes exactly as the uninterrupted one
+ * (the sources are in the checkpoint; nothing depends on processing time). A
+ * source silent while this partition's newest watermark moved SILENT_MS on
+ * (event time) stops holding pruning back, so a source that is gone does not
+ * keep every window forever. A source partition that has not delivered here
+ * yet cannot hold anything back: its first events may find windows already
+ * pruned past them (a backfill far behind the live stream; as Kafka Streams'
+ * grace period, raise the dataset's lateness for it).
  */
 import { createKeyedStore, newTermsCodec, sequenceCodec, thresholdCodec, cardinalityCodec, type Codec, type StateEntry, type UseCounter } from '../state/index.js';
 import type { JsonValue } from '../../ecs/index.js';
@@ -98,6 +101,8 @@ export function createPartition(shared: Shared): Partition {
   let watermark = -Infinity;
   /** Keyed mode: source scope → its watermark (KeyedInput.watermark) and this partition's watermark when it last delivered. */
   const sources = new Map<string, { wm: number; at: number }>();
+  /** What windows prune against: the watermark in local mode, the slowest source's in keyed mode. */
+  let pruneMark = -Infinity;
   let sweptMinute = -Infinity;
   let metaWritten = '';
 
@@ -118,11 +123,8 @@ export function createPartition(shared: Shared): Partition {
   }
 
   const windows: Windows = {
-    markOf(slot) {
-      return slot.from === undefined ? watermark : slotMark(slot.from);
-    },
     get watermark() {
-      return watermark;
+      return pruneMark;
     },
     out: [] as Detection[],
     late(plan) {
@@ -135,22 +137,15 @@ export function createPartition(shared: Shared): Partition {
     },
   };
 
-  /** Keyed mode: the slowest watermark among a slot's sources still delivering (see the header). */
-  function slotMark(from: ReadonlyMap<string, bigint>): number {
+  /** Keyed mode: the slowest watermark among the sources still delivering (see the header). */
+  function slowest(): number {
     let mark = Infinity;
-    for (const scope of from.keys()) {
-      const src = sources.get(scope);
-      if (src !== undefined && watermark - src.at <= SILENT_MS && src.wm < mark) mark = src.wm;
-    }
+    for (const src of sources.values()) if (watermark - src.at <= SILENT_MS && src.wm < mark) mark = src.wm;
     return mark === Infinity ? watermark : mark;
   }
 
   function sweep(): void {
-    for (const st of states.values()) {
-      const keep = st.plan.spanMs + st.plan.latenessMs;
-      if (sources.size === 0) st.store.sweep(watermark - keep);
-      else st.store.sweep((slot: { readonly from?: ReadonlyMap<string, bigint> }) => (slot.from === undefined ? watermark : slotMark(slot.from)) - keep);
-    }
+    for (const st of states.values()) st.store.sweep(pruneMark - st.plan.spanMs - st.plan.latenessMs);
   }
 
   /** Hooks once per rule and reason per batch, not per event. */
@@ -173,15 +168,21 @@ export function createPartition(shared: Shared): Partition {
     return { key: META_KEY, value: JSON.stringify(m) };
   }
 
-  /** Moves the watermark to `t` when it is newer; sweeps when it enters a new minute. */
-  function advance(t: number): void {
-    if (!(t > watermark)) return;
-    watermark = t;
-    const minute = Math.floor(t / SWEEP_EVERY_MS);
+  /** Sets what windows prune against; sweeps when it enters a new minute. */
+  function prune(mark: number): void {
+    pruneMark = mark;
+    const minute = Math.floor(mark / SWEEP_EVERY_MS);
     if (minute > sweptMinute) {
       sweptMinute = minute;
       sweep();
     }
+  }
+
+  /** Local mode: moves the watermark to `t` when it is newer. */
+  function advance(t: number): void {
+    if (!(t > watermark)) return;
+    watermark = t;
+    prune(t);
   }
 
   /** Keyed mode: records a source's watermark (a replayed record carries an older one: the newer stays). */
@@ -196,7 +197,9 @@ export function createPartition(shared: Shared): Partition {
       entry.wm = wm;
       entry.at = at;
     }
-    advance(wm);
+    if (wm > watermark) watermark = wm;
+    const floor = slowest();
+    if (floor !== pruneMark) prune(floor);
     return wm;
   }
 
@@ -318,7 +321,8 @@ export function createPartition(shared: Shared): Partition {
       }
       for (const st of restored) st.store.settle();
       // The uninterrupted partition swept when the watermark entered this minute.
-      sweptMinute = Number.isFinite(watermark) ? Math.floor(watermark / SWEEP_EVERY_MS) : -Infinity;
+      pruneMark = sources.size > 0 ? slowest() : watermark;
+      sweptMinute = Number.isFinite(pruneMark) ? Math.floor(pruneMark / SWEEP_EVERY_MS) : -Infinity;
     },
 
     get keys(): number {

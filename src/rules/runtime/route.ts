@@ -38,7 +38,6 @@ interface Pending {
 function stubWindows(out: Detection[]): Windows {
   return {
     watermark: -Infinity,
-    markOf: () => -Infinity,
     out,
     late: () => undefined,
     state: (plan) => {

@@ -54,8 +54,7 @@ export interface KeyedStore<S> {
   touch(group: string, slot: Slot<S>): void;
   /** A new slot, already touched; may evict the least recently used ones. */
   add(group: string, state: S, last: number): Slot<S>;
-  /** Removes slots whose newest event time is below `cutoff`, or below `cutoff(slot)` when it is a function (keyed mode: each slot's own sources). */
-  sweep(cutoff: number | ((slot: Slot<S>) => number)): void;
+  sweep(cutoff: number): void;
   /** Changed groups since the last call, as entries; `all` writes every live group instead. */
   checkpoint(out: StateEntry[], all?: boolean): void;
   /** Decodes one stored value; false when it is not this rule's (version changed, corrupt). */
@@ -230,7 +229,7 @@ export function createKeyedStore<S>(ruleId: string, fingerprint: string, codec: 
     },
     sweep(cutoff) {
       for (const [group, slot] of map) {
-        if (slot.last < (typeof cutoff === 'number' ? cutoff : cutoff(slot))) {
+        if (slot.last < cutoff) {
           remove(group);
           store.ttlEvicted++;
         }
