@@ -9,7 +9,9 @@
 //    elasticsearch services on ports they listen on, the Sift services build
 //    from ./Dockerfile, which COPYs only paths present in the build context and
 //    runs dist/src/main.js, published host ports don't collide, versions match
-//    scripts/stack.sh.
+//    scripts/stack.sh. The rules: the runtime stage copies rules/, compose
+//    mounts a rules folder at SIFT_RULES_DIR, and config keys named in
+//    comments exist (test/integration/image-tree.test.ts runs the image tree).
 // 3. When Compose v2 is on PATH (`docker compose` or `docker-compose`), also
 //    `config -q`, which needs no engine. Skipped, alone, where there is none.
 import { spawnSync } from 'node:child_process';
