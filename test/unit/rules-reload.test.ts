@@ -65,7 +65,7 @@ function start(dir: string): Harness {
 }
 
 const waitFor = async (cond: () => boolean, what: string): Promise<void> => {
-  for (let i = 0; i < 60 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
   if (!cond()) throw new Error(`timed out waiting for ${what}`);
 };
 
