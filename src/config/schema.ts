@@ -55,6 +55,12 @@ export const configSpec = spec.object('Sift configuration.', {
     }),
     topic_partitions: spec.int({ description: 'Partitions of topics Sift creates.', default: 3, min: 1, max: 1000 }),
     session_timeout_ms: spec.int({ description: 'Consumer group session timeout.', default: 30000, min: 6000 }),
+    connect_timeout_ms: spec.int({
+      description:
+        'At start, how long Sift waits for a broker to answer (one "Waiting for Kafka." warning per retry, naming the brokers) before it exits with an error naming them.',
+      default: 60000,
+      min: 1000,
+    }),
     max_bytes_per_partition: spec.int({
       description: 'Most bytes fetched per partition in one fetch; one fetch becomes one batch (bulk request, then commit).',
       default: 4 * 1024 * 1024,

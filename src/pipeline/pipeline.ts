@@ -11,6 +11,7 @@ import {
   installDatasetTemplate,
   ensureTopics,
   waitForCluster,
+  waitForKafka,
   type RawBatch,
   type KafkaSource,
   type TopicSpec,
@@ -335,6 +336,10 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         log.warn({ node: redactUrl(config.elasticsearch.node), elapsedMs, err: describeError(err) }, 'Waiting for Elasticsearch.'),
       );
       signal?.throwIfAborted();
+      // Before anything else touches Kafka: an unreachable broker is one warning per retry, then one error naming it.
+      await waitForKafka(config.kafka, log, config.kafka.connect_timeout_ms, signal, (attempt, elapsedMs, err) =>
+        log.warn({ brokers: config.kafka.brokers, attempt, elapsedMs, err: describeError(err) }, 'Waiting for Kafka.'),
+      );
       const datasets = new Set([...plans.values()].flatMap((p) => [...p.targets.keys()]));
       // Templates only: cheap, and a refusal stops Sift before it consumes.
       // The indices themselves wait for their dataset's first document.

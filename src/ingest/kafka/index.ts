@@ -1,4 +1,5 @@
-export { createKafka } from './client.js';
+export { createKafka, isSettlingCondition } from './client.js';
+export { waitForKafka } from './wait.js';
 export { ensureTopics, topicPartitions, type TopicSpec } from './topics.js';
 export { createKafkaSource, type KafkaSource, type SourceOptions, type RawBatch, type RawRecord, type BatchHandler } from './source.js';
 export { createStateCheckpoint, type StateCheckpoint, type StateEntry as StoredStateEntry } from './state-store.js';

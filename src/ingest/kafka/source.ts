@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ErrorCode, SiftError } from '../../shared/index.js';
 import type { Logger, Metrics } from '../../telemetry/index.js';
+import { isSettlingCondition } from './client.js';
 
 /** One record as read from Kafka; `offset` stays a string (int64). */
 export interface RawRecord {
@@ -77,6 +78,12 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
     opts.onAssign?.(scopes);
   });
   consumer.on(consumer.events.CRASH, (e) => {
+    // A cluster still settling (coordinator loading, no leader yet) crashes a
+    // starting consumer and kafkajs restarts it: expected, not an error.
+    if (e.payload.restart && isSettlingCondition(e.payload.error.message)) {
+      log.info({ err: e.payload.error.message, restart: true }, 'Kafka consumer restarting while the cluster settles.');
+      return;
+    }
     log.error({ err: e.payload.error, restart: e.payload.restart }, 'Kafka consumer crashed.');
     // kafkajs restarts itself after retriable errors only. After any other
     // crash the consumer is gone for good: stop (exit non-zero) rather than
