@@ -1,5 +1,6 @@
 import { loadConfig, type SiftConfig } from '../config/index.js';
 import { createPipeline } from '../pipeline/index.js';
+import { takeEarlySignal } from './early-signals.js';
 import { describeError } from '../shared/index.js';
 import { createLogger, createMetrics, type Logger } from '../telemetry/index.js';
 import { parse } from './args.js';
@@ -28,6 +29,9 @@ export function onShutdownSignal(log: Logger): Promise<string> {
     };
     process.on('SIGTERM', handler);
     process.on('SIGINT', handler);
+    // A signal that came while the modules loaded (early-signals.ts) counts as the first.
+    const early = takeEarlySignal();
+    if (early !== undefined) handler(early);
   });
 }
 

@@ -1,0 +1,39 @@
+/**
+ * A supervisor may stop `sift run` at any moment, including while Node still
+ * loads its modules. The process must then end as a clean shutdown during
+ * startup (exit 0), never die by the signal (which reads as a crash). The
+ * kill-loop fault test met this when its last instance had nothing left to do.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const MAIN = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+
+function runThenTerm(args: readonly string[], delayMs: number): Promise<number | string> {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: 'ignore' });
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  setTimeout(() => child.kill('SIGTERM'), delayMs);
+  return exited;
+}
+
+describe('a stop signal while sift starts', () => {
+  // Closed ports: nothing could be consumed even if startup got that far.
+  const dir = mkdtempSync(join(tmpdir(), 'sift-early-'));
+  const config = join(dir, 'sift.json');
+  writeFileSync(config, JSON.stringify({ kafka: { brokers: ['127.0.0.1:1'] }, elasticsearch: { node: 'http://127.0.0.1:1' }, telemetry: { http_port: -1 } }));
+
+  // From the moment Node runs Sift's first line (before it, Node's own bootstrap
+  // of a few tens of ms takes the default action: nothing can be installed
+  // yet) through module loading (≈ 0.5 s here) and startup.
+  it.each([100, 200, 350, 500, 800])('sift run stopped %i ms after spawn exits 0', async (delayMs) => {
+    expect(await runThenTerm(['run', '--config', config], delayMs)).toBe(0);
+  });
+
+  it('another command stopped while loading ends as interrupted (143), not killed', async () => {
+    expect(await runThenTerm(['rules', 'test'], 150)).toBe(143);
+  });
+});
