@@ -12,6 +12,7 @@
  * cost a counter, not the detect stage.
  */
 import type { EcsEvent } from '../../ecs/index.js';
+import { nestingExceeds } from '../../ingest/decode/index.js';
 import type { KeyedInput, KeyedRule } from './types.js';
 
 export const KEYED_FORMAT = 1;
@@ -60,23 +61,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 const MAX_DEPTH = 1024;
 
-/** Whether the JSON text nests arrays and objects deeper than MAX_DEPTH (brackets inside strings do not count). */
+/** Whether the JSON text nests arrays and objects deeper than MAX_DEPTH (the decoder's own scan; brackets in strings do not count). */
 function nestsTooDeep(text: string): boolean {
   // Each level takes at least one character: short texts cannot be too deep.
-  if (text.length <= MAX_DEPTH) return false;
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // a backslash escapes the next character, a quote included
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
-      if (++depth > MAX_DEPTH) return true;
-    } else if (c === 93 || c === 125) depth--;
-  }
-  return false;
+  return text.length > MAX_DEPTH && nestingExceeds(Buffer.from(text), MAX_DEPTH);
 }
 
 function rulesOf(v: unknown): KeyedRule[] | undefined {
