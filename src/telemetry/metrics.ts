@@ -14,6 +14,7 @@ export interface Metrics {
   readonly bulkDuration: Histogram<'outcome'>;
   readonly bulkRetries: Counter<'reason'>;
   readonly committed: Counter<'topic'>;
+  readonly heartbeatFailures: Counter<'kind'>;
   readonly paused: Gauge;
   readonly inFlightBytes: Gauge;
   readonly rulesLoaded: Gauge;
@@ -84,6 +85,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       name: 'sift_ingest_offsets_committed_total',
       help: 'Offset commits made after a batch was fully indexed or dead-lettered.',
       labelNames: ['topic'],
+      registers,
+    }),
+    heartbeatFailures: new Counter({
+      name: 'sift_ingest_heartbeat_failures_total',
+      help: 'Consumer heartbeats that failed while a batch was in progress, by kind (kafkajs protocol error type or error class).',
+      labelNames: ['kind'],
       registers,
     }),
     paused: new Gauge({

@@ -77,8 +77,9 @@ export function createAliasGate(opts: AliasGateOptions): AliasGate {
   function ensure(alias: string, index: string, signal: AbortSignal): Promise<void> {
     let p = pending.get(alias);
     if (!p) {
-      // The first caller's signal is the source's: every batch waiting here
-      // shares it, so aborting it is shutdown for all of them.
+      // Every batch waiting here shares the first caller's signal: its abort
+      // (shutdown, or that batch's generation lost at a rebalance) fails them
+      // all, uncommitted, and the refetched batches create the index again.
       p = create(alias, index, signal).then(
         () => {
           done.add(alias);

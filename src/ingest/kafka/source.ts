@@ -55,6 +55,29 @@ export interface KafkaSource {
   readonly consuming: boolean;
 }
 
+/**
+ * Heartbeat errors that mean this member is no longer in the group's current
+ * generation (kafkajs protocol error types, codes 27, 25 and 22): a rebalance
+ * began, the coordinator forgot the member (session expired) or the
+ * generation moved on. The batch in hand is stale.
+ */
+const GENERATION_LOST: ReadonlySet<string> = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION']);
+
+/**
+ * A bounded label for a failed heartbeat: the protocol error's type (a closed
+ * list in kafkajs), else the kafkajs error class (KafkaJSConnectionError, …),
+ * else `other`. Never the message.
+ */
+function heartbeatFailureKind(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return 'other';
+  const { type, name } = err as { type?: unknown; name?: unknown };
+  if (typeof type === 'string' && /^[A-Z_]+$/.test(type)) return type;
+  if (typeof name === 'string' && /^KafkaJS[A-Za-z]+$/.test(name)) return name;
+  return 'other';
+}
+
+const errMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 export function createKafkaSource(opts: SourceOptions): KafkaSource {
   const { metrics, log } = opts;
   const consumer: Consumer = opts.kafka.consumer({
@@ -106,15 +129,39 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
       key: m.key,
       value: m.value,
     }));
-    const work = handler({ topic: batch.topic, partition: batch.partition, records }, abort.signal);
+    // Aborted by shutdown (every batch) or by a heartbeat saying this member
+    // left the generation (this batch): either way its waiting ends now.
+    const stale = new AbortController();
+    const work = handler({ topic: batch.topic, partition: batch.partition, records }, AbortSignal.any([abort.signal, stale.signal]));
     inFlight.add(work);
     // While ES is down the batch waits on retries for as long as it takes: keep
     // the group membership alive meanwhile, or the session times out, the
     // partition moves to another member and this batch goes stale.
-    const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), Math.min(3000, Math.floor(opts.sessionTimeoutMs / 3)));
+    let lost: unknown;
+    const warned = new Set<string>();
+    const onBeatFailed = (err: unknown): void => {
+      const kind = heartbeatFailureKind(err);
+      metrics.heartbeatFailures.inc({ kind });
+      const abandon = lost === undefined && GENERATION_LOST.has(kind);
+      // One line per kind per batch: a beat fails every few seconds for as long as the outage lasts.
+      if (!warned.has(kind)) {
+        warned.add(kind);
+        log.warn({ topic: batch.topic, partition: batch.partition, kind, err: errMessage(err), abandoned: abandon || lost !== undefined }, 'Kafka heartbeat failed during a batch.');
+      }
+      if (abandon) {
+        // The partitions may already be another member's: waiting out the
+        // outage here only delays the rejoin, and the commit would be refused.
+        lost = err;
+        stale.abort(err);
+      }
+    };
+    const beat = setInterval(() => void payload.heartbeat().catch(onBeatFailed), Math.min(3000, Math.floor(opts.sessionTimeoutMs / 3)));
     try {
       await work;
     } catch (err) {
+      // The kafkajs error itself, so its runner rejoins (REBALANCE_IN_PROGRESS,
+      // ILLEGAL_GENERATION) or forgets the member id (UNKNOWN_MEMBER_ID) at once.
+      if (lost !== undefined) throw lost;
       if (opts.isFatal(err)) {
         // Commit nothing, fetch nothing more: the operator must fix the cause.
         payload.pause();
@@ -130,6 +177,8 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
     // the offset may move. A stale batch (partition revoked meanwhile) must not
     // commit: the new owner reprocesses it, and the _ids make that idempotent.
     if (payload.isStale()) return;
+    // Done, but after a beat said the generation is gone: nothing may commit.
+    if (lost !== undefined) throw lost;
     payload.resolveOffset(last);
     const next = (BigInt(last) + 1n).toString();
     await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
