@@ -6,7 +6,8 @@
  * Addresses arrive in canonical form: from dns.lookup, or from the WHATWG URL
  * parser, which already turns `2130706433`, `0177.0.0.1` and `0x7f.1` into
  * `127.0.0.1`. IPv6 forms that embed an IPv4 address (mapped, compatible,
- * NAT64, 6to4) are judged by the IPv4 address they reach.
+ * translated, NAT64, 6to4) are judged by the IPv4 address they reach. Ranges
+ * follow the IANA IPv6 Special-Purpose Address Registry.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
@@ -87,10 +88,20 @@ function classifyV6(g: readonly number[]): AddressClass {
   const zeroUpTo = (n: number): boolean => g.slice(0, n).every((x) => x === 0);
   if (zeroUpTo(8)) return AddressClass.Unspecified;
   if (zeroUpTo(7) && at(7) === 1) return AddressClass.Loopback;
-  // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (deprecated "compatible") reach IPv4 a.b.c.d.
+  // ::ffff:a.b.c.d (mapped, ::ffff:0:0/96) and ::a.b.c.d (deprecated "compatible", ::/96) reach IPv4 a.b.c.d.
   if (zeroUpTo(5) && (at(5) === 0xffff || at(5) === 0)) return embedded(6);
+  // ::ffff:0:a.b.c.d (IPv4-translated, ::ffff:0:0:0/96, RFC 2765): a stateless translator forwards to a.b.c.d.
+  if (zeroUpTo(4) && at(4) === 0xffff && at(5) === 0) return embedded(6);
   // 64:ff9b::/96 (NAT64 well-known prefix): a NAT64 gateway forwards to the embedded address.
   if (at(0) === 0x64 && at(1) === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return embedded(6);
+  // 64:ff9b:1::/48 (local-use NAT64, RFC 8215): never globally reachable, it
+  // reaches whatever the operator's translator reaches, so it is private at
+  // best; an embedded address (at /96, the usual length) that is refused
+  // anyway (metadata, loopback, …) keeps its own class.
+  if (at(0) === 0x64 && at(1) === 0xff9b && at(2) === 1) {
+    const inner = embedded(6);
+    return inner === AddressClass.Public || inner === AddressClass.Cgnat ? AddressClass.Private : inner;
+  }
   // 2002::/16 (6to4): a relay forwards to the IPv4 address in bits 16–47.
   if (at(0) === 0x2002) return embedded(1);
   if ((at(0) & 0xffc0) === 0xfe80) return AddressClass.LinkLocal;
@@ -99,7 +110,8 @@ function classifyV6(g: readonly number[]): AddressClass {
   if ((at(0) & 0xffc0) === 0xfec0) return AddressClass.Private;
   if ((at(0) & 0xff00) === 0xff00) return AddressClass.Multicast;
   if (at(0) === 0x2001 && at(1) === 0x0db8) return AddressClass.Reserved;
-  if (at(0) === 0x0100 && zeroUpTo(4)) return AddressClass.Reserved;
+  // 100::/64, discard-only (RFC 6666): traffic there is dropped by design, never a receiver.
+  if (at(0) === 0x0100 && at(1) === 0 && at(2) === 0 && at(3) === 0) return AddressClass.Reserved;
   return AddressClass.Public;
 }
 

@@ -61,6 +61,46 @@ describe('classifyAddress', () => {
   it('returns undefined for host names', () => {
     expect(classifyAddress('hooks.slack.com')).toBeUndefined();
   });
+
+  // Issue 12: IANA IPv6 Special-Purpose Address Registry. 100::/64 is the
+  // discard-only block (RFC 6666), 64:ff9b:1::/48 the local-use IPv4/IPv6
+  // translation prefix (RFC 8215), neither globally reachable; ::ffff:0:0/96
+  // is IPv4-mapped (RFC 4291), ::/96 the deprecated IPv4-compatible form and
+  // ::ffff:0:0:0/96 the IPv4-translated form (RFC 2765). Expectations by hand.
+  it.each([
+    ['100::', AddressClass.Reserved],
+    ['100::1', AddressClass.Reserved],
+    ['100::ffff:ffff:ffff:ffff', AddressClass.Reserved],
+    ['64:ff9b:1::1', AddressClass.Unspecified],
+    ['64:ff9b:1::808:808', AddressClass.Private],
+    ['64:ff9b:1:ffff:1::808:808', AddressClass.Private],
+    ['64:ff9b:1::a9fe:a9fe', AddressClass.LinkLocal],
+    ['64:ff9b:1::7f00:1', AddressClass.Loopback],
+    ['::ffff:127.0.0.1', AddressClass.Loopback],
+    ['::FFFF:127.0.0.1', AddressClass.Loopback],
+    ['::ffff:7f00:1', AddressClass.Loopback],
+    ['0:0:0:0:0:ffff:7f00:1', AddressClass.Loopback],
+    ['0:0:0:0:0:ffff:127.0.0.1', AddressClass.Loopback],
+    ['::127.0.0.1', AddressClass.Loopback],
+    ['::7f00:1', AddressClass.Loopback],
+    ['::ffff:0:127.0.0.1', AddressClass.Loopback],
+    ['::ffff:0:7f00:1', AddressClass.Loopback],
+    ['::ffff:0:a9fe:a9fe', AddressClass.LinkLocal],
+    ['::ffff:169.254.169.254', AddressClass.LinkLocal],
+    ['::ffff:10.0.0.1', AddressClass.Private],
+    ['::ffff:0.0.0.0', AddressClass.Unspecified],
+    ['::ffff:0:8.8.8.8', AddressClass.Public],
+  ])('special-purpose IPv6 %s is %s', (ip, cls) => {
+    expect(classifyAddress(ip)).toBe(cls);
+  });
+
+  it.each(['http://[100::1]/', 'http://[64:ff9b:1::808:808]/', 'http://[::ffff:127.0.0.1]/', 'http://[::127.0.0.1]/', 'http://[::ffff:0:7f00:1]/'])(
+    'a URL to %s is refused under the strict policy',
+    async (url) => {
+      const err = await refusal(checkUrl({ ...STRICT, allowHosts: [new URL(url).hostname] }, 'hook', url));
+      expect(err.code).toBe(OutboundCode.AddressRefused);
+    },
+  );
 });
 
 describe('outbound check (SSRF)', () => {
