@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ErrorCode, SiftError } from '../shared/index.js';
+import { describeParseFailure, parseConfigText } from './parse.js';
 import { configSpec, type SiftConfig } from './schema.js';
 import type { FieldSpec, ObjectSpec } from './spec.js';
 import { validate, type ConfigIssue } from './validate.js';
@@ -75,11 +75,12 @@ function readFile(file: string): unknown {
   } catch (err) {
     throw new SiftError(ErrorCode.ConfigUnreadable, `cannot read config file ${file}: ${(err as Error).message}`, { stage: 'config' });
   }
-  try {
-    return extname(file) === '.json' ? JSON.parse(text) : parseYaml(text, { uniqueKeys: true });
-  } catch (err) {
-    throw new SiftError(ErrorCode.ConfigUnreadable, `cannot parse config file ${file}: ${(err as Error).message}`, { stage: 'config' });
+  const parsed = parseConfigText(text, extname(file) === '.json');
+  if (!parsed.ok) {
+    // Position and reason only: the parser's own message quotes the line, which may hold a secret.
+    throw new SiftError(ErrorCode.ConfigUnreadable, `cannot parse config file ${file}: ${describeParseFailure(parsed.failure)}`, { stage: 'config' });
   }
+  return parsed.value;
 }
 
 /** Loads, overlays env, validates. Throws ConfigError listing every problem. */
