@@ -216,6 +216,13 @@ export const configSpec = spec.object('Sift configuration.', {
       pattern: TOPIC,
       patternHint: 'a Kafka topic name',
     }),
+    ledger_ttl: spec.string({
+      description:
+        'How long the notifier remembers a delivered alert id (in rules.state_topic) so that a re-read alert is not paged twice; older ids are tombstoned. Keep it at least the retention of alerts.topic (and of the raw topics, whose replay re-writes alerts): default 7d, Kafka\'s default retention.ms.',
+      default: '7d',
+      pattern: DURATION,
+      patternHint: 'a duration such as 12h, 7d',
+    }),
     kibana_url: spec.string({
       description: 'Link template put in every alert, e.g. https://kibana.example.com/app/discover#/?_a=(query:(language:kuery,query:\'sift.alert.id:"{alert_id}"\')). Placeholders: {alert_id} {rule_id} {start} {end} {event_ids} {namespace}.',
       default: '',

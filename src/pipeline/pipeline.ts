@@ -455,6 +455,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
           metrics,
           sessionTimeoutMs: config.kafka.session_timeout_ms,
           onFatal,
+          ledgerTtlMs: parseDuration(config.alerts.ledger_ttl) ?? 7 * 86_400_000,
         });
         await notifier.start();
       }
