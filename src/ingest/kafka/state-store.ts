@@ -70,9 +70,11 @@ export function createStateCheckpoint(opts: StateCheckpointOptions): StateCheckp
     const admin = kafka.admin();
     await admin.connect();
     let ends: Map<number, bigint>;
+    let others: number[];
     try {
       const offsets = await admin.fetchTopicOffsets(topic);
       ends = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low) && (only === undefined || only.has(p.partition))).map((p) => [p.partition, BigInt(p.high)]));
+      others = offsets.map((p) => p.partition).filter((p) => !ends.has(p));
     } finally {
       await admin.disconnect();
     }
@@ -81,6 +83,11 @@ export function createStateCheckpoint(opts: StateCheckpointOptions): StateCheckp
     const readerGroup = `${group}.state-reader.${randomUUID()}`;
     const consumer = kafka.consumer({ groupId: readerGroup, allowAutoTopicCreation: false });
     await consumer.connect();
+    // kafkajs reads only through a subscription, which fetches every partition
+    // of the topic: pause the ones this restore does not need as the reader
+    // joins (before its first fetch), or restoring one keyed partition of six
+    // fetches all six, interleaved, and takes as long as reading everything.
+    if (others.length > 0) consumer.on(consumer.events.GROUP_JOIN, () => consumer.pause([{ topic, partitions: others }]));
     try {
       await consumer.subscribe({ topic, fromBeginning: true });
       const done = new Promise<void>((resolve, reject) => {
@@ -89,8 +96,11 @@ export function createStateCheckpoint(opts: StateCheckpointOptions): StateCheckp
         consumer
           .run({
             autoCommit: false,
-            eachBatch: async ({ batch }) => {
-              if (!ends.has(batch.partition)) return;
+            eachBatch: async ({ batch, pause }) => {
+              if (!ends.has(batch.partition)) {
+                pause();
+                return;
+              }
               for (const m of batch.messages) {
                 const key = m.key?.toString('utf8');
                 if (key === undefined || !key.startsWith(`${group}|`)) continue;
