@@ -2,10 +2,11 @@ import { benchIngestAll } from './ingest.bench.js';
 import { machine, type PairResult } from './harness.js';
 import { benchKeyedLatency, type LatencyResult } from './keyed-latency.bench.js';
 import { benchKeyed, keyedAsPair, type KeyedCost } from './keyed.bench.js';
+import { benchProduce, type ProduceCost } from './produce.bench.js';
 import { benchRules, benchStateMemory } from './rules.bench.js';
 
 /**
- * `npm run bench [-- --json] [-- --only ingest|rules|keyed|keyed-latency] [-- --source <vendor>]`:
+ * `npm run bench [-- --json] [-- --only ingest|rules|keyed|produce|keyed-latency] [-- --source <vendor>]`:
  * every benchmark, one run, ratios measured side by side.
  */
 const argv = process.argv;
@@ -36,6 +37,12 @@ if (wanted('keyed')) {
   keyed = benchKeyed();
   results.push(keyedAsPair(keyed));
 }
+let produceCost: ProduceCost | undefined;
+if (wanted('produce')) {
+  say('running produce benchmarks (chunking and GZIP of alerts and checkpoints)…');
+  produceCost = benchProduce();
+  results.push(...produceCost.pairs);
+}
 // Needs the real stack and takes about three minutes; skipped with the reason when Kafka or ES is unreachable.
 let latency: LatencyResult | { skipped: string } | undefined;
 if (wanted('keyed-latency')) {
@@ -44,7 +51,7 @@ if (wanted('keyed-latency')) {
 }
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(keyed ? { keyed } : {}), ...(latency ? { keyed_latency: latency } : {}) }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(keyed ? { keyed } : {}), ...(produceCost ? { produce_bytes_ratio: produceCost.bytes_ratio } : {}), ...(latency ? { keyed_latency: latency } : {}) }, null, 2)}\n`);
 } else {
   const m = machine();
   console.log(`machine: ${String(m['cpus'])} × ${String(m['cpu_model'])}, ${String(m['memory_gib'])} GiB, node ${String(m['node'])}`);
@@ -61,6 +68,7 @@ if (json) {
     const u = keyed.us_per_event;
     console.log(`\nkeyed mode per event: local ${u.local} µs, keyed ingest ${u.keyed_ingest} µs + detect ${u.keyed_detect} µs; ${keyed.keyed_records_per_event} keyed records/event, ${keyed.bytes_per_keyed_record} B/record`);
   }
+  if (produceCost) console.log(`\ngzip bytes ratio (compressed / raw): alerts ${produceCost.bytes_ratio.alerts}, checkpoints ${produceCost.bytes_ratio.checkpoints}`);
   if (latency && 'skipped' in latency) console.log(`\nkeyed-latency skipped: ${latency.skipped}`);
   else if (latency) {
     console.log(`\n${latency.name}`);

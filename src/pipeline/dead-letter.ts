@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import type { DeadLetter } from '../ingest/index.js';
+import { sendChunked, type DeadLetter, type MessageLimits } from '../ingest/index.js';
 import type { ErrorCode, Stage } from '../shared/index.js';
 
 export type { DeadLetter } from '../ingest/index.js';
@@ -47,14 +47,16 @@ export interface DeadLetterSink {
   send(letters: readonly DeadLetter[]): Promise<void>;
 }
 
-export function createDeadLetterSink(producer: Producer, topic: string): DeadLetterSink {
+/** `limits`: the topics' max.message.bytes learned at start (the broker default without). */
+export function createDeadLetterSink(producer: Pick<Producer, 'send'>, topic: string, limits?: MessageLimits): DeadLetterSink {
   return {
     async send(letters) {
       if (letters.length === 0) return;
-      await producer.send({
+      // Chunked: each dead letter carries its whole original record, so a batch of them easily passes the topic's limit.
+      await sendChunked(
+        producer,
         topic,
-        acks: -1,
-        messages: letters.map((d) => ({
+        letters.map((d) => ({
           // Keyed by origin, so a redelivered bad record lands next to its first copy.
           key: `${d.record.topic}:${d.record.partition}:${d.record.offset}${d.eventIndex === undefined ? '' : `:${d.eventIndex}`}`,
           value: JSON.stringify(deadLetterValue(d)),
@@ -66,7 +68,8 @@ export function createDeadLetterSink(producer: Producer, topic: string): DeadLet
             'sift.source.offset': d.record.offset,
           },
         })),
-      });
+        { maxBytes: limits?.of(topic) },
+      );
     },
   };
 }

@@ -10,7 +10,7 @@
  */
 import type { Kafka, Producer } from 'kafkajs';
 import { decodeKeyed, encodeKeyed, type KeyedInput } from '../rules/index.js';
-import { topicPartitions, type RawBatch } from '../ingest/index.js';
+import { sendChunked, topicPartitions, type MessageLimits, type RawBatch } from '../ingest/index.js';
 import { ErrorCode, SiftError } from '../shared/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 
@@ -51,38 +51,26 @@ export function keyedPartitionOf(topic: string, scope: string): number | undefin
   return Number.isSafeInteger(p) && p >= 0 ? p : undefined;
 }
 
-/**
- * One produce request stays under 1 MiB, the broker's default
- * max.message.bytes (a topic Sift did not create may have it): a batch of
- * thousands of selected events is sent in several requests.
- */
-const SEND_BYTES = 900 * 1024;
-
 export interface KeyedWriter {
   /** Resolves once the broker acknowledged every record (acks=all, idempotent producer). */
   write(inputs: readonly KeyedInput[]): Promise<void>;
 }
 
-export function createKeyedWriter(producer: Producer, topic: string, metrics: Metrics): KeyedWriter {
+/**
+ * A batch of thousands of selected events is sent in several requests, each
+ * within the keyed topic's max.message.bytes (`limits`, learned at start; the
+ * broker default without): a topic Sift did not create may have 1 MiB.
+ */
+export function createKeyedWriter(producer: Pick<Producer, 'send'>, topic: string, metrics: Metrics, limits?: MessageLimits): KeyedWriter {
   return {
     async write(inputs) {
       if (inputs.length === 0) return;
-      let messages: { key: string; value: string }[] = [];
-      let bytes = 0;
       const byDataset = new Map<string, number>();
-      for (const input of inputs) {
-        const value = encodeKeyed(input);
-        const size = value.length + input.key.length;
-        if (messages.length > 0 && bytes + size > SEND_BYTES) {
-          await producer.send({ topic, acks: -1, messages });
-          messages = [];
-          bytes = 0;
-        }
-        messages.push({ key: input.key, value });
-        bytes += size;
+      const messages = inputs.map((input) => {
         byDataset.set(input.dataset, (byDataset.get(input.dataset) ?? 0) + 1);
-      }
-      await producer.send({ topic, acks: -1, messages });
+        return { key: input.key, value: encodeKeyed(input) };
+      });
+      await sendChunked(producer, topic, messages, { maxBytes: limits?.of(topic) });
       for (const [dataset, n] of byDataset) metrics.keyedWritten.inc({ dataset }, n);
     },
   };

@@ -7,6 +7,7 @@ import {
   createIndexer,
   createKafka,
   createKafkaSource,
+  createMessageLimits,
   createStateCheckpoint,
   installDatasetTemplate,
   ensureTopics,
@@ -113,8 +114,16 @@ export function prepareOptionsOf(config: SiftConfig): PrepareOptions {
   };
 }
 
+// A record too large for its topic would fail the same way on every refetch: stop and say so (sendChunked).
 const isFatal = (err: unknown): boolean =>
-  err instanceof SiftError && (err.code === ErrorCode.IndexUnauthorized || err.code === ErrorCode.IndexRejected);
+  err instanceof SiftError && (err.code === ErrorCode.IndexUnauthorized || err.code === ErrorCode.IndexRejected || err.code === ErrorCode.KafkaMessageTooLarge);
+
+/**
+ * max.message.bytes of the topics Sift creates and writes: every send is cut
+ * into chunks under the topic's limit anyway (sendChunked); this is room for
+ * one large record (an alert citing big events, a window holding many).
+ */
+const TOPIC_MESSAGE_BYTES = String(8 * 1024 * 1024);
 
 /** The composition root of `sift run`: the only place components are built. */
 export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline {
@@ -131,7 +140,9 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 30_000 },
   });
-  const dlq = createDeadLetterSink(producer, config.kafka.dlq_topic);
+  // Each written topic's max.message.bytes, learned at start: every writer cuts its sends to fit.
+  const limits = createMessageLimits();
+  const dlq = createDeadLetterSink(producer, config.kafka.dlq_topic, limits);
   const indexer = createIndexer({
     client: es,
     metrics,
@@ -157,7 +168,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   let detection: DetectionStage | undefined;
   const keyedMode = config.rules.enabled && config.rules.stateful === 'keyed';
   const topology = keyedTopology(config.kafka.group_id, config.rules.keyed_topic);
-  const keyedWriter = createKeyedWriter(producer, topology.topic, metrics);
+  const keyedWriter = createKeyedWriter(producer, topology.topic, metrics, limits);
   /** Keyed partitions this instance's detect stage owns now. */
   let detectOwned = new Set<number>();
   const rulesDir = config.rules.dir || join(packageRoot(), 'rules');
@@ -168,11 +179,11 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   if (dispatchIssues.length > 0) {
     throw new ConfigError('configuration', dispatchIssues.map((m) => ({ path: m.slice(0, Math.max(0, m.indexOf(':'))), message: m.slice(m.indexOf(':') + 2) })));
   }
-  const alertDeadLetter = createAlertDeadLetterWriter(producer, config.alerts.dlq_topic);
+  const alertDeadLetter = createAlertDeadLetterWriter(producer, config.alerts.dlq_topic, limits);
   const alertStage = createAlertStage({
     indexer,
     index: alertsIndex,
-    topic: createAlertTopicWriter(producer, config.alerts.topic),
+    topic: createAlertTopicWriter(producer, config.alerts.topic, limits),
     deadLetter: alertDeadLetter,
     links,
     log,
@@ -356,8 +367,8 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
             rulesDir,
             checkpoint: keyedMode
               ? // Co-partitioned: keyed partition p checkpoints to state partition p.
-                createStateCheckpoint({ kafka, producer, topic: topology.stateTopic, group: topology.group, log, partitionOf: (scope) => keyedPartitionOf(topology.topic, scope) })
-              : createStateCheckpoint({ kafka, producer, topic: config.rules.state_topic, group: config.kafka.group_id, log }),
+                createStateCheckpoint({ kafka, producer, limits, topic: topology.stateTopic, group: topology.group, log, partitionOf: (scope) => keyedPartitionOf(topology.topic, scope) })
+              : createStateCheckpoint({ kafka, producer, limits, topic: config.rules.state_topic, group: config.kafka.group_id, log }),
             log,
             metrics,
           },
@@ -368,24 +379,33 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       if (config.kafka.create_topics) {
         // A dead letter carries the whole original record (base64, +33 %), so
         // the DLQ accepts far larger messages than a raw topic would: a record
-        // too large to index must still fit in its dead letter.
+        // too large to index must still fit in its dead letter. Raw topics
+        // take records up to pipeline.max_record_bytes (larger ones are
+        // dead-lettered, so they must reach Sift at all).
+        const rawBytes = String(Math.max(1024 * 1024, config.pipeline.max_record_bytes + 64 * 1024));
         const topics: TopicSpec[] = [
-          ...[...plans.keys()].map((name) => ({ name, partitions: config.kafka.topic_partitions })),
+          ...[...plans.keys()].map((name) => ({ name, partitions: config.kafka.topic_partitions, config: { 'max.message.bytes': rawBytes } })),
           { name: config.kafka.dlq_topic, partitions: config.kafka.topic_partitions, config: { 'max.message.bytes': String(64 * 1024 * 1024) } },
-          { name: config.alerts.topic, partitions: config.kafka.topic_partitions },
-          { name: config.alerts.dlq_topic, partitions: 1, config: { 'max.message.bytes': String(8 * 1024 * 1024) } },
+          { name: config.alerts.topic, partitions: config.kafka.topic_partitions, config: { 'max.message.bytes': TOPIC_MESSAGE_BYTES } },
+          { name: config.alerts.dlq_topic, partitions: 1, config: { 'max.message.bytes': TOPIC_MESSAGE_BYTES } },
           // Compacted: one record per live window key (and per delivered alert id); closed windows leave tombstones.
-          { name: config.rules.state_topic, partitions: config.kafka.topic_partitions, config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(8 * 1024 * 1024) } },
+          { name: config.rules.state_topic, partitions: config.kafka.topic_partitions, config: { 'cleanup.policy': 'compact', 'max.message.bytes': TOPIC_MESSAGE_BYTES } },
           ...(keyedMode
             ? [
-                { name: topology.topic, partitions: config.rules.keyed_partitions, config: { 'max.message.bytes': String(8 * 1024 * 1024) } },
-                { name: topology.stateTopic, partitions: config.rules.keyed_partitions, config: { 'cleanup.policy': 'compact', 'max.message.bytes': String(8 * 1024 * 1024) } },
+                { name: topology.topic, partitions: config.rules.keyed_partitions, config: { 'max.message.bytes': TOPIC_MESSAGE_BYTES } },
+                { name: topology.stateTopic, partitions: config.rules.keyed_partitions, config: { 'cleanup.policy': 'compact', 'max.message.bytes': TOPIC_MESSAGE_BYTES } },
               ]
             : []),
         ];
         const created = await ensureTopics(kafka, topics);
         if (created.length > 0) log.info({ topics: created }, 'Created missing topics.');
       }
+      // Whoever created them: a topic made elsewhere may have the broker's 1 MiB.
+      await limits.learn(
+        kafka,
+        [config.kafka.dlq_topic, config.alerts.topic, config.alerts.dlq_topic, config.rules.state_topic, ...(keyedMode ? [topology.topic, topology.stateTopic] : [])],
+        log,
+      );
       signal?.throwIfAborted();
       await producer.connect();
       // What the ingest and detect stages' consumers share.
@@ -450,7 +470,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
           topic: config.alerts.topic,
           group: config.kafka.group_id,
           dispatcher,
-          ledger: createStateCheckpoint({ kafka, producer, topic: config.rules.state_topic, group: `${config.kafka.group_id}.notify`, log }),
+          ledger: createStateCheckpoint({ kafka, producer, limits, topic: config.rules.state_topic, group: `${config.kafka.group_id}.notify`, log }),
           log,
           metrics,
           sessionTimeoutMs: config.kafka.session_timeout_ms,

@@ -22,6 +22,7 @@ export const ErrorCode = {
   IndexUnavailable: 'SIFT_INDEX_UNAVAILABLE',
   IndexUnauthorized: 'SIFT_INDEX_UNAUTHORIZED',
   KafkaUnavailable: 'SIFT_KAFKA_UNAVAILABLE',
+  KafkaMessageTooLarge: 'SIFT_KAFKA_MESSAGE_TOO_LARGE',
   RulesInvalid: 'SIFT_RULES_INVALID',
   Internal: 'SIFT_INTERNAL',
 } as const;

@@ -6,6 +6,7 @@
  * it. `sift.alerts.dlq` holds alerts a sink could not deliver.
  */
 import type { Producer } from 'kafkajs';
+import { sendChunked, type MessageLimits } from '../../ingest/index.js';
 import type { Alert } from '../alert.js';
 
 export interface AlertRecord {
@@ -17,20 +18,18 @@ export interface AlertRecord {
   readonly doc: Alert['doc'];
 }
 
-export function createAlertTopicWriter(producer: Producer, topic: string) {
+/** `limits`: the topics' max.message.bytes learned at start (the broker default without). */
+export function createAlertTopicWriter(producer: Pick<Producer, 'send'>, topic: string, limits?: MessageLimits) {
   return {
-    /** Resolves once the broker acknowledged every record (acks=all). */
+    /** Resolves once the broker acknowledged every record (acks=all), sent in chunks that fit the topic (a noisy rule's batch can raise thousands). */
     async write(alerts: readonly Alert[], update = false): Promise<void> {
       if (alerts.length === 0) return;
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: alerts.map((a) => ({
-          key: a.id,
-          value: JSON.stringify({ id: a.id, ruleId: a.ruleId, severity: a.severity, update, doc: a.doc } satisfies AlertRecord),
-          headers: { 'sift.rule.id': a.ruleId, 'sift.alert.severity': a.severity, 'sift.alert.update': String(update) },
-        })),
-      });
+      const messages = alerts.map((a) => ({
+        key: a.id,
+        value: JSON.stringify({ id: a.id, ruleId: a.ruleId, severity: a.severity, update, doc: a.doc } satisfies AlertRecord),
+        headers: { 'sift.rule.id': a.ruleId, 'sift.alert.severity': a.severity, 'sift.alert.update': String(update) },
+      }));
+      await sendChunked(producer, topic, messages, { maxBytes: limits?.of(topic) });
     },
   };
 }
@@ -46,18 +45,13 @@ export function parseAlertRecord(value: Buffer | null): AlertRecord | undefined 
   }
 }
 
-export function createAlertDeadLetterWriter(producer: Producer, topic: string) {
+export function createAlertDeadLetterWriter(producer: Pick<Producer, 'send'>, topic: string, limits?: MessageLimits) {
   return async (alert: Alert, sink: string, reason: string, code: string): Promise<void> => {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: [
-        {
-          key: `${alert.id}:${sink}`,
-          value: JSON.stringify({ alert_id: alert.id, rule_id: alert.ruleId, severity: alert.severity, sink, code, reason, at: new Date().toISOString(), alert: alert.doc }),
-          headers: { 'sift.sink': sink, 'sift.reason.code': code },
-        },
-      ],
-    });
+    const message = {
+      key: `${alert.id}:${sink}`,
+      value: JSON.stringify({ alert_id: alert.id, rule_id: alert.ruleId, severity: alert.severity, sink, code, reason, at: new Date().toISOString(), alert: alert.doc }),
+      headers: { 'sift.sink': sink, 'sift.reason.code': code },
+    };
+    await sendChunked(producer, topic, [message], { maxBytes: limits?.of(topic) });
   };
 }

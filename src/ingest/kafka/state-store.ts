@@ -17,6 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from '../../telemetry/index.js';
+import { sendChunked, type MessageLimits } from './send.js';
 
 /** One keyed state record (structurally the rule runtime's StateEntry). */
 export interface StateEntry {
@@ -47,7 +48,9 @@ function parseKey(key: string, group: string): { scope: string; entryKey: string
 
 export interface StateCheckpointOptions {
   kafka: Kafka;
-  producer: Producer;
+  producer: Pick<Producer, 'send'>;
+  /** The topics' max.message.bytes learned at start (the broker default without). */
+  limits?: MessageLimits;
   topic: string;
   group: string;
   log: Logger;
@@ -158,15 +161,13 @@ export function createStateCheckpoint(opts: StateCheckpointOptions): StateCheckp
     async save(scope, entries) {
       if (entries.length === 0) return;
       const partition = partitionOf?.(scope);
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: entries.map((e) => ({
-          ...(partition !== undefined ? { partition } : {}),
-          key: `${group}|${scope}|${e.key}`,
-          value: e.value === null ? null : JSON.stringify({ ...(e.offset !== undefined ? { offset: e.offset } : {}), state: e.value } satisfies StoredValue),
-        })),
-      });
+      // Chunked: a spray batch changes thousands of window keys at once (MBs), more than one request may carry.
+      const messages = entries.map((e) => ({
+        ...(partition !== undefined ? { partition } : {}),
+        key: `${group}|${scope}|${e.key}`,
+        value: e.value === null ? null : JSON.stringify({ ...(e.offset !== undefined ? { offset: e.offset } : {}), state: e.value } satisfies StoredValue),
+      }));
+      await sendChunked(producer, topic, messages, { maxBytes: opts.limits?.of(topic) });
     },
   };
 }
