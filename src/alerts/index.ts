@@ -5,7 +5,7 @@ export { createAlertDeadLetterWriter, createAlertTopicWriter, parseAlertRecord, 
 export { createNotifier, type Notifier, type NotifierDeps } from './notify.js';
 export { dispatchConfigOf } from './config.js';
 export * from './dispatch/index.js';
-export { redactUrl, checkUrl, policyIssues, OutboundError, OutboundCode, type OutboundPolicy } from './outbound/index.js';
+export { redactUrl, checkUrl, policyIssues, OutboundError, OutboundCode, type OutboundPolicy, type Resolver } from './outbound/index.js';
 export { createSlackSink, slackMessage } from './sinks/slack.js';
 export { createPagerDutySink, pagerDutyEvent } from './sinks/pagerduty.js';
 export { createWebhookSink, signWebhook, verifyWebhookSignature } from './sinks/webhook.js';

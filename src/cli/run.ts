@@ -1,5 +1,5 @@
-import { loadConfig, type SiftConfig } from '../config/index.js';
-import { createPipeline } from '../pipeline/index.js';
+import { ConfigError, configSpec, loadConfig, secretValues, type SiftConfig } from '../config/index.js';
+import { createPipeline, preflight } from '../pipeline/index.js';
 import { takeEarlySignal } from './early-signals.js';
 import { describeError } from '../shared/index.js';
 import { createLogger, createMetrics, type Logger } from '../telemetry/index.js';
@@ -35,8 +35,9 @@ export function onShutdownSignal(log: Logger): Promise<string> {
   });
 }
 
+/** The logger of a command that runs on `config`: every secret it holds (by the schema's flags) is masked in every line. */
 export function loggerFor(config: SiftConfig): Logger {
-  return createLogger({ level: config.telemetry.log_level, format: config.telemetry.log_format });
+  return createLogger({ level: config.telemetry.log_level, format: config.telemetry.log_format, secrets: secretValues(configSpec, config) });
 }
 
 export async function runCommand(argv: readonly string[]): Promise<number> {
@@ -47,6 +48,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
   const config = loadConfig(values.config);
   const log = loggerFor(config);
+  // Before connecting to anything, and the same function `sift config check` calls.
+  const checked = await preflight(config);
+  for (const w of checked.warnings) log.warn({ issue: w }, 'Alert sink target does not resolve yet; every request checks again.');
+  if (checked.issues.length > 0) throw new ConfigError(values.config ?? 'defaults', checked.issues);
   const metrics = createMetrics();
   const pipeline = createPipeline({ config, log, metrics });
   const signal = onShutdownSignal(log);

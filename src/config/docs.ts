@@ -3,7 +3,8 @@ import type { FieldSpec, ObjectSpec } from './spec.js';
 
 function defaultOf(f: FieldSpec): string {
   if (f.kind === 'object') return '';
-  if ('secret' in f && f.secret) return '(unset)';
+  // A URL-shaped or header secret's default holds nothing secret; a whole-value secret has none worth showing.
+  if ('secret' in f && f.secret === true) return '(unset)';
   if (f.kind === 'list') return `\`${JSON.stringify(f.default)}\``;
   if (f.kind === 'string_list') return `\`${JSON.stringify(f.default)}\``;
   if (f.kind === 'string') return f.default === undefined ? (f.optional ? '(unset)' : '**required**') : `\`${JSON.stringify(f.default)}\``;

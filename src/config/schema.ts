@@ -86,11 +86,12 @@ export const configSpec = spec.object('Sift configuration.', {
   }),
   elasticsearch: spec.object('Where events are indexed.', {
     node: spec.string({
-      description: 'Elasticsearch URL.',
+      description: 'Elasticsearch URL. A user:password in it is a secret (never printed; prefer api_key or username/password).',
       default: 'http://127.0.0.1:9200',
       pattern: URL_RE,
       patternHint: 'an http(s) URL',
       env: 'SIFT_ES_URL',
+      secret: 'url',
     }),
     api_key: spec.string({ description: 'API key (base64 id:key), preferred over username/password.', default: '', secret: true, env: 'SIFT_ES_API_KEY' }),
     username: spec.string({ description: 'Basic-auth user.', default: '', env: 'SIFT_ES_USERNAME' }),
@@ -224,8 +225,11 @@ export const configSpec = spec.object('Sift configuration.', {
       patternHint: 'a duration such as 12h, 7d',
     }),
     kibana_url: spec.string({
-      description: 'Link template put in every alert, e.g. https://kibana.example.com/app/discover#/?_a=(query:(language:kuery,query:\'sift.alert.id:"{alert_id}"\')). Placeholders: {alert_id} {rule_id} {start} {end} {event_ids} {namespace}.',
+      description: 'Link template put in every alert, e.g. https://kibana.example.com/app/discover#/?_a=(query:(language:kuery,query:\'sift.alert.id:"{alert_id}"\')). Placeholders: {alert_id} {rule_id} {start} {end} {event_ids} {namespace}. Its userinfo, query and fragment are treated as secrets (a token may ride there) and never printed.',
       default: '',
+      pattern: /^$|^https?:\/\/[^\s]+$/,
+      patternHint: 'an http(s) URL without spaces',
+      secret: 'url',
     }),
     outbound: spec.object('Outbound safety for Slack, PagerDuty and webhook targets (checked at start and before every request and redirect).', {
       allow_hosts: spec.stringList({
@@ -234,7 +238,7 @@ export const configSpec = spec.object('Sift configuration.', {
       }),
       allow_http: spec.bool({ description: 'Allow plain http:// targets (https only otherwise).', default: false }),
       allow_private_networks: spec.bool({
-        description: 'Allow targets resolving to private ranges (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10). Link-local and metadata addresses stay refused.',
+        description: 'Allow targets resolving to private ranges (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10, local-use NAT64 64:ff9b:1::/48). Link-local and metadata addresses stay refused.',
         default: false,
       }),
       allow_loopback: spec.bool({ description: 'Allow targets resolving to loopback (127/8, ::1): for local testing only.', default: false }),
@@ -250,15 +254,16 @@ export const configSpec = spec.object('Sift configuration.', {
       item: spec.object('One sink.', {
         name: spec.string({ description: 'Unique name (a metric label): lowercase letters, digits, _ . -' }),
         type: spec.enum({ description: 'slack (incoming webhook), pagerduty (Events API v2) or webhook (JSON + HMAC signature).', values: ['slack', 'pagerduty', 'webhook'], default: 'webhook' }),
-        url: spec.string({ description: 'Target URL (Slack hook URL, PagerDuty enqueue URL, webhook URL). Secret: hook URLs carry tokens.', default: '', secret: true }),
-        url_env: spec.string({ description: 'Name of an environment variable holding the URL instead.', default: '' }),
+        url: spec.string({ description: 'Target URL (Slack hook URL, PagerDuty enqueue URL, webhook URL). Secret: hook URLs carry tokens.', default: '', secret: 'url' }),
+        url_env: spec.string({ description: 'Name of an environment variable holding the URL instead.', default: '', secretEnv: true }),
         routing_key: spec.string({ description: 'PagerDuty integration (routing) key.', default: '', secret: true }),
-        routing_key_env: spec.string({ description: 'Name of an environment variable holding the routing key instead.', default: '' }),
+        routing_key_env: spec.string({ description: 'Name of an environment variable holding the routing key instead.', default: '', secretEnv: true }),
         secret: spec.string({ description: 'Webhook HMAC-SHA256 signing secret (16+ characters).', default: '', secret: true }),
-        secret_env: spec.string({ description: 'Name of an environment variable holding the signing secret instead.', default: '' }),
+        secret_env: spec.string({ description: 'Name of an environment variable holding the signing secret instead.', default: '', secretEnv: true }),
         headers: spec.stringList({
-          description: 'Webhook only: extra request headers, each "Name: value" (never Content-Type or X-Sift-*; dropped on a redirect to another origin).',
+          description: 'Webhook only: extra request headers, each "Name: value" (never Content-Type or X-Sift-*; dropped on a redirect to another origin). Values are secrets (Authorization, API keys): only names are printed.',
           default: [],
+          secret: 'header',
           pattern: /^[A-Za-z0-9-]+:\s*\S.*$/,
           patternHint: 'Name: value',
         }),

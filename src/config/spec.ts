@@ -9,8 +9,16 @@ interface Common {
   description: string;
   /** Environment variable that overrides this field (documented in the reference). */
   env?: string;
-  /** Secrets are never printed: not in errors, logs or the docs' defaults. */
-  secret?: boolean;
+  /**
+   * Secrets are never printed: not by `sift config check`, in errors, logs
+   * or the docs' defaults (redact.ts walks the spec for these flags).
+   * `true`: the whole value. `'url'`: a URL whose userinfo, query, fragment
+   * and token-like path segments are secret; scheme, host and port show.
+   * `'header'`: `Name: value` items whose values are secret.
+   */
+  secret?: boolean | 'url' | 'header';
+  /** The value names an environment variable whose content is a secret (`url_env`): the name shows, the content never. */
+  secretEnv?: boolean;
 }
 
 export interface StringSpec extends Common {

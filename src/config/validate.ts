@@ -1,3 +1,4 @@
+import { shownValue } from './redact.js';
 import type { FieldSpec, ObjectSpec } from './spec.js';
 
 export interface ConfigIssue {
@@ -28,7 +29,7 @@ function join(path: string, key: string | number): string {
 /**
  * Validates `raw` against `s`, fills defaults, and rejects unknown keys.
  * Returns every issue found, not just the first, so a user fixes a file in one go.
- * Secret values are never echoed back in messages.
+ * Secret values are never echoed back in messages (redact.ts, by the spec's flags).
  */
 export function validate(s: ObjectSpec, raw: unknown, path = ''): { value: unknown; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
@@ -39,7 +40,8 @@ export function validate(s: ObjectSpec, raw: unknown, path = ''): { value: unkno
 function validateObject(s: ObjectSpec, raw: unknown, path: string, issues: ConfigIssue[]): Raw {
   const out: Raw = {};
   if (!isPlainObject(raw)) {
-    issues.push({ path: path || '(root)', message: `expected an object, got ${describe(raw)}` });
+    // A sink written as a bare string is most likely its hook URL: not echoed.
+    issues.push({ path: path || '(root)', message: `expected an object, got ${shownValue(s, raw, describe)}` });
     return out;
   }
   for (const key of Object.keys(raw)) {
@@ -56,7 +58,7 @@ function validateObject(s: ObjectSpec, raw: unknown, path: string, issues: Confi
 }
 
 function validateField(f: FieldSpec, raw: unknown, path: string, issues: ConfigIssue[]): unknown {
-  const shown = (v: unknown): string => ('secret' in f && f.secret ? '(secret value)' : describe(v));
+  const shown = (v: unknown): string => shownValue(f, v, describe);
   switch (f.kind) {
     case 'object':
       return validateObject(f, raw ?? {}, path, issues);

@@ -25,12 +25,9 @@ import {
   createDispatcher,
   createNotifier,
   createRoutes,
-  dispatchConfigIssues,
-  dispatchConfigOf,
   ensureAlertsIndex,
   createSuppressionStore,
   retryPolicy,
-  verifySinkTargets,
   type Notifier,
 } from '../alerts/index.js';
 import { parseDuration, type Detection, type KeyedInput } from '../rules/index.js';
@@ -42,6 +39,7 @@ import { createDetectionStage, loadInitialRules, type DetectionStage } from './d
 import { checkCoPartitioned, createKeyedWriter, drainKeyed, keyedPartitionOf, keyedTopology, readKeyed } from './keyed.js';
 import { planSource, prepareBatch, type Prepared, type PrepareOptions, type SourcePlan } from '../ingest/index.js';
 import { countAlerts, emptyStats, type PipelineStats } from './stats.js';
+import { staticChecks } from './preflight.js';
 
 export interface PipelineDeps {
   config: SiftConfig;
@@ -174,11 +172,10 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   const rulesDir = config.rules.dir || join(packageRoot(), 'rules');
   const alertsIndex = alertsIndexName(config.alerts.index_prefix, config.elasticsearch.namespace);
   const links = { namespace: config.elasticsearch.namespace, ...(config.alerts.kibana_url ? { kibanaUrl: config.alerts.kibana_url } : {}) };
-  const dispatch = dispatchConfigOf(config.alerts);
-  const dispatchIssues = [...dispatch.issues, ...dispatchConfigIssues(dispatch.config)];
-  if (dispatchIssues.length > 0) {
-    throw new ConfigError('configuration', dispatchIssues.map((m) => ({ path: m.slice(0, Math.max(0, m.indexOf(':'))), message: m.slice(m.indexOf(':') + 2) })));
-  }
+  // sift run has made these checks (and the DNS ones) in preflight before building the pipeline; this
+  // repeats the static part for callers that did not (demo, tests), through the same function.
+  const { issues: configIssues, dispatch } = staticChecks(config);
+  if (configIssues.length > 0) throw new ConfigError('configuration', configIssues);
   const alertDeadLetter = createAlertDeadLetterWriter(producer, config.alerts.dlq_topic, limits);
   const alertStage = createAlertStage({
     indexer,
@@ -447,14 +444,12 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         log.info({ topic: topology.topic, group: topology.group, state: topology.stateTopic }, 'Detect stage consuming the keyed topic.');
       }
       await source.start(handle);
-      if (dispatch.config.sinks.length > 0) {
-        const checked = await verifySinkTargets(dispatch.config);
-        for (const w of checked.warnings) log.warn({ issue: w }, 'Alert sink target does not resolve yet; every request checks again.');
-        if (checked.errors.length > 0) throw new ConfigError('configuration', checked.errors.map((m) => ({ path: m.slice(0, m.indexOf(':')), message: m.slice(m.indexOf(':') + 2) })));
+      // Sink targets were resolved and checked by preflight, before connecting; every request checks again.
+      if (dispatch.sinks.length > 0) {
         const dispatcher = createDispatcher({
-          routes: createRoutes(dispatch.config),
+          routes: createRoutes(dispatch),
           log,
-          retry: retryPolicy(dispatch.config.retry),
+          retry: retryPolicy(dispatch.retry),
           dlq: async (alert, sink, reason, code) => {
             metrics.alertFailures.inc({ sink, reason: code });
             log.error({ alert: alert.id, rule: alert.ruleId, sink, code, reason }, 'Alert sent to the alert dead-letter topic.');

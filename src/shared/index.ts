@@ -4,3 +4,4 @@ export { failure, type Failure } from './result.js';
 export { packageRoot } from './paths.js';
 export { silenceKafkajsTimeoutWarning } from './warnings.js';
 export { failpoint } from './failpoint.js';
+export { redactUrl, scrub, urlSecrets, urlSecretParts } from './redact.js';

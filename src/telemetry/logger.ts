@@ -8,6 +8,26 @@ export interface LoggerOptions {
   format: 'auto' | 'json' | 'pretty';
   /** Where logs go; defaults to stdout. Tests pass a stream to read them back. */
   destination?: NodeJS.WritableStream;
+  /**
+   * Strings that must never be written (the config's secrets, from the
+   * schema's secret flags): masked in every line, whichever field, message
+   * or library error carries them. Paths below only catch known keys.
+   */
+  secrets?: readonly string[];
+}
+
+/** Each secret, raw and as it appears inside a JSON string, replaced in one serialized line. */
+function scrubber(secrets: readonly string[]): ((line: string) => string) | undefined {
+  const forms = [...new Set(secrets.flatMap((x) => [x, JSON.stringify(x).slice(1, -1)]))]
+    .filter((x) => x.length >= 4)
+    // Longest first: a secret that contains another is masked whole.
+    .sort((a, b) => b.length - a.length);
+  if (forms.length === 0) return undefined;
+  return (line) => {
+    let out = line;
+    for (const f of forms) if (out.includes(f)) out = out.split(f).join('[redacted]');
+    return out;
+  };
 }
 
 /**
@@ -41,11 +61,13 @@ export const REDACT_PATHS = [
 export function createLogger(opts: LoggerOptions): Logger {
   const destination = opts.destination ?? process.stdout;
   const usePretty = opts.format === 'pretty' || (opts.format === 'auto' && 'isTTY' in destination && destination.isTTY === true);
+  const scrub = scrubber(opts.secrets ?? []);
   const base = {
     level: opts.level,
     base: { service: 'sift' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    ...(scrub ? { hooks: { streamWrite: scrub } } : {}),
   };
   // pino-pretty as an in-process stream, not a worker transport: log lines
   // written just before exit (fatal errors) must not be lost.

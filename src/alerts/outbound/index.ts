@@ -14,4 +14,5 @@ export {
   type Resolver,
 } from './policy.js';
 export { createOutboundClient, type OutboundClient, type OutboundClientOptions, type OutboundRequest } from './client.js';
-export { redactUrl, scrub, urlSecrets } from './redact.js';
+// In shared/: config redaction (config check, logs) masks URLs the same way.
+export { redactUrl, scrub, urlSecrets } from '../../shared/index.js';

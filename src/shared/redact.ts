@@ -1,7 +1,10 @@
 /**
  * Sink URLs are credentials: whoever holds a Slack incoming-webhook URL can
- * post into the channel. Every error, log line and DLQ reason shows URLs only
- * through `redactUrl`, and texts that may echo a secret go through `scrub`.
+ * post into the channel, and a URL's userinfo or query may hold a password
+ * or token (Elasticsearch's node, a Kibana link). Every error, log line and
+ * DLQ reason shows URLs only through `redactUrl`, and texts that may echo a
+ * secret go through `scrub`. Here, in shared/, because config redaction
+ * (`sift config check`, the logger) and the alert sinks mask URLs alike.
  */
 
 /** Path segments kept as written: API words and versions (`v2`, `enqueue`, `services`). */
@@ -55,15 +58,33 @@ export function scrub(text: string, secrets: readonly string[]): string {
  * a library error is masked too.
  */
 export function urlSecrets(target: string): string[] {
-  const out = [target];
+  return [target, ...urlSecretParts(target)].filter((s) => s.length >= 4);
+}
+
+/**
+ * The parts `redactUrl` masks (password, token-like path segments, query
+ * and fragment), without the URL itself: a log line may name the host of
+ * Elasticsearch, not its password. Input that is no URL is all secret.
+ */
+export function urlSecretParts(target: string): string[] {
+  const out: string[] = [];
   try {
     const url = new URL(target);
     out.push(...url.pathname.split('/').filter((s) => s.length >= 8 && !PLAIN_SEGMENT.test(s)));
     for (const value of url.searchParams.values()) out.push(value);
-    if (url.password !== '') out.push(url.password, decodeURIComponent(url.password));
+    if (url.password !== '') out.push(url.password, safeDecode(url.password));
     if (url.search.length > 1) out.push(url.search.slice(1));
+    if (url.hash.length > 1) out.push(url.hash.slice(1));
   } catch {
-    // Not a URL: the whole string is already the only secret.
+    out.push(target);
   }
   return out.filter((s) => s.length >= 4);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
