@@ -276,7 +276,8 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       const origin = prepared.origins[r.position];
       if (!origin) continue;
       rejected.add(r.position);
-      dead.push({ record: origin.record, vendor, dataset: origin.dataset, stage: Stage.Index, code: ErrorCode.IndexMappingRejected, message: r.reason, eventIndex: origin.eventIndex });
+      // Only refusals of the document itself get here (the indexer throws on a refused target and waits out blocks).
+      dead.push({ record: origin.record, vendor, dataset: origin.dataset, stage: Stage.Index, code: r.code, message: r.reason, eventIndex: origin.eventIndex });
     }
     await dlq.send(dead);
     if (detection && keyed) {

@@ -16,6 +16,7 @@ export interface Metrics {
   readonly committed: Counter<'topic'>;
   readonly heartbeatFailures: Counter<'kind'>;
   readonly paused: Gauge;
+  readonly indexBlocked: Gauge;
   readonly inFlightBytes: Gauge;
   readonly rulesLoaded: Gauge;
   readonly rulesRejected: Gauge;
@@ -77,7 +78,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     }),
     bulkRetries: new Counter({
       name: 'sift_index_bulk_retries_total',
-      help: 'Bulk items or requests retried, by reason (429, 5xx, unavailable).',
+      help: 'Bulk items or requests retried, by reason (429, 5xx, unavailable, item, blocked: held by an index or cluster block).',
       labelNames: ['reason'],
       registers,
     }),
@@ -96,6 +97,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     paused: new Gauge({
       name: 'sift_ingest_paused',
       help: '1 while Elasticsearch refuses or cannot be reached and consumption waits on retries (no new batches are fetched), else 0.',
+      registers,
+    }),
+    indexBlocked: new Gauge({
+      name: 'sift_index_blocked',
+      help: '1 while an index or cluster block (index.blocks.write, read_only, read_only_allow_delete after a disk watermark) holds documents: their batch waits, retried, nothing committed; else 0.',
       registers,
     }),
     inFlightBytes: new Gauge({

@@ -72,7 +72,7 @@ describe('indexer', () => {
     }));
     const report = await indexer(client).index(docs(4), new AbortController().signal);
     expect(report.indexed).toBe(3);
-    expect(report.rejected).toEqual([{ position: 2, status: 400, reason: 'document_parsing_exception: failed to parse field [source.ip]' }]);
+    expect(report.rejected).toEqual([{ position: 2, status: 400, code: 'SIFT_INDEX_MAPPING_REJECTED', reason: 'document_parsing_exception: failed to parse field [source.ip]' }]);
     expect(calls).toHaveLength(1);
   });
 

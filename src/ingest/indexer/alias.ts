@@ -63,12 +63,14 @@ export function createAliasGate(opts: AliasGateOptions): AliasGate {
             { stage: 'index', cause: err },
           );
         }
-        if (classifyRequest(status) !== RequestVerdict.Retry) {
+        const verdict = classifyRequest(status, type);
+        if (verdict !== RequestVerdict.Retry && verdict !== RequestVerdict.Blocked) {
           const code = status === 401 || status === 403 ? ErrorCode.IndexUnauthorized : ErrorCode.IndexRejected;
           throw new SiftError(code, `Elasticsearch refused to create ${index} for ${alias} (${status ?? 'no response'}): ${describeError(err)}`, { stage: 'index', cause: err });
         }
         const delayMs = backoffDelay(attempt, opts.retryInitialMs, opts.retryMaxMs);
-        log.warn({ alias, status, attempt: attempt + 1, delayMs, err: describeError(err) }, 'Creating a dataset index failed; retrying.');
+        // A block (cluster.blocks.create_index, read_only) clears without a restart: wait it out like a 503.
+        log.warn({ alias, status, type, attempt: attempt + 1, delayMs, err: describeError(err) }, 'Creating a dataset index failed; retrying.');
         await sleep(delayMs, signal);
       }
     }

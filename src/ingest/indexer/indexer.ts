@@ -3,7 +3,7 @@ import { ErrorCode, SiftError } from '../../shared/index.js';
 import type { Logger, Metrics } from '../../telemetry/index.js';
 import { createAliasGate } from './alias.js';
 import { backoffDelay, sleep } from './backoff.js';
-import { classifyItem, classifyRequest, itemReason, ItemVerdict, RequestVerdict, type BulkItemResult } from './classify.js';
+import { classifyItem, classifyRequest, itemReason, ItemVerdict, rejectionCode, RequestVerdict, type BulkItemResult } from './classify.js';
 
 /** One serialized document on its way to ES. `source` is already JSON. */
 export interface IndexDoc {
@@ -16,10 +16,17 @@ export interface Rejection {
   /** Position of the document in the array passed to `index()`. */
   readonly position: number;
   readonly status: number;
+  /** The dead-letter code, from ES's status and error type (docs/dead-letter.md). */
+  readonly code: ErrorCode;
   readonly reason: string;
 }
 
-/** Every document ends in exactly one of the two: indexed, or rejected (→ DLQ). */
+/**
+ * Every document ends in exactly one of the two: indexed, or rejected (→ DLQ).
+ * Only a refusal of the document itself is a rejection; a refusal of the
+ * target (credentials, privileges, missing or closed index) throws, and a
+ * block is waited out, so neither is ever committed past.
+ */
 export interface IndexReport {
   readonly indexed: number;
   readonly rejected: readonly Rejection[];
@@ -28,8 +35,10 @@ export interface IndexReport {
 export interface Indexer {
   /**
    * Indexes every document or reports it rejected. Retryable failures (429,
-   * 5xx, unreachable) are retried with backoff until they succeed or `signal`
-   * aborts, in which case it throws and nothing may be committed.
+   * 5xx, unreachable, index and cluster blocks) are retried with backoff until
+   * they succeed or `signal` aborts, in which case it throws and nothing may be
+   * committed. A refusal of the target throws a SiftError
+   * (SIFT_INDEX_UNAUTHORIZED, SIFT_INDEX_REJECTED) naming the index and reason.
    */
   index(docs: readonly IndexDoc[], signal: AbortSignal): Promise<IndexReport>;
 }
@@ -52,6 +61,8 @@ export interface IndexerOptions {
 
 interface Pending {
   readonly position: number;
+  /** The target as Sift wrote it (a dataset's write alias, the alerts index): named in logs and errors. */
+  readonly index: string;
   readonly line: string;
 }
 
@@ -71,9 +82,29 @@ function statusOf(err: unknown): number | undefined {
   return undefined;
 }
 
+/** ES's error type from a whole-request failure's body (`{"error":{"type":…}}`), when it has one. */
+function errorTypeOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null || !('meta' in err)) return undefined;
+  const body = (err as { meta?: { body?: unknown } }).meta?.body;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const type = (body as { error?: { type?: unknown } }).error?.type;
+  return typeof type === 'string' ? type : undefined;
+}
+
+/** The target refused every document: stop with the index and ES's reason, commit nothing. */
+function targetRefused(doc: Pending, item: BulkItemResult, log: Logger): SiftError {
+  const type = item.error?.type ?? 'error';
+  const reason = item.error?.reason ?? `status ${item.status}`;
+  log.error({ index: doc.index, status: item.status, type, reason }, 'Elasticsearch refuses every document for this index; stopping without committing.');
+  const code = item.status === 401 || item.status === 403 ? ErrorCode.IndexUnauthorized : ErrorCode.IndexRejected;
+  return new SiftError(code, `Elasticsearch refused to index into ${doc.index} (${item.status} ${type}): ${reason}`, { stage: 'index' });
+}
+
 export function createIndexer(opts: IndexerOptions): Indexer {
   const { client, metrics, log } = opts;
   const gate = opts.aliases ? createAliasGate({ client, log, aliases: opts.aliases, retryInitialMs: opts.retryInitialMs, retryMaxMs: opts.retryMaxMs }) : undefined;
+  /** Sends (of any batch) now held by a block: sift_index_blocked is 1 while any is. */
+  let heldByBlock = 0;
 
   function chunk(lines: Pending[]): Pending[][] {
     const chunks: Pending[][] = [];
@@ -94,6 +125,21 @@ export function createIndexer(opts: IndexerOptions): Indexer {
   }
 
   async function send(todo: Pending[], rejected: Rejection[], signal: AbortSignal): Promise<number> {
+    let holding = false;
+    const hold = (on: boolean): void => {
+      if (on === holding) return;
+      holding = on;
+      heldByBlock += on ? 1 : -1;
+      metrics.indexBlocked.set(heldByBlock > 0 ? 1 : 0);
+    };
+    try {
+      return await sendHeld(todo, rejected, signal, hold);
+    } finally {
+      hold(false);
+    }
+  }
+
+  async function sendHeld(todo: Pending[], rejected: Rejection[], signal: AbortSignal, hold: (on: boolean) => void): Promise<number> {
     let indexed = 0;
     let attempt = 0;
     while (todo.length > 0) {
@@ -110,13 +156,13 @@ export function createIndexer(opts: IndexerOptions): Indexer {
           { maxRetries: 0, signal },
         )) as BulkResponse;
         metrics.bulkDuration.observe({ outcome: 'ok' }, Number(process.hrtime.bigint() - started) / 1e9);
-        metrics.paused.set(0);
       } catch (err) {
         metrics.bulkDuration.observe({ outcome: 'error' }, Number(process.hrtime.bigint() - started) / 1e9);
         if (signal.aborted) throw err;
         const status = statusOf(err);
         const message = err instanceof Error ? err.message : String(err);
-        const verdict = status === undefined && TLS_ERROR.test(message) ? RequestVerdict.Fatal : classifyRequest(status);
+        const type = errorTypeOf(err);
+        const verdict = status === undefined && TLS_ERROR.test(message) ? RequestVerdict.Fatal : classifyRequest(status, type);
         if (verdict === RequestVerdict.Fatal) {
           const code = status === 401 || status === 403 ? ErrorCode.IndexUnauthorized : ErrorCode.IndexRejected;
           throw new SiftError(code, `Elasticsearch refused the bulk request (${status ?? 'no response'}): ${message}`, { stage: 'index', cause: err });
@@ -124,7 +170,7 @@ export function createIndexer(opts: IndexerOptions): Indexer {
         if (verdict === RequestVerdict.Split) {
           if (todo.length === 1) {
             const only = todo[0] as Pending;
-            rejected.push({ position: only.position, status: 413, reason: 'document larger than the cluster accepts (413)' });
+            rejected.push({ position: only.position, status: 413, code: ErrorCode.IndexTooLarge, reason: 'document larger than the cluster accepts (413)' });
             return indexed;
           }
           const half = Math.ceil(todo.length / 2);
@@ -132,11 +178,14 @@ export function createIndexer(opts: IndexerOptions): Indexer {
           indexed += await send(todo.slice(half), rejected, signal);
           return indexed;
         }
-        metrics.bulkRetries.inc({ reason: status === undefined ? 'unavailable' : String(status) });
+        const blocked = verdict === RequestVerdict.Blocked;
+        metrics.bulkRetries.inc({ reason: blocked ? 'blocked' : status === undefined ? 'unavailable' : String(status) });
         // The handler holds this batch until ES takes it, so the consumer fetches nothing new meanwhile.
         metrics.paused.set(1);
+        hold(blocked);
         const delay = backoffDelay(attempt++, opts.retryInitialMs, opts.retryMaxMs);
-        log.warn({ status, attempt, delayMs: delay, docs: todo.length, err: message }, 'Bulk request failed; retrying.');
+        if (blocked) log.warn({ status, type, reason: message, attempt, delayMs: delay, docs: todo.length }, 'Elasticsearch blocks writes to the cluster; holding the batch and retrying until the block is lifted.');
+        else log.warn({ status, attempt, delayMs: delay, docs: todo.length, err: message }, 'Bulk request failed; retrying.');
         await sleep(delay, signal);
         continue;
       }
@@ -145,23 +194,52 @@ export function createIndexer(opts: IndexerOptions): Indexer {
       if (items.length !== todo.length) {
         throw new SiftError(ErrorCode.IndexRejected, `bulk response has ${items.length} items for ${todo.length} documents`, { stage: 'index' });
       }
-      const retry: Pending[] = [];
+      // Retried in their order: throttled items and items held by a block alike.
+      const again: Pending[] = [];
+      let throttled = 0;
+      let block: { index: string; status: number; reason: string; items: number } | undefined;
       for (let i = 0; i < items.length; i++) {
         const entry = items[i] as Record<string, BulkItemResult>;
         const result = entry['index'] ?? entry['create'] ?? ({ status: 0 } as BulkItemResult);
         const doc = todo[i] as Pending;
-        const verdict = classifyItem(result);
-        if (verdict === ItemVerdict.Indexed) indexed++;
-        else if (verdict === ItemVerdict.Retry) retry.push(doc);
-        else rejected.push({ position: doc.position, status: result.status, reason: itemReason(result) });
+        switch (classifyItem(result)) {
+          case ItemVerdict.Indexed:
+            indexed++;
+            break;
+          case ItemVerdict.Retry:
+            throttled++;
+            again.push(doc);
+            break;
+          case ItemVerdict.Blocked:
+            if (block) block.items++;
+            else block = { index: doc.index, status: result.status, reason: result.error?.reason ?? '', items: 1 };
+            again.push(doc);
+            break;
+          case ItemVerdict.Fatal:
+            // Items of this response already indexed stay indexed: the batch
+            // is re-read after the restart and their _ids make that idempotent.
+            throw targetRefused(doc, result, log);
+          case ItemVerdict.Reject:
+            rejected.push({ position: doc.position, status: result.status, code: rejectionCode(result), reason: itemReason(result) });
+            break;
+        }
       }
-      if (retry.length > 0) {
-        metrics.bulkRetries.inc({ reason: 'item' }, retry.length);
+      metrics.paused.set(block ? 1 : 0);
+      hold(block !== undefined);
+      if (again.length > 0) {
         const delay = backoffDelay(attempt++, opts.retryInitialMs, opts.retryMaxMs);
-        log.warn({ items: retry.length, attempt, delayMs: delay }, 'Bulk items were throttled or failed transiently; retrying them.');
+        if (throttled > 0) {
+          metrics.bulkRetries.inc({ reason: 'item' }, throttled);
+          log.warn({ items: throttled, attempt, delayMs: delay }, 'Bulk items were throttled or failed transiently; retrying them.');
+        }
+        if (block) {
+          metrics.bulkRetries.inc({ reason: 'blocked' }, block.items);
+          // One line per retry: the first blocked item's index and ES's reason name the block.
+          log.warn({ ...block, attempt, delayMs: delay }, 'Elasticsearch blocks writes to this index; holding the batch and retrying until the block is lifted.');
+        }
         await sleep(delay, signal);
       }
-      todo = retry;
+      todo = again;
     }
     return indexed;
   }
@@ -171,6 +249,7 @@ export function createIndexer(opts: IndexerOptions): Indexer {
       await gate?.ready(docs, signal);
       const lines: Pending[] = docs.map((d, position) => ({
         position,
+        index: d.index,
         // The action line is built from ids Sift made (base64url) and index
         // names from validated config, so plain concatenation is safe.
         line: `{"index":{"_index":${JSON.stringify(d.index)},"_id":${JSON.stringify(d.id)}}}\n${d.source}\n`,
