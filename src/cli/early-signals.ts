@@ -12,6 +12,8 @@ const record = (signal: NodeJS.Signals): void => {
 };
 process.on('SIGTERM', record);
 process.on('SIGINT', record);
+// Tests stop the process at exact points after this line (test/unit/early-signal.test.ts).
+if (process.env.SIFT_SIGNAL_PROBE === '1') process.stderr.write('sift: loading\n');
 
 /** Stops recording (commands then install their own handlers) and returns the signal seen while loading, if any. */
 export function takeEarlySignal(): NodeJS.Signals | undefined {
