@@ -3,10 +3,11 @@ import { machine, type PairResult } from './harness.js';
 import { benchKeyedLatency, type LatencyResult } from './keyed-latency.bench.js';
 import { benchKeyed, keyedAsPair, type KeyedCost } from './keyed.bench.js';
 import { benchProduce, type ProduceCost } from './produce.bench.js';
+import { benchRestore, type RestoreResult } from './restore.bench.js';
 import { benchRules, benchStateMemory } from './rules.bench.js';
 
 /**
- * `npm run bench [-- --json] [-- --only ingest|rules|keyed|produce|keyed-latency] [-- --source <vendor>]`:
+ * `npm run bench [-- --json] [-- --only ingest|rules|keyed|produce|keyed-latency|restore] [-- --source <vendor>]`:
  * every benchmark, one run, ratios measured side by side.
  */
 const argv = process.argv;
@@ -49,9 +50,15 @@ if (wanted('keyed-latency')) {
   say('running keyed-latency (sift run children on the real Kafka and Elasticsearch)…');
   latency = await benchKeyedLatency(say);
 }
+// Needs the real Kafka and takes several minutes (2.2M window keys written and read back); skipped with the reason when Kafka is unreachable.
+let restore: RestoreResult | { skipped: string } | undefined;
+if (wanted('restore')) {
+  say('running restore (window state written to and restored from the real Kafka, 100k and 1M keys)…');
+  restore = await benchRestore(say);
+}
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(keyed ? { keyed } : {}), ...(produceCost ? { produce_bytes_ratio: produceCost.bytes_ratio } : {}), ...(latency ? { keyed_latency: latency } : {}) }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(keyed ? { keyed } : {}), ...(produceCost ? { produce_bytes_ratio: produceCost.bytes_ratio } : {}), ...(latency ? { keyed_latency: latency } : {}), ...(restore ? { restore } : {}) }, null, 2)}\n`);
 } else {
   const m = machine();
   console.log(`machine: ${String(m['cpus'])} × ${String(m['cpu_model'])}, ${String(m['memory_gib'])} GiB, node ${String(m['node'])}`);
@@ -82,6 +89,16 @@ if (json) {
       if (p) console.log(`  ${mode.padEnd(6)} profile: ${p.bulk_requests} bulk requests, mean ${p.bulk_mean_ms} ms; batches raw ${p.batches.raw}, keyed ${p.batches.keyed}; ${p.events_per_raw_batch} events per raw batch`);
     }
     console.log(`  ratio keyed / local: p50 ${latency.ratio_p50}×, p99 ${latency.ratio_p99}×; load average ${latency.load_average.before.join(' ')} → ${latency.load_average.after.join(' ')}`);
+  }
+  if (restore && 'skipped' in restore) console.log(`\nrestore skipped: ${restore.skipped}`);
+  else if (restore) {
+    console.log(`\n${restore.name}, ${restore.bytes_per_key} B per stored window`);
+    for (const w of restore.write) console.log(`  write ${w.keys.toLocaleString('en-US')} windows (checkpoint writer, acks=all): ${w.ms} ms, ${w.keys_per_s.toLocaleString('en-US')} keys/s`);
+    const line = (label: string, f: RestoreResult['keyed_one_partition'][number]) =>
+      console.log(`  ${label.padEnd(44)} ${f.keys.toLocaleString('en-US').padStart(9)} keys: read ${f.records_read.toLocaleString('en-US').padStart(9)} in ${String(f.load_ms).padStart(6)} ms (median of ${f.rounds}, ${f.keys_per_s.toLocaleString('en-US')} keys/s)${f.decode_ms !== undefined ? ` + decode ${f.decode_ms} ms` : ''}`);
+    for (const f of restore.keyed_one_partition) line('keyed: one keyed partition holding all', f);
+    for (const f of restore.spread_read_one_of_6) line('spread over 6: its partition only (keyed)', f);
+    for (const f of restore.spread_read_all) line('spread over 6: whole topic (local mode)', f);
   }
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
