@@ -21,13 +21,15 @@ export interface PairResult {
   ratio: number;
 }
 
-const median = (xs: number[]): number => {
+/** Median of the values (mean of the middle two for an even count). */
+export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
 
-function time(fn: () => void): number {
+/** Wall time of one call, in µs. */
+export function time(fn: () => void): number {
   const t0 = process.hrtime.bigint();
   fn();
   return Number(process.hrtime.bigint() - t0) / 1e3; // µs

@@ -4,7 +4,7 @@ import type { RawRecord } from '../src/ingest/index.js';
 import { planSource, prepareBatch } from '../src/pipeline/index.js';
 import { createEngine, decodeKeyed, detectInputs, encodeKeyed, loadRules, type CompiledRule, type DetectInput, type KeyedInput } from '../src/rules/index.js';
 import { packageRoot } from '../src/shared/index.js';
-import type { PairResult } from './harness.js';
+import { median, time, type PairResult } from './harness.js';
 
 /**
  * What keyed mode (rules.stateful: keyed) costs in CPU per event, next to
@@ -39,17 +39,6 @@ export interface KeyedCost {
   detections: { local: number; keyed: number };
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-
-function time(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e3;
-}
 
 /** Generated Okta records, prepared once, cut into 1,000-event batches dealt round-robin over the raw partitions. */
 function rawBatches(): { scope: string; inputs: DetectInput[] }[] {

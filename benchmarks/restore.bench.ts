@@ -5,6 +5,7 @@ import { createStateCheckpoint, ensureTopics, type StoredStateEntry } from '../s
 import { keyedPartitionOf, keyedTopology } from '../src/pipeline/keyed.js';
 import { compileRule, createEngine, parseRuleFile, type CompiledRule, type DetectInput } from '../src/rules/index.js';
 import { createLogger } from '../src/telemetry/index.js';
+import { median } from './harness.js';
 
 /**
  * State restore on the real Kafka (issue 12, defect 3): how long an instance
@@ -51,11 +52,6 @@ export interface RestoreResult {
   spread_read_all: RestoreFigure[];
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 const RULE = `id: bench.restore
 name: bench
