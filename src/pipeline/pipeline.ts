@@ -12,6 +12,7 @@ import {
   installDatasetTemplate,
   ensureTopics,
   waitForCluster,
+  retryWhileSettling,
   waitForKafka,
   type RawBatch,
   type KafkaSource,
@@ -395,15 +396,12 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
               ]
             : []),
         ];
-        const created = await ensureTopics(kafka, topics);
+        const created = await retryWhileSettling('create topics', () => ensureTopics(kafka, topics), log, config.kafka.connect_timeout_ms, signal);
         if (created.length > 0) log.info({ topics: created }, 'Created missing topics.');
       }
       // Whoever created them: a topic made elsewhere may have the broker's 1 MiB.
-      await limits.learn(
-        kafka,
-        [config.kafka.dlq_topic, config.alerts.topic, config.alerts.dlq_topic, config.rules.state_topic, ...(keyedMode ? [topology.topic, topology.stateTopic] : [])],
-        log,
-      );
+      const produced = [config.kafka.dlq_topic, config.alerts.topic, config.alerts.dlq_topic, config.rules.state_topic, ...(keyedMode ? [topology.topic, topology.stateTopic] : [])];
+      await retryWhileSettling('read topic limits', () => limits.learn(kafka, produced, log), log, config.kafka.connect_timeout_ms, signal);
       signal?.throwIfAborted();
       await producer.connect();
       // What the ingest and detect stages' consumers share.
@@ -416,6 +414,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         log,
         isFatal,
         onFatal,
+        settleTimeoutMs: config.kafka.connect_timeout_ms,
       };
       source = createKafkaSource({
         ...consumerBase,
@@ -426,7 +425,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         onAssign: keyedMode ? undefined : (scopes) => detection?.assign(scopes),
       });
       if (keyedMode) {
-        await checkCoPartitioned(kafka, topology);
+        await retryWhileSettling('check keyed partitions', () => checkCoPartitioned(kafka, topology), log, config.kafka.connect_timeout_ms, signal);
         detectSource = createKafkaSource({
           ...consumerBase,
           groupId: topology.group,

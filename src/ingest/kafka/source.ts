@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ErrorCode, SiftError } from '../../shared/index.js';
 import type { Logger, Metrics } from '../../telemetry/index.js';
+import { retryWhileSettling } from './wait.js';
 import { isSettlingCondition } from './client.js';
 
 /** One record as read from Kafka; `offset` stays a string (int64). */
@@ -44,6 +45,8 @@ export interface SourceOptions {
    * each time it joins the group, before the first batch of the generation.
    */
   onAssign?: (scopes: ReadonlySet<string>) => void;
+  /** How long startup steps retry while the cluster settles (kafka.connect_timeout_ms); default 60 s. */
+  settleTimeoutMs?: number;
   /** Where the lag of each partition is reported; default the ingest lag (sift_ingest_consumer_lag_records). */
   lag?: Metrics['lag'];
 }
@@ -195,7 +198,10 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
     },
     async start(handler) {
       await consumer.connect();
-      for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning });
+      // A topic created a moment ago may not be known to every broker yet.
+      for (const topic of opts.topics) {
+        await retryWhileSettling(`subscribe to ${topic}`, () => consumer.subscribe({ topic, fromBeginning: opts.fromBeginning }), log, opts.settleTimeoutMs ?? 60_000);
+      }
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,

@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import type { SiftConfig } from '../../config/index.js';
 import { ErrorCode, SiftError, Stage, describeError } from '../../shared/index.js';
 import type { Logger } from '../../telemetry/index.js';
-import { kafkaConfig } from './client.js';
+import { isSettlingCondition, kafkaConfig } from './client.js';
 
 /** Pause after failed attempt n (1-based): 1 s, 2 s, 4 s, then every 5 s. */
 const retryDelayMs = (attempt: number): number => Math.min(5000, 1000 * 2 ** (attempt - 1));
@@ -49,5 +49,36 @@ export async function waitForKafka(
     onRetry?.(attempt, elapsedMs, failure);
     // The last attempt falls on the deadline, so the wait is as long as configured.
     await delay(Math.min(retryDelayMs(attempt), timeoutMs - elapsedMs), undefined, signal ? { signal } : undefined);
+  }
+}
+
+/** Whether an error (or what it wraps) is a condition a settling cluster answers and that clears by itself. */
+function isSettling(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++) {
+    if ((e as { retriable?: unknown }).retriable === true || isSettlingCondition(e.message)) return true;
+    e = (e as { originalError?: unknown }).originalError ?? e.cause;
+  }
+  return false;
+}
+
+/**
+ * Runs a startup step (create topics, read their settings, check their
+ * partitions), retrying it while Kafka answers with a settling condition: a
+ * topic created a moment ago whose metadata has not reached every broker
+ * ("This server does not host this topic-partition"), a coordinator still
+ * loading. Gives up after `timeoutMs` (kafka.connect_timeout_ms) with the
+ * last error; any other error fails at once.
+ */
+export async function retryWhileSettling<T>(step: string, fn: () => Promise<T>, log: Logger, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const pause = retryDelayMs(attempt);
+      if (!isSettling(err) || Date.now() - started + pause > timeoutMs) throw err;
+      log.info({ step, attempt, err: describeError(err) }, 'Kafka is still settling; retrying a startup step.');
+      await delay(pause, undefined, signal ? { signal } : undefined);
+    }
   }
 }
