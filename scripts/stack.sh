@@ -8,7 +8,9 @@
 #   scripts/stack.sh fetch                             (downloads only)
 #   scripts/stack.sh tool <topics|console-producer|console-consumer|consumer-groups|CLASS> [args...]
 #
-# See docs/stack.md. Ports are fixed: Kafka 9092 (controller 9093), ES 9200.
+# See docs/stack.md. Ports: Kafka 9092 (controller 9093), ES 9200; a second
+# stack beside the first takes its own SIFT_CACHE and SIFT_STACK_KAFKA_PORT,
+# SIFT_STACK_CONTROLLER_PORT and SIFT_STACK_ES_PORT.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,9 +27,9 @@ STOP_TIMEOUT=30
 ES_USER=esrun
 MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
-KAFKA_PORT=9092
-CONTROLLER_PORT=9093
-ES_PORT=9200
+KAFKA_PORT=${SIFT_STACK_KAFKA_PORT:-9092}
+CONTROLLER_PORT=${SIFT_STACK_CONTROLLER_PORT:-9093}
+ES_PORT=${SIFT_STACK_ES_PORT:-9200}
 
 say() { printf 'stack: %s\n' "$*"; }
 warn() { printf 'stack: %s\n' "$*" >&2; }

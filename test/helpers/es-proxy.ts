@@ -7,6 +7,7 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ES_PORT } from './stack.js';
 
 export type ProxyMode =
   | { kind: 'pass' }
@@ -22,7 +23,7 @@ export interface EsProxy {
   close(): Promise<void>;
 }
 
-const UPSTREAM = { host: '127.0.0.1', port: 9200 };
+const UPSTREAM = { host: '127.0.0.1', port: ES_PORT };
 /**
  * Headers of the answers the proxy makes up. The Elasticsearch client checks
  * x-elastic-product on every 2xx and refuses ("not Elasticsearch") without it.

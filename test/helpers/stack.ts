@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const ES_URL = 'http://127.0.0.1:9200';
-export const BROKERS = ['127.0.0.1:9092'];
+/** The stack scripts/stack.sh runs; a second stack on other ports (SIFT_STACK_*_PORT, as stack.sh reads them) serves a parallel checkout. */
+export const ES_PORT = Number(process.env['SIFT_STACK_ES_PORT'] ?? 9200);
+export const ES_URL = `http://127.0.0.1:${ES_PORT}`;
+export const BROKERS = [`127.0.0.1:${process.env['SIFT_STACK_KAFKA_PORT'] ?? 9092}`];
 
 export const es = new Client({ node: ES_URL });
 export const kafka = new Kafka({ clientId: 'sift-tests', brokers: BROKERS, logLevel: logLevel.NOTHING });
@@ -148,6 +150,19 @@ export interface SiftProcess {
   httpPort(): number | undefined;
 }
 
+type Section = Record<string, unknown> | undefined;
+
+/** The stack's addresses where the config names none (a config naming a proxy or a wrong port keeps it). */
+function withStack(config: Record<string, unknown>): Record<string, unknown> {
+  const kafkaSection = config['kafka'] as Section;
+  const esSection = config['elasticsearch'] as Section;
+  return {
+    ...config,
+    kafka: { brokers: BROKERS, ...kafkaSection },
+    elasticsearch: { node: ES_URL, ...esSection },
+  };
+}
+
 /**
  * Runs `sift run` as users do: a child process of the built CLI, with a config
  * file; `env` adds variables (e.g. SIFT_FAILPOINTS for a crash at an exact step).
@@ -155,7 +170,7 @@ export interface SiftProcess {
 export function startSift(config: Record<string, unknown>, env: Readonly<Record<string, string>> = {}): SiftProcess {
   const dir = mkdtempSync(join(tmpdir(), 'sift-it-'));
   const file = join(dir, 'sift.json');
-  writeFileSync(file, JSON.stringify(config, null, 2));
+  writeFileSync(file, JSON.stringify(withStack(config), null, 2));
   const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js'), 'run', '--config', file], {
     cwd: ROOT,
     env: { ...process.env, SIFT_LOG_FORMAT: 'json', SIFT_LOG_LEVEL: 'info', ...env },
