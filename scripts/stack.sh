@@ -5,6 +5,7 @@
 #   scripts/stack.sh up | down | status | logs [kafka|es] [-f] | reset
 #   scripts/stack.sh start|stop|restart kafka|es     (for fault tests)
 #   scripts/stack.sh freeze|thaw kafka|es             (SIGSTOP/SIGCONT: hung, not down)
+#   scripts/stack.sh kill kafka|es                     (SIGKILL: a crash, no clean shutdown)
 #   scripts/stack.sh fetch                             (downloads only)
 #   scripts/stack.sh tool <topics|console-producer|console-consumer|consumer-groups|CLASS> [args...]
 #
@@ -428,6 +429,18 @@ thaw_svc() {
   kill -CONT "$pid"
   say "$1 thawed (pid $pid, SIGCONT)"
 }
+# A crashed node: SIGKILL, so no controlled shutdown and no flush; the next
+# start recovers its logs (Kafka) or translog (ES) as after a power loss.
+kill_svc() {
+  local pid i; pid=$(svc_pid "$1")
+  [[ -n $pid ]] || die "$1 is not running"
+  kill -KILL "$pid"
+  for ((i = 0; i < 100; i++)); do pid_alive "$pid" || break; sleep 0.1; done
+  pid_alive "$pid" && die "$1 (pid $pid) survived SIGKILL"
+  case $1 in kafka) rm -f "$KAFKA_PIDFILE" ;; es) rm -f "$ES_PIDFILE" ;; esac
+  say "$1 killed (pid $pid, SIGKILL); 'scripts/stack.sh start $1' starts it again"
+}
+
 # up/status must not wait on a service a fault test left frozen.
 thaw_if_frozen() {
   local svc pid
@@ -533,7 +546,7 @@ svc_arg() {
   esac
 }
 
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 lock() { # serialize concurrent up/down/start/stop from this checkout
   mkdir -p "$RUN"
@@ -554,6 +567,7 @@ main() {
     stop) lock; case $(svc_arg "${1:-}") in kafka) stop_kafka ;; es) stop_es ;; esac ;;
     freeze) lock; freeze_svc "$(svc_arg "${1:-}")" ;;
     thaw) lock; thaw_svc "$(svc_arg "${1:-}")" ;;
+    kill) lock; kill_svc "$(svc_arg "${1:-}")" ;;
     restart) lock; case $(svc_arg "${1:-}") in kafka) stop_kafka; start_kafka ;; es) stop_es; start_es ;; esac ;;
     tool) [[ $# -ge 1 ]] || die "tool: name a tool"; [[ -f $KAFKA_LIB/.complete ]] || die "kafka not downloaded yet: scripts/stack.sh fetch"; kafka_tool "$@" ;;
     -h|--help|help) usage ;;
