@@ -3,9 +3,13 @@
 # on loopback, fetched from Maven Central once, without Docker.
 #
 #   scripts/stack.sh up | down | status | logs [kafka|es] [-f] | reset
+#   scripts/stack.sh <command> --secure   (the secured stack: Kafka SASL_SSL with
+#                                          SCRAM-SHA-512, ES with security and TLS;
+#                                          ports 9192/9193 and 9201; docs/security.md)
 #   scripts/stack.sh start|stop|restart kafka|es     (for fault tests)
 #   scripts/stack.sh freeze|thaw kafka|es             (SIGSTOP/SIGCONT: hung, not down)
 #   scripts/stack.sh kill kafka|es                     (SIGKILL: a crash, no clean shutdown)
+#   scripts/stack.sh env --secure                      (SIFT_* variables for sift run)
 #   scripts/stack.sh fetch                             (downloads only)
 #   scripts/stack.sh tool <topics|console-producer|console-consumer|consumer-groups|CLASS> [args...]
 #
@@ -13,6 +17,14 @@
 # stack beside the first takes its own SIFT_CACHE and SIFT_STACK_KAFKA_PORT,
 # SIFT_STACK_CONTROLLER_PORT and SIFT_STACK_ES_PORT.
 set -euo pipefail
+
+# --secure anywhere on the line (or SIFT_STACK_PROFILE=secure): the secured
+# stack, a second pair of services with their own ports, data and pids.
+SECURE=""
+[[ ${SIFT_STACK_PROFILE:-} == secure ]] && SECURE=1
+ARGS=()
+for a in "$@"; do if [[ $a == --secure ]]; then SECURE=1; else ARGS+=("$a"); fi; done
+set -- "${ARGS[@]+"${ARGS[@]}"}"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS=$REPO/tools/stack
@@ -28,9 +40,17 @@ STOP_TIMEOUT=30
 ES_USER=esrun
 MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
-KAFKA_PORT=${SIFT_STACK_KAFKA_PORT:-9092}
-CONTROLLER_PORT=${SIFT_STACK_CONTROLLER_PORT:-9093}
-ES_PORT=${SIFT_STACK_ES_PORT:-9200}
+if [[ -n $SECURE ]]; then
+  KAFKA_PORT=${SIFT_STACK_SECURE_KAFKA_PORT:-9192}
+  CONTROLLER_PORT=${SIFT_STACK_SECURE_CONTROLLER_PORT:-9193}
+  ES_PORT=${SIFT_STACK_SECURE_ES_PORT:-9201}
+  PROFILE=/secure MARK_SUFFIX=-secure
+else
+  KAFKA_PORT=${SIFT_STACK_KAFKA_PORT:-9092}
+  CONTROLLER_PORT=${SIFT_STACK_CONTROLLER_PORT:-9093}
+  ES_PORT=${SIFT_STACK_ES_PORT:-9200}
+  PROFILE="" MARK_SUFFIX=""
+fi
 
 say() { printf 'stack: %s\n' "$*"; }
 warn() { printf 'stack: %s\n' "$*" >&2; }
@@ -40,13 +60,15 @@ die() { printf 'stack: ERROR: %s\n' "$*" >&2; exit 1; }
 mkdir -p "${SIFT_CACHE:-$REPO/.cache}/stack"
 CACHE=$(cd "${SIFT_CACHE:-$REPO/.cache}/stack" && pwd)
 DL=$CACHE/dl                    # downloads (kept by reset)
-RUN=$CACHE/run                  # pidfiles, rendered configs
+RUN=$CACHE$PROFILE/run          # pidfiles, rendered configs
 KAFKA_LIB=$DL/kafka-$KAFKA_VERSION/lib
-KAFKA_DATA=$CACHE/data/kafka
-KAFKA_LOGS=$CACHE/logs/kafka
+KAFKA_DATA=$CACHE$PROFILE/data/kafka
+KAFKA_LOGS=$CACHE$PROFILE/logs/kafka
 KAFKA_PIDFILE=$RUN/kafka.pid
-KAFKA_MARK="-Dsift.stack.id=kafka:$CACHE"
-ES_MARK="-Dsift.stack.id=es:$CACHE"
+KAFKA_MARK="-Dsift.stack.id=kafka$MARK_SUFFIX:$CACHE"
+ES_MARK="-Dsift.stack.id=es$MARK_SUFFIX:$CACHE"
+SECRETS=$CACHE/secure/credentials  # secured stack: CA, passwords, Sift's API key (docs/security.md)
+TLS_DIR=$CACHE/secure/tls          # secured stack: CA and server keys (never leave this folder)
 
 # Elasticsearch runs as $ES_USER, which must be able to reach its files. When
 # the cache sits under a folder it cannot traverse (e.g. a clone under /root),
@@ -66,9 +88,9 @@ es_layout() {
   es_paths
 }
 es_paths() {
-  ES_DATA=$ES_ROOT/data/es
-  ES_LOGS=$ES_ROOT/logs/es
-  ES_RUN=$ES_ROOT/run/es        # ES_PATH_CONF and pidfile, owned by $ES_USER
+  ES_DATA=$ES_ROOT$PROFILE/data/es
+  ES_LOGS=$ES_ROOT$PROFILE/logs/es
+  ES_RUN=$ES_ROOT$PROFILE/run/es  # ES_PATH_CONF and pidfile, owned by $ES_USER
   ES_PIDFILE=$ES_RUN/es.pid
 }
 es_home() { # ES home of the version recorded at download time ("" if none)
@@ -239,6 +261,48 @@ ensure_es_user() { # create $ES_USER once, then fix where the ES tree lives
 
 fetch() { mkdir -p "$DL" "$RUN"; fetch_kafka; ensure_es_user; fetch_es; }
 
+# ---------------------------------------------------------------- secure ----
+# The secured stack's CA, certificates and passwords, made here with openssl
+# once and kept until `reset --secure`. Nothing is downloaded. One server
+# certificate (localhost, 127.0.0.1) serves both services; a client
+# certificate lets Sift be tested with mutual TLS.
+rand_secret() { head -c 18 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
+sign_cert() { # sign_cert NAME SUBJECT EXTENSIONS (in $t)
+  openssl req -newkey rsa:2048 -nodes -subj "$2" -keyout "$t/$1.key" -out "$t/$1.csr" >>"$t/openssl.log" 2>&1 &&
+    printf '%s\n' "$3" >"$t/$1.ext" &&
+    openssl x509 -req -in "$t/$1.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" -CAcreateserial -days 825 \
+      -extfile "$t/$1.ext" -out "$t/$1.crt" >>"$t/openssl.log" 2>&1
+}
+make_secure_material() {
+  [[ -n $SECURE ]] || return 0
+  if [[ ! -f $TLS_DIR/.complete ]]; then
+    command -v openssl >/dev/null || die "openssl not found (apt-get install openssl): it makes the secured stack's certificates"
+    say "making the secured stack's CA and certificates with openssl (once) in $TLS_DIR"
+    local t=$TLS_DIR.tmp
+    rm -rf "$t"; mkdir -p "$t"; chmod 700 "$t"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Sift stack local CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$t/ca.key" -out "$t/ca.crt" >>"$t/openssl.log" 2>&1 || { cat "$t/openssl.log" >&2; die "openssl: CA failed"; }
+    sign_cert server "/CN=localhost" $'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth' ||
+      { cat "$t/openssl.log" >&2; die "openssl: server certificate failed"; }
+    sign_cert client "/CN=sift" 'extendedKeyUsage=clientAuth' || { cat "$t/openssl.log" >&2; die "openssl: client certificate failed"; }
+    rand_secret >"$t/keystore.password"
+    openssl pkcs12 -export -in "$t/server.crt" -inkey "$t/server.key" -certfile "$t/ca.crt" -name kafka \
+      -passout "file:$t/keystore.password" -out "$t/kafka.p12" >>"$t/openssl.log" 2>&1 || { cat "$t/openssl.log" >&2; die "openssl: kafka keystore failed"; }
+    rm -f "$t"/*.csr "$t"/*.ext "$t"/*.srl
+    touch "$t/.complete"
+    rm -rf "$TLS_DIR"; mv "$t" "$TLS_DIR"
+  fi
+  mkdir -p "$SECRETS"; chmod 700 "$SECRETS"
+  local f
+  for f in kafka-admin.password kafka-sift.password es-admin.password; do
+    [[ -s $SECRETS/$f ]] || (umask 077; rand_secret >"$SECRETS/$f")
+  done
+  cp -f "$TLS_DIR/ca.crt" "$TLS_DIR/client.crt" "$SECRETS/"
+  (umask 077; cp -f "$TLS_DIR/client.key" "$SECRETS/")
+}
+secret() { tr -d '\n' <"$SECRETS/$1"; }
+
 # ----------------------------------------------------------------- kafka ----
 kafka_pid() { recorded_pid "$KAFKA_PIDFILE" "$KAFKA_MARK" "$KAFKA_PORT"; }
 
@@ -282,12 +346,24 @@ launch_kafka() { # start the broker in the background unless it runs; no waiting
     KAFKA_PORT=$KAFKA_PORT CONTROLLER_PORT=$CONTROLLER_PORT DATA_DIR="$KAFKA_DATA"
   render "$TOOLS/kafka-log4j.properties.in" "$RUN/kafka-log4j.properties" LOG_DIR="$KAFKA_LOGS"
   printf 'default.api.timeout.ms=8000\nrequest.timeout.ms=4000\n' >"$RUN/kafka-admin.properties"
+  local scram=()
+  if [[ -n $SECURE ]]; then
+    (umask 077; render "$TOOLS/kafka-server-secure.properties.in" "$RUN/kafka-secure.properties" \
+      KAFKA_PORT=$KAFKA_PORT CONTROLLER_PORT=$CONTROLLER_PORT TLS_DIR="$TLS_DIR" \
+      ADMIN_PASSWORD="$(secret kafka-admin.password)" KEYSTORE_PASSWORD="$(tr -d '\n' <"$TLS_DIR/keystore.password")"
+     cat "$RUN/kafka-secure.properties" >>"$RUN/kafka-server.properties"
+     printf 'security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="%s";\nssl.truststore.type=PEM\nssl.truststore.location=%s\n' \
+       "$(secret kafka-admin.password)" "$TLS_DIR/ca.crt" >>"$RUN/kafka-admin.properties")
+    # SCRAM users live in the cluster metadata: written once, when the storage is formatted.
+    scram=(--add-scram "SCRAM-SHA-512=[name=admin,password=$(secret kafka-admin.password)]"
+           --add-scram "SCRAM-SHA-512=[name=sift,password=$(secret kafka-sift.password)]")
+  fi
   if [[ ! -f $KAFKA_DATA/meta.properties ]]; then
     local cid; cid=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
     say "formatting kafka storage (cluster id $cid)"
     "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j.configuration="file:$TOOLS/kafka-tools-log4j.properties" \
       -cp "$KAFKA_LIB/*" kafka.tools.StorageTool format -t "$cid" \
-      -c "$RUN/kafka-server.properties" --ignore-formatted >"$KAFKA_LOGS/format.log" 2>&1 ||
+      -c "$RUN/kafka-server.properties" --ignore-formatted "${scram[@]+"${scram[@]}"}" >"$KAFKA_LOGS/format.log" 2>&1 ||
       { show_log_tail kafka-format "$KAFKA_LOGS/format.log"; die "kafka storage format failed"; }
   fi
   say "starting kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (heap $KAFKA_HEAP)"
@@ -337,9 +413,98 @@ stop_kafka() {
 
 # ----------------------------------------------------------------- elastic --
 es_pid() { es_layout; recorded_pid "$ES_PIDFILE" "$ES_MARK" "$ES_PORT"; }
+es_curl() { # es_curl PATH [curl args...]: as the stack's superuser on the secured stack
+  local path=$1; shift
+  if [[ -n $SECURE ]]; then
+    curl -s -m 10 --cacert "$TLS_DIR/ca.crt" -u "sift_admin:$(secret es-admin.password)" "https://127.0.0.1:$ES_PORT$path" "$@"
+  else
+    curl -s -m 5 "http://127.0.0.1:$ES_PORT$path" "$@"
+  fi
+}
 es_health() { # prints green/yellow/red, or nothing
-  curl -s -m 5 "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" 2>/dev/null |
+  es_curl "/_cluster/health?wait_for_status=yellow&timeout=1s" 2>/dev/null |
     grep -o '"status":"[a-z]*"' | head -1 | cut -d'"' -f4 || true
+}
+
+# The secured node's home: a hard-linked copy of the unpacked zip plus a small
+# plugin (tools/stack/es-security-analysis, compiled here with javac) giving
+# the three analysis components the security index needs, which the zip lacks
+# (docs/stack.md). Without it no native role and no API key can be stored.
+secure_es_home() { # secure_es_home BASE_HOME VERSION -> prints the home
+  local base=$1 v=$2 sh=$ES_ROOT/secure/elasticsearch-$v src=$TOOLS/es-security-analysis
+  if [[ ! -f $sh/.secure-complete ]]; then
+    local javac=$JAVA_HOME_FOR_STACK/bin/javac jar=$JAVA_HOME_FOR_STACK/bin/jar tmp=$ES_ROOT/secure/plugin.tmp
+    [[ -x $javac && -x $jar ]] || die "javac/jar not found in $JAVA_HOME_FOR_STACK (apt-get install openjdk-17-jdk-headless): the secured stack compiles a small ES plugin"
+    rm -rf "$sh" "$tmp"; mkdir -p "$ES_ROOT/secure" "$tmp/classes"
+    cp -al "$base" "$sh"
+    "$javac" -nowarn -cp "$base/lib/*" -d "$tmp/classes" "$src"/src/org/sift/stack/*.java >"$tmp/javac.log" 2>&1 ||
+      { cat "$tmp/javac.log" >&2; die "compiling tools/stack/es-security-analysis failed"; }
+    mkdir -p "$sh/plugins/sift-security-analysis"
+    "$jar" cf "$sh/plugins/sift-security-analysis/sift-security-analysis.jar" -C "$tmp/classes" . ||
+      die "packing the es-security-analysis plugin failed"
+    render "$src/plugin-descriptor.properties.in" "$sh/plugins/sift-security-analysis/plugin-descriptor.properties" ES_VERSION="$v"
+    rm -rf "$tmp"
+    touch "$sh/.secure-complete"
+  fi
+  printf '%s' "$sh"
+}
+
+# Security on, TLS files in ES_PATH_CONF, and the file-realm superuser
+# sift_admin the script itself uses (Sift never does: it gets an API key).
+es_secure_config() {
+  local home=$1 conf=$ES_RUN/config
+  sed -i '/^xpack.security.enabled: false$/d' "$conf/elasticsearch.yml"
+  cat "$TOOLS/elasticsearch-secure.yml.in" >>"$conf/elasticsearch.yml"
+  mkdir -p "$conf/tls"
+  cp -f "$TLS_DIR/ca.crt" "$TLS_DIR/server.crt" "$TLS_DIR/server.key" "$conf/tls/"
+  chown -R "$ES_USER:" "$conf"; chmod 700 "$conf/tls"
+  # elasticsearch-users edits these files; it refuses to create them.
+  [[ -f $conf/users ]] || install -o "$ES_USER" -m 600 /dev/null "$conf/users"
+  [[ -f $conf/users_roles ]] || install -o "$ES_USER" -m 600 /dev/null "$conf/users_roles"
+  if ! grep -q '^sift_admin:' "$conf/users" 2>/dev/null; then
+    say "adding the elasticsearch file-realm superuser sift_admin"
+    runuser -u "$ES_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$ES_RUN" LANG=C.UTF-8 \
+      ES_JAVA_HOME="$JAVA_HOME_FOR_STACK" ES_PATH_CONF="$conf" \
+      "$home/bin/elasticsearch-users" useradd sift_admin -p "$(secret es-admin.password)" -r superuser \
+      >"$ES_LOGS/users.log" 2>&1 || { show_log_tail elasticsearch-users "$ES_LOGS/users.log"; die "elasticsearch-users useradd failed"; }
+  fi
+}
+
+# After the node is up: the role Sift's key is limited to (docs/security.md),
+# and an API key for Sift, kept while it still authenticates.
+es_secure_setup() {
+  [[ -n $SECURE ]] || return 0
+  local role out key
+  role=$(tr -d '\n' <"$TOOLS/sift-es-role.json")
+  out=$(es_curl /_security/role/sift_writer -X PUT -H 'content-type: application/json' -d "$role")
+  grep -q '"role"' <<<"$out" || die "could not create the role sift_writer: $out"
+  if [[ -s $SECRETS/es-sift.api_key ]] &&
+     [[ $(curl -s -m 10 -o /dev/null -w '%{http_code}' --cacert "$TLS_DIR/ca.crt" -H "Authorization: ApiKey $(secret es-sift.api_key)" \
+          "https://127.0.0.1:$ES_PORT/_security/_authenticate") == 200 ]]; then
+    return 0
+  fi
+  out=$(es_curl /_security/api_key -X POST -H 'content-type: application/json' -d "{\"name\":\"sift\",\"role_descriptors\":{\"sift_writer\":$role}}")
+  key=$(grep -o '"encoded":"[^"]*"' <<<"$out" | cut -d'"' -f4 || true)
+  [[ -n $key ]] || die "could not create Sift's API key: $out"
+  (umask 077; printf '%s\n' "$key" >"$SECRETS/es-sift.api_key"; grep -o '"id":"[^"]*"' <<<"$out" | head -1 | cut -d'"' -f4 >"$SECRETS/es-sift.api_key.id")
+  say "created Sift's elasticsearch API key (id $(<"$SECRETS/es-sift.api_key.id"), role sift_writer)"
+}
+
+# The SIFT_* variables that point `sift run` at the secured stack.
+cmd_env() {
+  [[ -n $SECURE ]] || { printf 'SIFT_KAFKA_BROKERS=127.0.0.1:%s\nSIFT_ES_URL=http://127.0.0.1:%s\n' "$KAFKA_PORT" "$ES_PORT"; return 0; }
+  [[ -s $SECRETS/es-sift.api_key ]] || die "the secured stack has not been started yet: scripts/stack.sh up --secure"
+  cat <<VARS
+SIFT_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+SIFT_KAFKA_SSL=true
+SIFT_KAFKA_TLS_CA_FILE=$SECRETS/ca.crt
+SIFT_KAFKA_SASL_MECHANISM=scram-sha-512
+SIFT_KAFKA_SASL_USERNAME=sift
+SIFT_KAFKA_SASL_PASSWORD_FILE=$SECRETS/kafka-sift.password
+SIFT_ES_URL=https://127.0.0.1:$ES_PORT
+SIFT_ES_TLS_CA_FILE=$SECRETS/ca.crt
+SIFT_ES_API_KEY_FILE=$SECRETS/es-sift.api_key
+VARS
 }
 
 ES_CLI_PID=""
@@ -352,12 +517,14 @@ launch_es() {
   require_ports_free "$ES_MARK" elasticsearch "$ES_PORT"
   find_java; ensure_es_user; fetch_es
   local home v; home=$(es_home); v=$(<"$ES_ROOT/dl/es.version")
+  [[ -n $SECURE ]] && home=$(secure_es_home "$home" "$v")
   mkdir -p "$ES_DATA" "$ES_LOGS" "$ES_RUN/config"
   # ES_PATH_CONF: the distribution's config files plus our elasticsearch.yml.
   cp -f "$home"/config/jvm.options "$home"/config/log4j2.properties "$ES_RUN/config/"
   [[ -d $home/config/jvm.options.d ]] && mkdir -p "$ES_RUN/config/jvm.options.d"
   render "$TOOLS/elasticsearch.yml.in" "$ES_RUN/config/elasticsearch.yml" \
     ES_PORT=$ES_PORT DATA_DIR="$ES_DATA" LOG_DIR="$ES_LOGS"
+  if [[ -n $SECURE ]]; then es_secure_config "$home"; fi
   # gc log and crash files go to our log folder, not the ES home
   sed -i -e "s|file=logs/gc.log|file=$ES_LOGS/gc.log|" -e "s|ErrorFile=logs/|ErrorFile=$ES_LOGS/|" \
     -e "s|HeapDumpPath=data|HeapDumpPath=$ES_DATA|" "$ES_RUN/config/jvm.options"
@@ -501,11 +668,18 @@ cmd_up() {
   [[ -n $(es_pid) ]] || require_ports_free "$ES_MARK" elasticsearch "$ES_PORT"
   thaw_if_frozen
   fetch
+  make_secure_material
   launch_kafka
   launch_es
   wait_kafka
   wait_es
-  say "up in $((SECONDS - t0))s: kafka 127.0.0.1:$KAFKA_PORT, elasticsearch http://127.0.0.1:$ES_PORT (logs: scripts/stack.sh logs)"
+  if [[ -n $SECURE ]]; then
+    es_secure_setup
+    say "secured stack up in $((SECONDS - t0))s: kafka SASL_SSL 127.0.0.1:$KAFKA_PORT (SCRAM-SHA-512 user sift), elasticsearch https://127.0.0.1:$ES_PORT (API key, role sift_writer)"
+    say "credentials in $SECRETS; 'scripts/stack.sh env --secure' prints the SIFT_* variables for sift run"
+  else
+    say "up in $((SECONDS - t0))s: kafka 127.0.0.1:$KAFKA_PORT, elasticsearch http://127.0.0.1:$ES_PORT (logs: scripts/stack.sh logs)"
+  fi
 }
 
 cmd_down() { stop_kafka; stop_es; }
@@ -514,7 +688,9 @@ cmd_reset() {
   cmd_down
   es_layout
   say "wiping data and logs (downloads kept)"
-  rm -rf "$CACHE/data" "$CACHE/logs" "$ES_ROOT/data" "$ES_ROOT/logs"
+  rm -rf "$CACHE$PROFILE/data" "$CACHE$PROFILE/logs" "$ES_ROOT$PROFILE/data" "$ES_ROOT$PROFILE/logs"
+  # the secured stack's users and API key live in its data: its credentials go with it
+  [[ -n $SECURE ]] && rm -rf "$SECRETS" "$ES_RUN/config/users" "$ES_RUN/config/users_roles"
 }
 
 cmd_logs() {
@@ -546,7 +722,7 @@ svc_arg() {
   esac
 }
 
-usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 lock() { # serialize concurrent up/down/start/stop from this checkout
   mkdir -p "$RUN"
@@ -560,10 +736,11 @@ main() {
     up) lock; cmd_up ;;
     down) lock; cmd_down ;;
     status) cmd_status ;;
+    env) cmd_env ;;
     logs) cmd_logs "$@" ;;
     reset) lock; cmd_reset ;;
     fetch) lock; fetch ;;
-    start) lock; case $(svc_arg "${1:-}") in kafka) fetch_kafka; start_kafka ;; es) start_es ;; esac ;;
+    start) lock; make_secure_material; case $(svc_arg "${1:-}") in kafka) fetch_kafka; start_kafka ;; es) start_es ;; esac ;;
     stop) lock; case $(svc_arg "${1:-}") in kafka) stop_kafka ;; es) stop_es ;; esac ;;
     freeze) lock; freeze_svc "$(svc_arg "${1:-}")" ;;
     thaw) lock; thaw_svc "$(svc_arg "${1:-}")" ;;
