@@ -78,7 +78,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     }),
     bulkRetries: new Counter({
       name: 'sift_index_bulk_retries_total',
-      help: 'Bulk items or requests retried, by reason (429, 5xx, unavailable, item, blocked: held by an index or cluster block).',
+      help: 'Bulk items or requests retried, by reason (429, 5xx, unavailable, item, blocked: held by an index or cluster block, malformed: an answer that is not a bulk response).',
       labelNames: ['reason'],
       registers,
     }),

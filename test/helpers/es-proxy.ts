@@ -5,6 +5,7 @@
  * 200 bulk response. Items it rejects are really not forwarded, so they exist
  * in ES only if the client retries them.
  */
+import { createHash } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ES_PORT } from './stack.js';
@@ -16,10 +17,27 @@ export type ProxyMode =
   /** In each _bulk request, each item is rejected with probability `ratio` (seeded). */
   | { kind: 'item429'; ratio: number; requests: number };
 
+/**
+ * A misbehaving front (a load balancer, nginx, an ALB) between Sift and ES;
+ * each mode holds until the test sets another.
+ *
+ * - tooLarge: bulk bodies over `maxBytes` answered 413 with nginx's HTML page,
+ *   as such fronts (and ES past http.max_content_length) do; smaller ones pass.
+ * - malformed: each bulk answered with a body that is not a bulk response, in
+ *   turn: ES's answer cut in half (200), nginx's HTML 502 (not forwarded), an
+ *   empty 200 and a 200 with half the items. The three 200s were forwarded:
+ *   their documents are in ES, the answer was lost on the way back.
+ * - halfOpen: every request read and never answered, the connection left
+ *   open (a black-holed front); every other bulk forwarded first.
+ */
+export type FrontMode = { kind: 'tooLarge'; maxBytes: number } | { kind: 'malformed' } | { kind: 'halfOpen' };
+
 export interface EsProxy {
   readonly url: string;
   setMode(mode: ProxyMode): void;
-  readonly stats: { bulkRequests: number; stormed: number; itemsRejected: number; itemsForwarded: number };
+  /** A misbehaving front before the modes above; undefined lets requests through to them. */
+  setFront(mode: FrontMode | undefined): void;
+  readonly stats: { bulkRequests: number; stormed: number; itemsRejected: number; itemsForwarded: number } & FrontStats;
   close(): Promise<void>;
 }
 
@@ -29,6 +47,56 @@ const UPSTREAM = { host: '127.0.0.1', port: ES_PORT };
  * x-elastic-product on every 2xx and refuses ("not Elasticsearch") without it.
  */
 const ES_HEADERS = { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' };
+
+interface FrontStats {
+  /** Bulk requests answered 413, and those among them whose exact body had been answered 413 before (the same request resent). */
+  tooLarge: number;
+  tooLargeRepeated: number;
+  /** Bulk requests answered with a malformed body, and requests held without an answer. */
+  malformed: number;
+  held: number;
+}
+
+const NGINX_413 = '<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const NGINX_502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const HTML = { 'content-type': 'text/html' };
+
+/** Answers a request as the misbehaving front would; false when the mode lets it pass. */
+async function misbehave(mode: FrontMode, req: IncomingMessage, body: Buffer, res: ServerResponse, stats: FrontStats, seen413: Set<string>): Promise<boolean> {
+  const isBulk = (req.url ?? '').split('?')[0]?.endsWith('/_bulk') ?? false;
+  if (mode.kind === 'halfOpen') {
+    // Never answered: the socket stays open until the client gives up on it.
+    if (isBulk && stats.held++ % 2 === 0) await forward(req, body).catch(() => undefined);
+    else if (!isBulk) stats.held++;
+    return true;
+  }
+  if (!isBulk) return false;
+  if (mode.kind === 'tooLarge') {
+    if (body.length <= mode.maxBytes) return false;
+    const hash = createHash('sha256').update(body).digest('hex');
+    if (seen413.has(hash)) stats.tooLargeRepeated++;
+    seen413.add(hash);
+    stats.tooLarge++;
+    res.writeHead(413, HTML);
+    res.end(NGINX_413);
+    return true;
+  }
+  const shape = stats.malformed++ % 4;
+  if (shape === 1) {
+    res.writeHead(502, HTML);
+    res.end(NGINX_502);
+    return true;
+  }
+  const up = await forward(req, body);
+  const text = up.body.toString('utf8');
+  const halfItems = (): string => {
+    const parsed = JSON.parse(text) as { items: unknown[] };
+    return JSON.stringify({ ...parsed, items: parsed.items.slice(0, Math.floor(parsed.items.length / 2)) });
+  };
+  res.writeHead(200, ES_HEADERS);
+  res.end(shape === 0 ? text.slice(0, Math.floor(text.length / 2)) : shape === 2 ? '' : halfItems());
+  return true;
+}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -94,12 +162,15 @@ function parseBulk(body: string): BulkAction[] {
 export async function startEsProxy(seed = 1): Promise<EsProxy> {
   let mode: ProxyMode = { kind: 'pass' };
   const random = prng(seed);
-  const stats = { bulkRequests: 0, stormed: 0, itemsRejected: 0, itemsForwarded: 0 };
+  const stats = { bulkRequests: 0, stormed: 0, itemsRejected: 0, itemsForwarded: 0, tooLarge: 0, tooLargeRepeated: 0, malformed: 0, held: 0 };
+  let front: FrontMode | undefined;
+  const seen413 = new Set<string>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const isBulk = (req.url ?? '').split('?')[0]?.endsWith('/_bulk') ?? false;
     if (isBulk) stats.bulkRequests++;
+    if (front && (await misbehave(front, req, body, res, stats, seen413))) return;
     if (isBulk && mode.kind === 'storm429' && mode.count > 0) {
       mode = { ...mode, count: mode.count - 1 };
       stats.stormed++;
@@ -153,6 +224,7 @@ export async function startEsProxy(seed = 1): Promise<EsProxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     setMode: (m) => (mode = m),
+    setFront: (m) => (front = m),
     stats,
     close: () => new Promise((resolve) => {
       server.closeAllConnections();

@@ -41,7 +41,7 @@ import type { RawRecord } from '../../src/ingest/index.js';
 import { planSource, prepareBatch, type DeadLetterValue } from '../../src/pipeline/index.js';
 import { createEngine, DEFAULT_LATENESS_MS, loadRules } from '../../src/rules/index.js';
 import { recordFault, type FaultFigures } from './faults.js';
-import { outcomesOf, packOkta, type PackFigures } from './okta-workload.js';
+import { expectedOktaId, outcomesOf, packOkta, type PackFigures } from './okta-workload.js';
 import { ROOT, countDocs, es, foundIds, kafka, offsets, sendChunks, topicSize, uniqueNames, waitFor, type SiftProcess } from './stack.js';
 
 const run = promisify(execFile);
@@ -122,9 +122,36 @@ function deadKey(partition: number, offset: number | string, index: number | und
   return index === undefined ? `${partition}/${offset}` : `${partition}/${offset}/${index}`;
 }
 
+/**
+ * Pads the displayMessage of every `every`-th event of `values` to `bytes`
+ * characters; returns the `_id`s of the padded events. A test that makes
+ * documents this large refused by size (es-413) expects them dead-lettered
+ * as SIFT_INDEX_TOO_LARGE: decided here, by construction.
+ */
+function oversize(values: string[], every: number, bytes: number): Set<string> {
+  const ids = new Set<string>();
+  for (let i = every - 1; i < values.length; i += every) {
+    let v: { uuid?: unknown; displayMessage?: unknown } | null;
+    try {
+      v = JSON.parse(values[i] ?? '') as { uuid?: unknown; displayMessage?: unknown } | null;
+    } catch {
+      continue; // one of the generator's malformed records: it keeps its own outcome
+    }
+    if (typeof v?.uuid !== 'string' || typeof v.displayMessage !== 'string') continue;
+    v.displayMessage = `${v.displayMessage} ${'x'.repeat(bytes)}`;
+    values[i] = JSON.stringify(v);
+    ids.add(expectedOktaId(v.uuid));
+  }
+  return ids;
+}
+
 /** Generates the traffic and decides, offline, where each event must end up and which alerts it raises. */
-export function buildWorkload(names: FaultNames, opts: { count: number; seed: number; partitions: number; badRatio?: number }): Workload {
+export function buildWorkload(
+  names: FaultNames,
+  opts: { count: number; seed: number; partitions: number; badRatio?: number; oversized?: { every: number; bytes: number } },
+): Workload {
   const values = [...generateOkta({ count: opts.count, seed: opts.seed, start: new Date('2026-04-01T00:00:00Z'), badRatio: opts.badRatio ?? 0.01 })];
+  const tooLarge = opts.oversized ? oversize(values, opts.oversized.every, opts.oversized.bytes) : new Set<string>();
   const packed = packOkta(values, opts.seed + 1);
   // A seeded random partition per record: nothing ties a user, or a brute force, to one partition.
   const random = seededRandom(opts.seed + 2);
@@ -140,7 +167,9 @@ export function buildWorkload(names: FaultNames, opts: { count: number; seed: nu
     nextOffset[r.partition] = offset + 1;
     const o = outcomesOf(r.value);
     for (const d of o.docs) {
-      ids.push(d.id);
+      // Rules still see a document ES refuses by size: Sift evaluates events before indexing them.
+      if (tooLarge.has(d.id)) dead.set(deadKey(r.partition, offset, d.index), 'SIFT_INDEX_TOO_LARGE');
+      else ids.push(d.id);
       docAt[r.partition]?.set(`${offset}/${d.index}`, d.id);
     }
     for (const d of o.dead) dead.set(deadKey(r.partition, offset, d.index), d.code);
@@ -366,13 +395,14 @@ export interface Delivery extends FaultFigures {
 export async function checkDelivery(names: FaultNames, w: Workload): Promise<Delivery> {
   const docs = await countDocs(names.alias);
   const found = await foundIds(names.alias, [...w.ids]);
-  const dlq = await readDeadLetters(names.dlq);
+  // The two topic reads each join a consumer group: side by side, not one after the other.
+  const [dlq, alertRecords] = await Promise.all([readDeadLetters(names.dlq), readTopic(names.alertsTopic)]);
   const deadFound = [...w.dead.keys()].filter((k) => dlq.byKey.has(k)).length;
   const codeMismatch = [...w.dead].filter(([k, code]) => dlq.byKey.has(k) && dlq.byKey.get(k) !== code).length;
   const unexpectedDead = [...dlq.byKey.keys()].filter((k) => !w.dead.has(k)).length;
   const alerts = await alertIdsIn(names.alerts);
   const alertsFound = [...w.alerts.keys()].filter((id) => alerts.ids.has(id)).length;
-  const fresh = (await readTopic(names.alertsTopic)).filter((r) => r.headers['sift.alert.update'] !== 'true').map((r) => r.key ?? '');
+  const fresh = alertRecords.filter((r) => r.headers['sift.alert.update'] !== 'true').map((r) => r.key ?? '');
   const freshIds = new Set(fresh);
   const topicMismatch = [...freshIds].filter((id) => !w.alerts.has(id)).length + [...w.alerts.keys()].filter((id) => !freshIds.has(id)).length;
   return {

@@ -76,7 +76,7 @@ export async function produce(topic: string, values: (string | Buffer)[]): Promi
 }
 
 /** Per partition: committed offset of the group, and the end (high watermark). */
-export async function offsets(group: string, topic: string): Promise<{ committed: number; end: number }> {
+export async function offsets(group: string, topic: string): Promise<{ committed: number; end: number; byPartition: Map<number, number> }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -84,12 +84,14 @@ export async function offsets(group: string, topic: string): Promise<{ committed
     const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
     let c = 0;
     let e = 0;
+    const byPartition = new Map<number, number>();
     for (const p of ends) {
       e += Number(p.high);
       const at = committed?.partitions.find((x) => x.partition === p.partition)?.offset ?? '-1';
       c += at === '-1' ? 0 : Number(at);
+      byPartition.set(p.partition, at === '-1' ? 0 : Number(at));
     }
-    return { committed: c, end: e };
+    return { committed: c, end: e, byPartition };
   } finally {
     await admin.disconnect();
   }

@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import { errors, type Client } from '@elastic/elasticsearch';
 import { ErrorCode, SiftError } from '../../shared/index.js';
 import type { Logger, Metrics } from '../../telemetry/index.js';
 import { createAliasGate } from './alias.js';
@@ -72,6 +72,30 @@ interface BulkResponse {
 }
 
 const TLS_ERROR = /certificate|self[- ]signed|SSL|TLS|handshake/i;
+
+/**
+ * One `index` result per document sent, in order, or undefined when the body
+ * is not a bulk response to this request: empty, not an object, an `items`
+ * count that differs from the documents sent (a proxy or load balancer that
+ * cut or rewrote the answer), an item without a status. Such an answer says
+ * nothing about any document, so it is neither success nor a rejection: the
+ * whole request is retried (idempotent: the documents keep their `_id`s).
+ */
+function bulkItems(response: unknown, sent: number): BulkItemResult[] | undefined {
+  if (typeof response !== 'object' || response === null) return undefined;
+  const items = (response as BulkResponse).items;
+  if (!Array.isArray(items) || items.length !== sent) return undefined;
+  const out: BulkItemResult[] = [];
+  for (const entry of items) {
+    const result = typeof entry === 'object' && entry !== null ? (entry['index'] ?? entry['create']) : undefined;
+    if (typeof result?.status !== 'number') return undefined;
+    out.push(result);
+  }
+  return out;
+}
+
+/** An answer came but could not be read as Elasticsearch's (cut JSON, a proxy's HTML page with 200). */
+const unreadable = (err: unknown): boolean => err instanceof errors.DeserializationError || err instanceof errors.ProductNotSupportedError;
 
 function statusOf(err: unknown): number | undefined {
   if (typeof err === 'object' && err !== null && 'meta' in err) {
@@ -162,7 +186,8 @@ export function createIndexer(opts: IndexerOptions): Indexer {
         const status = statusOf(err);
         const message = err instanceof Error ? err.message : String(err);
         const type = errorTypeOf(err);
-        const verdict = status === undefined && TLS_ERROR.test(message) ? RequestVerdict.Fatal : classifyRequest(status, type);
+        const malformed = unreadable(err);
+        const verdict = malformed ? RequestVerdict.Retry : status === undefined && TLS_ERROR.test(message) ? RequestVerdict.Fatal : classifyRequest(status, type);
         if (verdict === RequestVerdict.Fatal) {
           const code = status === 401 || status === 403 ? ErrorCode.IndexUnauthorized : ErrorCode.IndexRejected;
           throw new SiftError(code, `Elasticsearch refused the bulk request (${status ?? 'no response'}): ${message}`, { stage: 'index', cause: err });
@@ -179,7 +204,7 @@ export function createIndexer(opts: IndexerOptions): Indexer {
           return indexed;
         }
         const blocked = verdict === RequestVerdict.Blocked;
-        metrics.bulkRetries.inc({ reason: blocked ? 'blocked' : status === undefined ? 'unavailable' : String(status) });
+        metrics.bulkRetries.inc({ reason: blocked ? 'blocked' : malformed ? 'malformed' : status === undefined ? 'unavailable' : String(status) });
         // The handler holds this batch until ES takes it, so the consumer fetches nothing new meanwhile.
         metrics.paused.set(1);
         hold(blocked);
@@ -190,17 +215,21 @@ export function createIndexer(opts: IndexerOptions): Indexer {
         continue;
       }
 
-      const items = response.items ?? [];
-      if (items.length !== todo.length) {
-        throw new SiftError(ErrorCode.IndexRejected, `bulk response has ${items.length} items for ${todo.length} documents`, { stage: 'index' });
+      const items = bulkItems(response, todo.length);
+      if (items === undefined) {
+        metrics.bulkRetries.inc({ reason: 'malformed' });
+        metrics.paused.set(1);
+        const delay = backoffDelay(attempt++, opts.retryInitialMs, opts.retryMaxMs);
+        log.warn({ docs: todo.length, attempt, delayMs: delay }, 'Elasticsearch answered the bulk request with a body that is not its bulk response; retrying the whole request.');
+        await sleep(delay, signal);
+        continue;
       }
       // Retried in their order: throttled items and items held by a block alike.
       const again: Pending[] = [];
       let throttled = 0;
       let block: { index: string; status: number; reason: string; items: number } | undefined;
       for (let i = 0; i < items.length; i++) {
-        const entry = items[i] as Record<string, BulkItemResult>;
-        const result = entry['index'] ?? entry['create'] ?? ({ status: 0 } as BulkItemResult);
+        const result = items[i] as BulkItemResult;
         const doc = todo[i] as Pending;
         switch (classifyItem(result)) {
           case ItemVerdict.Indexed:
