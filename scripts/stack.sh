@@ -599,7 +599,9 @@ thaw_svc() {
 # A crashed node: SIGKILL, so no controlled shutdown and no flush; the next
 # start recovers its logs (Kafka) or translog (ES) as after a power loss.
 kill_svc() {
-  local pid i; pid=$(svc_pid "$1")
+  local pid i
+  [[ $1 == es ]] && es_layout # ES_PIDFILE below: svc_pid runs es_layout in a subshell
+  pid=$(svc_pid "$1")
   [[ -n $pid ]] || die "$1 is not running"
   kill -KILL "$pid"
   for ((i = 0; i < 100; i++)); do pid_alive "$pid" || break; sleep 0.1; done

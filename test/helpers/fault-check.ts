@@ -54,8 +54,8 @@ export function faultNames(label: string) {
   return { ...names, state: `it.state.${names.id}`, alerts: `sift-alerts-${names.namespace}`, alertsTopic: `it.alerts.${names.id}`, alertsDlq: `it.alerts.${names.id}.dlq` };
 }
 
-/** `scripts/stack.sh <verb> <service>`: stop|start|restart|freeze|thaw kafka|es. */
-export async function stack(verb: 'stop' | 'start' | 'restart' | 'freeze' | 'thaw', service: 'kafka' | 'es'): Promise<void> {
+/** `scripts/stack.sh <verb> <service>`: stop|start|restart|freeze|thaw|kill (SIGKILL, a crash) kafka|es. */
+export async function stack(verb: 'stop' | 'start' | 'restart' | 'freeze' | 'thaw' | 'kill', service: 'kafka' | 'es'): Promise<void> {
   await run(join(ROOT, 'scripts/stack.sh'), [verb, service], { cwd: ROOT, timeout: 240_000 });
 }
 
