@@ -15,7 +15,9 @@ export type ProxyMode =
   /** Every _bulk request answered 429 (the next `count` of them). */
   | { kind: 'storm429'; count: number }
   /** In each _bulk request, each item is rejected with probability `ratio` (seeded). */
-  | { kind: 'item429'; ratio: number; requests: number };
+  | { kind: 'item429'; ratio: number; requests: number }
+  /** Requests whose path starts with `prefix` are held until `count` of them have arrived, then all go on at once (then pass). */
+  | { kind: 'gate'; prefix: string; count: number };
 
 /**
  * A misbehaving front (a load balancer, nginx, an ALB) between Sift and ES;
@@ -165,6 +167,7 @@ export async function startEsProxy(seed = 1): Promise<EsProxy> {
   const stats = { bulkRequests: 0, stormed: 0, itemsRejected: 0, itemsForwarded: 0, tooLarge: 0, tooLargeRepeated: 0, malformed: 0, held: 0 };
   let front: FrontMode | undefined;
   const seen413 = new Set<string>();
+  const gated: (() => void)[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -207,6 +210,16 @@ export async function startEsProxy(seed = 1): Promise<EsProxy> {
       res.writeHead(200, ES_HEADERS);
       res.end(JSON.stringify({ took, errors: rejected.some(Boolean) || merged.some((m) => JSON.stringify(m).includes('"error"')), items: merged }));
       return;
+    }
+    if (mode.kind === 'gate' && (req.url ?? '').startsWith(mode.prefix)) {
+      const count = mode.count;
+      await new Promise<void>((resolve) => {
+        gated.push(resolve);
+        if (gated.length >= count) {
+          mode = { kind: 'pass' };
+          for (const go of gated.splice(0)) go();
+        }
+      });
     }
     const up = await forward(req, body);
     res.writeHead(up.status, up.headers);
