@@ -124,6 +124,9 @@ const isFatal = (err: unknown): boolean =>
  */
 const TOPIC_MESSAGE_BYTES = String(8 * 1024 * 1024);
 
+/** The source's check that a batch's partition is still this member's (see BatchHandler). */
+type Owned = () => Promise<void>;
+
 /** The composition root of `sift run`: the only place components are built. */
 export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline {
   const plans = planTopics(config);
@@ -195,7 +198,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     resolveFatal(err instanceof Error ? err : new Error(String(err)));
   };
 
-  async function handle(batch: RawBatch, signal: AbortSignal): Promise<void> {
+  async function handle(batch: RawBatch, signal: AbortSignal, owned: Owned): Promise<void> {
     const plan = plans.get(batch.topic);
     if (!plan) throw new SiftError(ErrorCode.DecodeUnknownSource, `no source configured for topic ${batch.topic}`, { stage: Stage.Decode });
     const vendor = plan.source.vendor;
@@ -204,24 +207,24 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     const bytes = batch.records.reduce((sum, r) => sum + (r.value?.length ?? 0), 0);
     metrics.inFlightBytes.inc(bytes);
     try {
-      await processBatch(batch, plan, signal);
+      await processBatch(batch, plan, signal, owned);
     } finally {
       metrics.inFlightBytes.dec(bytes);
     }
   }
 
-  async function processBatch(batch: RawBatch, plan: SourcePlan, signal: AbortSignal): Promise<void> {
+  async function processBatch(batch: RawBatch, plan: SourcePlan, signal: AbortSignal, owned: Owned): Promise<void> {
     const prepared = prepareBatch(batch.records, plan, prepareOptions);
     const scope = `${batch.topic}/${batch.partition}`;
     if (keyedMode && detection) {
       // Stateless here: the windows are the detect stage's.
       const routed = detection.route(scope, prepared);
-      await deliverBatch(batch, prepared, scope, routed.detections, signal, routed.keyed);
+      await deliverBatch(batch, prepared, scope, routed.detections, signal, owned, routed.keyed);
       return;
     }
     const detections = detection ? await detection.evaluate(scope, prepared) : [];
     try {
-      await deliverBatch(batch, prepared, scope, detections, signal);
+      await deliverBatch(batch, prepared, scope, detections, signal, owned);
     } catch (err) {
       detection?.invalidate(scope);
       throw err;
@@ -234,14 +237,16 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
    * crash anywhere in between is skipped by source position, and rebuilds
    * the same alert ids.
    */
-  async function detectBatch(batch: RawBatch, signal: AbortSignal): Promise<void> {
+  async function detectBatch(batch: RawBatch, signal: AbortSignal, owned: Owned): Promise<void> {
     const stage = detection;
     if (!stage) return;
     const scope = `${batch.topic}/${batch.partition}`;
     const detections = await stage.evaluateKeyed(scope, readKeyed(batch, metrics, log));
     try {
+      await owned();
       await alertStage.raise(scope, detections, stage.suppression(scope), signal);
       failpoint('detect.after-alert-write');
+      await owned();
       await stage.persist(scope);
       failpoint('detect.after-checkpoint');
     } catch (err) {
@@ -261,7 +266,15 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     if (byDataset) for (const [dataset, n] of byDataset) metrics.rulesFuture.inc({ dataset }, n);
   }
 
-  async function deliverBatch(batch: RawBatch, prepared: Prepared, scope: string, detections: Detection[], signal: AbortSignal, keyed?: readonly KeyedInput[]): Promise<void> {
+  async function deliverBatch(
+    batch: RawBatch,
+    prepared: Prepared,
+    scope: string,
+    detections: Detection[],
+    signal: AbortSignal,
+    owned: Owned,
+    keyed?: readonly KeyedInput[],
+  ): Promise<void> {
     const n = batch.records.length;
     // Keyed records go out while the bulk is in flight: both are acknowledged
     // before the commit, and a failure of either refetches the batch (whose
@@ -269,6 +282,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     const keyedWrite = detection && keyed ? keyedWriter.write(keyed) : undefined;
     keyedWrite?.catch(() => undefined); // awaited below; never unhandled if the bulk throws first
     const report = await indexer.index(prepared.docs, signal);
+    failpoint('ingest.after-index');
     const dead: DeadLetter[] = prepared.dead;
     const rejected = new Set<number>();
     // handle() found this topic's plan before the batch got here.
@@ -280,9 +294,14 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       // Only refusals of the document itself get here (the indexer throws on a refused target and waits out blocks).
       dead.push({ record: origin.record, vendor, dataset: origin.dataset, stage: Stage.Index, code: r.code, message: r.reason, eventIndex: origin.eventIndex });
     }
+    // Documents are idempotent by _id; dead letters, alerts on the topic and
+    // checkpoints are not: a batch that lost its partition (a stall past the
+    // session timeout) leaves them to the new owner, which writes the same.
+    await owned();
     await dlq.send(dead);
     if (detection && keyed) {
       // Single-event rules without suppression: nothing to fold, no window.
+      await owned();
       await alertStage.raise(scope, detections, createSuppressionStore(), signal);
       await keyedWrite;
       failpoint('ingest.after-keyed-write');
@@ -290,7 +309,9 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       // Counted by the stage's onRaised (countAlerts), synchronously: a
       // `stats.alerts += await …` here would read the total before the await and
       // lose the increments of partitions processed concurrently.
+      await owned();
       await alertStage.raise(scope, detections, detection.suppression(scope), signal);
+      await owned();
       await detection.persist(scope);
     }
     // Only counted once the whole batch is safe: these figures match what a

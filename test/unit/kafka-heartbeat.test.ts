@@ -197,3 +197,61 @@ describe('heartbeats during a long batch', () => {
     expect(h.commits).toHaveLength(2);
   });
 });
+
+/**
+ * A process stalled past its session timeout (a GC pause, a blocked event
+ * loop: no timer, no beat) wakes with a batch whose partition another member
+ * has taken over and written. Its dead letters and alerts are not idempotent
+ * by id: the handler asks `owned()` before writing them, and the coordinator's
+ * answer, not a beat that never fired, decides.
+ */
+describe('owned() before a write that is not idempotent', () => {
+  /** Stalls the whole process for `ms`, then writes once owned() resolves. */
+  const stallThenWrite =
+    (ms: number, written: string[]): BatchHandler =>
+    async (_batch, _signal, owned) => {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+      await owned();
+      written.push('dead letters');
+    };
+
+  it('after a stall, a coordinator that no longer knows the member: nothing written, nothing committed, the kafkajs error rethrown', async () => {
+    const written: string[] = [];
+    const h = await harness(stallThenWrite(250, written));
+    const fake = fakePayload(() => {
+      throw protocolError({ type: 'UNKNOWN_MEMBER_ID', code: 25, message: 'The coordinator is not aware of this member' });
+    });
+    const outcome = await h.eachBatch(fake.payload).then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+    // Before the fix: the handler had no owned() and wrote its dead letters after the stall.
+    expect(written).toEqual([]);
+    expect(outcome).toBeInstanceOf(KafkaJSProtocolError);
+    expect((outcome as KafkaJSProtocolError).type).toBe('UNKNOWN_MEMBER_ID');
+    expect(h.commits).toEqual([]);
+    expect(fake.resolved).toEqual([]);
+    expect(fake.beats()).toBeGreaterThanOrEqual(1);
+    expect(await failures(h.metrics)).toEqual({ UNKNOWN_MEMBER_ID: 1 });
+  });
+
+  it('a member still in the group writes and commits', async () => {
+    const written: string[] = [];
+    const h = await harness(stallThenWrite(0, written));
+    const fake = fakePayload(() => undefined);
+    await h.eachBatch(fake.payload);
+    expect(written).toEqual(['dead letters']);
+    expect(h.commits).toEqual([{ topic: 'sift.raw.okta', partition: 3, offset: '42' }]);
+  });
+
+  it('a beat that failed for want of a connection does not hold the write back (the commit decides later)', async () => {
+    const written: string[] = [];
+    const h = await harness(stallThenWrite(0, written));
+    const fake = fakePayload((n) => {
+      if (n === 1) throw new KafkaJSConnectionError('Connection timeout', { broker: '127.0.0.1:9092' });
+    });
+    await h.eachBatch(fake.payload);
+    expect(written).toEqual(['dead letters']);
+    expect(h.commits).toEqual([{ topic: 'sift.raw.okta', partition: 3, offset: '42' }]);
+  });
+});

@@ -24,8 +24,14 @@ export interface RawBatch {
  * Called once per fetched batch. It must resolve only when every record is
  * indexed or dead-lettered; the source then commits past the batch. If it
  * throws, nothing is committed and the batch is fetched again.
+ *
+ * `owned()` comes before each write that is not idempotent by id (dead
+ * letters, alerts to the topic, checkpoints): it resolves while this member
+ * still holds the batch's partition, and rejects (the batch is then stale)
+ * once the group moved on, e.g. after the process stalled past its session
+ * timeout and another member took the partition over and wrote the same.
  */
-export type BatchHandler = (batch: RawBatch, signal: AbortSignal) => Promise<void>;
+export type BatchHandler = (batch: RawBatch, signal: AbortSignal, owned: () => Promise<void>) => Promise<void>;
 
 export interface SourceOptions {
   kafka: Kafka;
@@ -135,11 +141,7 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
     // Aborted by shutdown (every batch) or by a heartbeat saying this member
     // left the generation (this batch): either way its waiting ends now.
     const stale = new AbortController();
-    const work = handler({ topic: batch.topic, partition: batch.partition, records }, AbortSignal.any([abort.signal, stale.signal]));
-    inFlight.add(work);
-    // While ES is down the batch waits on retries for as long as it takes: keep
-    // the group membership alive meanwhile, or the session times out, the
-    // partition moves to another member and this batch goes stale.
+    const signal = AbortSignal.any([abort.signal, stale.signal]);
     let lost: unknown;
     const warned = new Set<string>();
     const onBeatFailed = (err: unknown): void => {
@@ -158,6 +160,21 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
         stale.abort(err);
       }
     };
+    const owned = async (): Promise<void> => {
+      // kafkajs sends the beat only when heartbeatInterval has passed since the
+      // last one that succeeded: free for a batch whose timer kept beating; after
+      // a stall (GC pause, blocked event loop: the timer could not fire either)
+      // the coordinator answers before the write. The session outlives that
+      // interval, so with no beat due the member was in the group a moment ago.
+      if (lost === undefined) await payload.heartbeat().catch(onBeatFailed);
+      if (lost !== undefined) throw lost;
+      signal.throwIfAborted();
+    };
+    const work = handler({ topic: batch.topic, partition: batch.partition, records }, signal, owned);
+    inFlight.add(work);
+    // While ES is down the batch waits on retries for as long as it takes: keep
+    // the group membership alive meanwhile, or the session times out, the
+    // partition moves to another member and this batch goes stale.
     const beat = setInterval(() => void payload.heartbeat().catch(onBeatFailed), Math.min(3000, Math.floor(opts.sessionTimeoutMs / 3)));
     try {
       await work;
