@@ -1,9 +1,8 @@
-import { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import { loadConfig } from '../config/index.js';
 import { indexAlias } from '../ecs/index.js';
 import { generateOkta, produceRecords } from '../generate/index.js';
-import { createKafka, ensureTopics } from '../ingest/index.js';
+import { createEsClient, createKafka, ensureTopics } from '../ingest/index.js';
 import { createPipeline } from '../pipeline/index.js';
 import { describeError } from '../shared/index.js';
 import { createLogger, createMetrics } from '../telemetry/index.js';
@@ -138,7 +137,7 @@ export async function demoCommand(argv: readonly string[]): Promise<number> {
   await pipeline.stop();
   if (!ok) return 1;
 
-  const es = new Client({ node: config.elasticsearch.node });
+  const es = createEsClient(config.elasticsearch);
   const alias = indexAlias('okta.system', config.elasticsearch.namespace);
   await es.indices.refresh({ index: alias });
   const total = (await es.count({ index: alias })).count;

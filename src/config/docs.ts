@@ -38,6 +38,10 @@ function rows(s: ObjectSpec, path: string, out: string[]): void {
     }
     const env = 'env' in f && f.env ? `\`${f.env}\`` : '';
     out.push(`| \`${here}\` | ${typeOf(f)} | ${defaultOf(f)} | ${env} | ${f.description.replace(/\|/g, '\\|')} |`);
+    if (f.kind === 'string' && f.secret === true) {
+      const fileEnv = f.env ? `\`${f.env}_FILE\`` : '';
+      out.push(`| \`${here}_file\` | path | (unset) | ${fileEnv} | File holding \`${key}\` (a mounted Docker or Kubernetes secret); its trailing line break is ignored. |`);
+    }
     if (f.kind === 'list') {
       for (const [k, item] of Object.entries(f.item.fields)) {
         out.push(`| \`${here}[].${k}\` | ${typeOf(item)} | ${defaultOf(item)} | | ${item.description} |`);

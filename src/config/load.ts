@@ -23,7 +23,8 @@ type Raw = Record<string, unknown>;
  * Overlays environment variables onto the raw file content, so that brokers,
  * URLs and secrets can come from the deployment rather than the file. An env
  * value that cannot be read as the field's type is reported under the field's
- * path with the variable's name.
+ * path with the variable's name. Every secret can also come from a file
+ * (secretFromFile), as Docker and Kubernetes mount them.
  */
 export function applyEnv(s: ObjectSpec, raw: Raw, env: Env, issues: ConfigIssue[], path = ''): Raw {
   const out: Raw = { ...raw };
@@ -37,6 +38,7 @@ export function applyEnv(s: ObjectSpec, raw: Raw, env: Env, issues: ConfigIssue[
       }
       continue;
     }
+    if (field.kind === 'string' && field.secret === true) secretFromFile(key, field.env, out, env, issues, here);
     if (!('env' in field) || field.env === undefined) continue;
     const text = env[field.env];
     if (text === undefined || text === '') continue;
@@ -48,6 +50,56 @@ export function applyEnv(s: ObjectSpec, raw: Raw, env: Env, issues: ConfigIssue[
     }
   }
   return out;
+}
+
+/**
+ * `<key>_file` in the config, or `<ENV>_FILE` in the environment, names a
+ * file holding the secret `<key>`; its trailing line break is not part of
+ * it. Precedence follows the plain forms': the environment (value, then
+ * file) over the config file (value, then file). Giving both forms in one
+ * place is an error: which one wins would be a guess.
+ */
+function secretFromFile(key: string, envName: string | undefined, out: Raw, env: Env, issues: ConfigIssue[], here: string): void {
+  const fileKey = `${key}_file`;
+  const inConfig = out[fileKey];
+  delete out[fileKey];
+  const fromEnv = envName === undefined ? undefined : env[`${envName}_FILE`];
+  if (envName !== undefined && env[envName] && fromEnv) {
+    issues.push({ path: here, message: `both ${envName} and ${envName}_FILE are set: unset one` });
+    return;
+  }
+  if (envName !== undefined && env[envName]) return; // the value from the environment wins (applyEnv)
+  if (fromEnv) {
+    readSecret(fromEnv, out, key, issues, here, ` (named by ${envName}_FILE)`);
+    return;
+  }
+  if (inConfig === undefined || inConfig === '') return;
+  if (typeof inConfig !== 'string') {
+    issues.push({ path: `${here}_file`, message: 'expected the path of a file holding the secret' });
+    return;
+  }
+  if (out[key] !== undefined && out[key] !== '') {
+    issues.push({ path: `${here}_file`, message: `set either ${here} or ${here}_file, not both` });
+    return;
+  }
+  readSecret(inConfig, out, key, issues, `${here}_file`, '');
+}
+
+function readSecret(file: string, out: Raw, key: string, issues: ConfigIssue[], path: string, origin: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    issues.push({ path, message: `cannot read ${file} (${code})${origin}` });
+    return;
+  }
+  const value = text.replace(/(\r?\n)+$/, '');
+  if (value === '') {
+    issues.push({ path, message: `${file} is empty${origin}` });
+    return;
+  }
+  out[key] = value;
 }
 
 function parseEnvValue(f: FieldSpec, text: string): unknown {

@@ -5,7 +5,7 @@
  * values through `shownValue`, and the logger scrubs `secretValues` out of
  * every line it writes.
  */
-import { redactUrl, urlSecretParts } from '../shared/index.js';
+import { redactUrl, redactUrlAsWritten, urlSecretParts } from '../shared/index.js';
 import type { FieldSpec, ObjectSpec } from './spec.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -31,15 +31,10 @@ function redactField(f: FieldSpec, v: unknown): unknown {
   // An empty value is shown as empty: "not set" is worth seeing and holds nothing.
   if (v === '' || v === undefined) return v;
   if (Array.isArray(v)) return v.map((item) => (typeof item === 'string' && secret === 'header' ? redactHeader(item) : REDACTED));
-  if (typeof v === 'string' && secret === 'url') return redactUrlField(v);
+  if (typeof v === 'string' && secret === 'url') return redactUrlAsWritten(v);
   return REDACTED;
 }
 
-/** A URL with nothing to mask is shown as written (`http://127.0.0.1:9200`, not the parser's `…:9200/`). */
-function redactUrlField(v: string): string {
-  const masked = redactUrl(v);
-  return URL.canParse(v) && masked === new URL(v).href ? v : masked;
-}
 
 function redactObject(s: ObjectSpec, v: unknown): unknown {
   if (!isObject(v)) return v;

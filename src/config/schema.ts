@@ -7,6 +7,30 @@ const URL_RE = /^https?:\/\/[^\s]+$/;
 const DURATION = /^\d+(ms|s|m|h|d)$/;
 
 /**
+ * TLS settings of one peer (the brokers, Elasticsearch), named as Vector
+ * names them. Certificates are verified by default; files are read and
+ * checked at start (src/config/tls.ts), so a wrong path stops Sift with the
+ * field's name before it connects.
+ */
+function tlsSpec(peer: string, env: string, enabledBy: string) {
+  return spec.object(`TLS to ${peer} (used when ${enabledBy}).`, {
+    ca_file: spec.string({
+      description: `PEM file of the CA certificate(s) that signed ${peer}' certificates. When set, only these CAs are trusted; unset, Node's built-in public CAs are.`,
+      default: '',
+      env: `${env}_CA_FILE`,
+    }),
+    crt_file: spec.string({ description: 'PEM client certificate, for mutual TLS (with key_file).', default: '', env: `${env}_CRT_FILE` }),
+    key_file: spec.string({ description: 'PEM private key of crt_file.', default: '', env: `${env}_KEY_FILE` }),
+    key_pass: spec.string({ description: 'Passphrase of an encrypted key_file.', default: '', secret: true, env: `${env}_KEY_PASS` }),
+    verify_certificate: spec.bool({
+      description: `Verify ${peer}' certificate chain and host name. false accepts any certificate, so anyone on the path can read and change the traffic: for a throwaway test only (Sift warns at start).`,
+      default: true,
+      env: `${env}_VERIFY_CERTIFICATE`,
+    }),
+  });
+}
+
+/**
  * The whole configuration of `sift run`. Every default works against the local
  * stack (`sift stack up`) with no config file at all.
  */
@@ -72,7 +96,8 @@ export const configSpec = spec.object('Sift configuration.', {
       min: 1,
       max: 64,
     }),
-    ssl: spec.bool({ description: 'Use TLS to the brokers.', default: false, env: 'SIFT_KAFKA_SSL' }),
+    ssl: spec.bool({ description: 'Use TLS to the brokers (settings in kafka.tls).', default: false, env: 'SIFT_KAFKA_SSL' }),
+    tls: tlsSpec('the brokers', 'SIFT_KAFKA_TLS', 'kafka.ssl is true'),
     sasl: spec.object('SASL authentication (off unless a mechanism is set).', {
       mechanism: spec.enum({
         description: 'SASL mechanism.',
@@ -96,6 +121,7 @@ export const configSpec = spec.object('Sift configuration.', {
     api_key: spec.string({ description: 'API key (base64 id:key), preferred over username/password.', default: '', secret: true, env: 'SIFT_ES_API_KEY' }),
     username: spec.string({ description: 'Basic-auth user.', default: '', env: 'SIFT_ES_USERNAME' }),
     password: spec.string({ description: 'Basic-auth password.', default: '', secret: true, env: 'SIFT_ES_PASSWORD' }),
+    tls: tlsSpec('Elasticsearch', 'SIFT_ES_TLS', 'elasticsearch.node is https://'),
     namespace: spec.string({
       description: 'Index namespace: events go to the alias logs-<dataset>-<namespace>.',
       default: 'default',

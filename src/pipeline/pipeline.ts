@@ -1,10 +1,11 @@
-import { Client } from '@elastic/elasticsearch';
 import { Partitioners, type Producer } from 'kafkajs';
 import type { SiftConfig } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
 import { fieldsOf, firstBackingIndex, knownVendors } from '../ecs/index.js';
 import {
+  createEsClient,
   createIndexer,
+  esProblem,
   createKafka,
   createKafkaSource,
   createMessageLimits,
@@ -81,15 +82,6 @@ export function planTopics(config: SiftConfig): Map<string, SourcePlan> {
   return plans;
 }
 
-function esClient(cfg: SiftConfig['elasticsearch']): Client {
-  const auth = cfg.api_key
-    ? { apiKey: cfg.api_key }
-    : cfg.username
-      ? { username: cfg.username, password: cfg.password }
-      : undefined;
-  return new Client({ node: cfg.node, requestTimeout: cfg.request_timeout_ms, maxRetries: 0, ...(auth ? { auth } : {}) });
-}
-
 /** URLs can carry credentials (https://user:pass@host); never log them. */
 function redactUrl(url: string): string {
   try {
@@ -131,7 +123,7 @@ type Owned = () => Promise<void>;
 export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline {
   const plans = planTopics(config);
   const stats = emptyStats();
-  const es = esClient(config.elasticsearch);
+  const es = createEsClient(config.elasticsearch);
   const kafka = createKafka(config.kafka, log);
   // Idempotent, acks=all, retried without limit: a dead letter is only as safe
   // as its write, and the batch's offsets wait for it.
@@ -195,8 +187,16 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   const onFatal = (err: unknown): void => {
     if (fatalSeen) return;
     fatalSeen = true;
-    resolveFatal(err instanceof Error ? err : new Error(String(err)));
+    void explainFatal(err).then(resolveFatal);
   };
+  /** A refused bulk request said in the config's words (which credential, which privilege), as at start. */
+  async function explainFatal(err: unknown): Promise<Error> {
+    if (err instanceof SiftError && err.code === ErrorCode.IndexUnauthorized) {
+      const problem = await esProblem(config.elasticsearch, err.cause).catch(() => undefined);
+      if (problem) return new SiftError(problem.code, problem.message, { stage: Stage.Index, cause: err });
+    }
+    return err instanceof Error ? err : new Error(String(err));
+  }
 
   async function handle(batch: RawBatch, signal: AbortSignal, owned: Owned): Promise<void> {
     const plan = plans.get(batch.topic);
@@ -363,8 +363,12 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         });
         log.info({ port: server.port, host: config.telemetry.http_host }, 'Serving /metrics, /healthz and /readyz.');
       }
-      await waitForCluster(es, 60_000, signal, (elapsedMs, err) =>
-        log.warn({ node: redactUrl(config.elasticsearch.node), elapsedMs, err: describeError(err) }, 'Waiting for Elasticsearch.'),
+      await waitForCluster(
+        es,
+        60_000,
+        signal,
+        (elapsedMs, err) => log.warn({ node: redactUrl(config.elasticsearch.node), elapsedMs, err: describeError(err) }, 'Waiting for Elasticsearch.'),
+        (err) => esProblem(config.elasticsearch, err),
       );
       signal?.throwIfAborted();
       // Before anything else touches Kafka: an unreachable broker is one warning per retry, then one error naming it.

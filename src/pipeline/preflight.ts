@@ -3,13 +3,14 @@
  * that `sift config check` calls too: a config that check accepts is one
  * that run accepts. Schema validation (loadConfig) comes first; these are
  * the checks that need more than the schema: topics (each listed once, a
- * known source), alert sinks (per-type fields, names, secrets, scheme,
+ * known source), TLS files (kafka.tls, elasticsearch.tls: readable PEM, TLS
+ * on), alert sinks (per-type fields, names, secrets, scheme,
  * outbound allowlist, IP literals) and, with DNS, sink hosts that resolve
  * to refused addresses. A host that does not resolve right now is a
  * warning: DNS may be down at boot, and every request checks again.
  */
 import { dispatchConfigIssues, dispatchConfigOf, verifySinkTargets, type DispatchConfig, type Resolver } from '../alerts/index.js';
-import { ConfigError, type ConfigIssue, type SiftConfig } from '../config/index.js';
+import { ConfigError, tlsIssues, tlsWarnings, type ConfigIssue, type SiftConfig } from '../config/index.js';
 import { planTopics } from './pipeline.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -34,6 +35,7 @@ export function staticChecks(config: SiftConfig, env: Env = process.env): { issu
     if (!(err instanceof ConfigError)) throw err;
     issues.push(...err.issues);
   }
+  issues.push(...tlsIssues(config));
   const dispatch = dispatchConfigOf(config.alerts, env);
   issues.push(...[...dispatch.issues, ...dispatchConfigIssues(dispatch.config)].map(asIssue));
   return { issues, dispatch: dispatch.config };
@@ -41,10 +43,11 @@ export function staticChecks(config: SiftConfig, env: Env = process.env): { issu
 
 export async function preflight(config: SiftConfig, opts: { env?: Env; resolve?: Resolver } = {}): Promise<Preflight> {
   const { issues, dispatch } = staticChecks(config, opts.env);
-  if (dispatch.sinks.length === 0) return { issues, warnings: [] };
+  const transport = tlsWarnings(config);
+  if (dispatch.sinks.length === 0) return { issues, warnings: transport };
   const checked = await verifySinkTargets(dispatch, opts.resolve);
   // checkUrl repeats checkTarget's static part: a refused scheme or host is reported once.
   const seen = new Set(issues.map((i) => `${i.path}: ${i.message}`));
   for (const e of checked.errors) if (!seen.has(e)) issues.push(asIssue(e));
-  return { issues, warnings: checked.warnings };
+  return { issues, warnings: [...transport, ...checked.warnings] };
 }

@@ -26,6 +26,10 @@ export const ErrorCode = {
   IndexUnauthorized: 'SIFT_INDEX_UNAUTHORIZED',
   KafkaUnavailable: 'SIFT_KAFKA_UNAVAILABLE',
   KafkaMessageTooLarge: 'SIFT_KAFKA_MESSAGE_TOO_LARGE',
+  /** Kafka refused the SASL login: wrong user or password. */
+  KafkaAuthFailed: 'SIFT_KAFKA_AUTH_FAILED',
+  /** TLS to a peer failed for a reason a retry cannot fix: untrusted CA, wrong host, expired, TLS vs plaintext. */
+  TlsFailed: 'SIFT_TLS_FAILED',
   RulesInvalid: 'SIFT_RULES_INVALID',
   Internal: 'SIFT_INTERNAL',
 } as const;

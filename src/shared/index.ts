@@ -4,4 +4,5 @@ export { failure, type Failure } from './result.js';
 export { packageRoot } from './paths.js';
 export { silenceKafkajsTimeoutWarning } from './warnings.js';
 export { failpoint } from './failpoint.js';
-export { redactUrl, scrub, urlSecrets, urlSecretParts } from './redact.js';
+export { redactUrl, redactUrlAsWritten, scrub, urlSecrets, urlSecretParts } from './redact.js';
+export { diagnoseTls, hostPort, isHandshakeHangUp, isSaslFailure, speaksTls, type TransportProblem } from './transport.js';

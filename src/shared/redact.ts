@@ -41,6 +41,12 @@ export function redactUrl(target: string | URL): string {
   return `${url.protocol}//${userinfo}${url.host}${path}${query}${fragment}`;
 }
 
+/** redactUrl, but a URL with nothing to mask is shown as written (`http://127.0.0.1:9200`, not the parser's `…:9200/`). */
+export function redactUrlAsWritten(v: string): string {
+  const masked = redactUrl(v);
+  return URL.canParse(v) && masked === new URL(v).href ? v : masked;
+}
+
 /** Replaces each secret (at least 4 characters, to avoid masking noise) wherever it occurs in `text`. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;

@@ -12,8 +12,15 @@ export const ES_PORT = Number(process.env['SIFT_STACK_ES_PORT'] ?? 9200);
 export const ES_URL = `http://127.0.0.1:${ES_PORT}`;
 export const BROKERS = [`127.0.0.1:${process.env['SIFT_STACK_KAFKA_PORT'] ?? 9092}`];
 
-export const es = new Client({ node: ES_URL });
-export const kafka = new Kafka({ clientId: 'sift-tests', brokers: BROKERS, logLevel: logLevel.NOTHING });
+// Live bindings: useClients points every helper of one test file at another stack (the secured one).
+export let es = new Client({ node: ES_URL });
+export let kafka = new Kafka({ clientId: 'sift-tests', brokers: BROKERS, logLevel: logLevel.NOTHING });
+
+/** From now on (in this test file: vitest isolates modules per file), the helpers talk to this stack. */
+export function useClients(next: { es: Client; kafka: Kafka }): void {
+  es = next.es;
+  kafka = next.kafka;
+}
 
 /** Names unique to one test, so tests never see each other's data. */
 export function uniqueNames(label: string) {

@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
+import { SiftError, type TransportProblem } from '../../shared/index.js';
 import { sleep } from './backoff.js';
 import { firstBackingIndex, indexAlias, indexTemplate, templateName, type FieldDef } from '../../ecs/index.js';
 
@@ -38,13 +39,15 @@ export async function ensureDatasetIndex(client: Client, dataset: string, namesp
 /**
  * Waits for the cluster to answer and reach yellow. `GET /` (client.info,
  * client.ping) is absent from the ES test build this project runs locally, so
- * this uses cluster health, which every distribution has.
+ * this uses cluster health, which every distribution has. A failure that
+ * `diagnose` names (credentials, TLS: esProblem) ends the wait at once.
  */
 export async function waitForCluster(
   client: Client,
   timeoutMs: number,
   signal?: AbortSignal,
   onWaiting?: (elapsedMs: number, err: unknown) => void,
+  diagnose?: (err: unknown) => Promise<TransportProblem | undefined>,
 ): Promise<void> {
   const started = Date.now();
   const deadline = started + timeoutMs;
@@ -56,6 +59,8 @@ export async function waitForCluster(
       return;
     } catch (err) {
       lastError = err;
+      const problem = await diagnose?.(err);
+      if (problem) throw new SiftError(problem.code, problem.message, { stage: 'index', cause: err });
       if (onWaiting && Date.now() >= nextReport) {
         onWaiting(Date.now() - started, err);
         nextReport += 10_000;

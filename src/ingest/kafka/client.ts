@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
-import type { SiftConfig } from '../../config/index.js';
+import { tlsOptions, type SiftConfig } from '../../config/index.js';
 import type { Logger } from '../../telemetry/index.js';
 
 /**
@@ -77,7 +77,8 @@ export function kafkaConfig(cfg: SiftConfig['kafka'], log: Logger, clientIdSuffi
   const config: KafkaConfig = {
     clientId: `${cfg.client_id}${clientIdSuffix}`,
     brokers: [...cfg.brokers],
-    ssl: cfg.ssl,
+    // The TLS files were checked at start (preflight); with none set this is Node's default verification.
+    ssl: cfg.ssl ? { ...tlsOptions(cfg.tls, 'kafka.tls') } : false,
     logLevel: logLevel.INFO,
     logCreator: quiet ? quietLogCreator(log) : logCreator(log),
     retry: { initialRetryTime: 300, retries: 8 },

@@ -4,6 +4,7 @@ import type { SiftConfig } from '../../config/index.js';
 import { ErrorCode, SiftError, Stage, describeError } from '../../shared/index.js';
 import type { Logger } from '../../telemetry/index.js';
 import { isSettlingCondition, kafkaConfig } from './client.js';
+import { kafkaProblem } from './diagnose.js';
 
 /** Pause after failed attempt n (1-based): 1 s, 2 s, 4 s, then every 5 s. */
 const retryDelayMs = (attempt: number): number => Math.min(5000, 1000 * 2 ** (attempt - 1));
@@ -14,7 +15,9 @@ const retryDelayMs = (attempt: number): number => Math.min(5000, 1000 * 2 ** (at
  * with no kafkajs retries (kafkajs' own default retried for over a minute
  * with a stack trace per retry); `onRetry` reports each failed attempt that
  * is followed by another, and the last one fails with a SiftError naming the
- * brokers. An abort of `signal` ends the wait with its reason.
+ * brokers. A failure no wait can fix (a refused login, a TLS failure, TLS
+ * vs plaintext: kafkaProblem) fails at once, naming its cause. An abort of
+ * `signal` ends the wait with its reason.
  */
 export async function waitForKafka(
   cfg: SiftConfig['kafka'],
@@ -38,6 +41,8 @@ export async function waitForKafka(
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
+    const problem = await kafkaProblem(cfg, failure);
+    if (problem) throw new SiftError(problem.code, problem.message, { stage: Stage.Consume, cause: failure });
     const elapsedMs = Date.now() - started;
     if (elapsedMs >= timeoutMs) {
       throw new SiftError(
