@@ -68,7 +68,7 @@ export function createDeadLetterSink(producer: Pick<Producer, 'send'>, topic: st
             'sift.source.offset': d.record.offset,
           },
         })),
-        { maxBytes: limits?.of(topic) },
+        { maxBytes: limits?.of(topic), partitions: limits?.partitionsOf(topic) },
       );
     },
   };

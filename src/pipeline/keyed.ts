@@ -70,7 +70,7 @@ export function createKeyedWriter(producer: Pick<Producer, 'send'>, topic: strin
         byDataset.set(input.dataset, (byDataset.get(input.dataset) ?? 0) + 1);
         return { key: input.key, value: encodeKeyed(input) };
       });
-      await sendChunked(producer, topic, messages, { maxBytes: limits?.of(topic) });
+      await sendChunked(producer, topic, messages, { maxBytes: limits?.of(topic), partitions: limits?.partitionsOf(topic) });
       for (const [dataset, n] of byDataset) metrics.keyedWritten.inc({ dataset }, n);
     },
   };

@@ -9,7 +9,7 @@
  * size estimate.
  */
 import { createRequire } from 'node:module';
-import { CompressionTypes, type Message, type Producer, type ProducerRecord } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Message, type Producer, type ProducerRecord } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createAlertDeadLetterWriter, createAlertTopicWriter } from '../../src/alerts/index.js';
 import { createStateCheckpoint } from '../../src/ingest/index.js';
@@ -168,5 +168,57 @@ describe('sendChunked', () => {
     const err = await sendChunked(broker.producer, 'sift.state', Array.from({ length: 20 }, (_, i) => msg(`k${i}`, 500)), { maxBytes: 1 << 20, compression: CompressionTypes.None }).catch((e: unknown) => e);
     expect((err as SiftError).code).toBe('SIFT_KAFKA_MESSAGE_TOO_LARGE');
     expect((err as SiftError).message).toMatch(/topic sift\.state refused 20 records of \d+ bytes/);
+  });
+});
+
+/**
+ * kafkajs' idempotent producer rolls back the sequence numbers of every
+ * partition of a produce request when one of them fails, also those the
+ * broker wrote; the next send there is refused (OUT_OF_ORDER_SEQUENCE_NUMBER,
+ * not retried: the pipeline stopped in fresh-start-race) or acknowledged
+ * unwritten (test/integration/idempotent-send.test.ts). So no request may
+ * hold two partitions.
+ */
+describe('one partition per produce request', () => {
+  const limits = { of: () => BROKER_DEFAULT_MESSAGE_BYTES, partitionsOf: () => 6, learn: async () => undefined };
+  const small = (key: string): Message => ({ key, value: 'v' });
+
+  it('dead letters keyed over six partitions go out one partition per send, where the producer\'s partitioner puts each key, in order', async () => {
+    const broker = fakeBroker();
+    const letters = Array.from({ length: 24 }, (_, i) => ({
+      record: { topic: 'sift.raw.okta', partition: i % 3, offset: String(i), timestamp: '0', key: null, value: Buffer.from('{') },
+      vendor: 'okta',
+      dataset: 'okta.system',
+      stage: Stage.Decode,
+      code: ErrorCode.DecodeNotJson,
+      message: 'not JSON',
+    }));
+    await createDeadLetterSink(broker.producer, 'sift.dlq', limits).send(letters);
+    const place = Partitioners.DefaultPartitioner();
+    const partitionMetadata = Array.from({ length: 6 }, (_, p) => ({ partitionErrorCode: 0, partitionId: p, leader: 0, replicas: [0], isr: [0] }));
+    const expected = new Map<number, string[]>();
+    for (const d of letters) {
+      const key = `sift.raw.okta:${d.record.partition}:${d.record.offset}`;
+      const p = place({ topic: 'sift.dlq', partitionMetadata, message: { key, value: null } });
+      expected.set(p, [...(expected.get(p) ?? []), key]);
+    }
+    expect(expected.size, 'test data: the keys spread over several partitions').toBeGreaterThan(2);
+    const got = new Map<number, string[]>();
+    for (const s of broker.sent) {
+      const partitions = new Set(s.messages.map((m) => m.partition));
+      expect([...partitions], 'partitions of one send').toHaveLength(1);
+      const p = s.messages[0]?.partition ?? -1;
+      got.set(p, [...(got.get(p) ?? []), ...s.messages.map((m) => String(m.key))]);
+    }
+    expect(got).toEqual(expected);
+  });
+
+  it('messages with their own partition keep it; a topic of unknown partition count is sent as before', async () => {
+    const broker = fakeBroker();
+    await sendChunked(broker.producer, 'sift.keyed', [{ ...small('a'), partition: 4 }, { ...small('b'), partition: 1 }, { ...small('c'), partition: 4 }], { partitions: 6 });
+    expect(broker.sent.map((s) => s.messages.map((m) => `${String(m.key)}@${String(m.partition)}`))).toEqual([['a@4', 'c@4'], ['b@1']]);
+    const before = fakeBroker();
+    await sendChunked(before.producer, 'sift.keyed', [small('a'), small('b')]);
+    expect(before.sent).toHaveLength(1);
   });
 });

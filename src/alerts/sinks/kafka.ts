@@ -29,7 +29,7 @@ export function createAlertTopicWriter(producer: Pick<Producer, 'send'>, topic: 
         value: JSON.stringify({ id: a.id, ruleId: a.ruleId, severity: a.severity, update, doc: a.doc } satisfies AlertRecord),
         headers: { 'sift.rule.id': a.ruleId, 'sift.alert.severity': a.severity, 'sift.alert.update': String(update) },
       }));
-      await sendChunked(producer, topic, messages, { maxBytes: limits?.of(topic) });
+      await sendChunked(producer, topic, messages, { maxBytes: limits?.of(topic), partitions: limits?.partitionsOf(topic) });
     },
   };
 }
@@ -52,6 +52,6 @@ export function createAlertDeadLetterWriter(producer: Pick<Producer, 'send'>, to
       value: JSON.stringify({ alert_id: alert.id, rule_id: alert.ruleId, severity: alert.severity, sink, code, reason, at: new Date().toISOString(), alert: alert.doc }),
       headers: { 'sift.sink': sink, 'sift.reason.code': code },
     };
-    await sendChunked(producer, topic, [message], { maxBytes: limits?.of(topic) });
+    await sendChunked(producer, topic, [message], { maxBytes: limits?.of(topic), partitions: limits?.partitionsOf(topic) });
   };
 }

@@ -14,8 +14,20 @@
  * A single record larger than the limit cannot be cut: it fails at once with
  * SIFT_KAFKA_MESSAGE_TOO_LARGE naming the topic, the size and the limit, and
  * the pipeline stops on it (docs/operations.md) instead of refetching forever.
+ *
+ * Each produce request also holds one partition only (when the topic's
+ * partition count is known). kafkajs' idempotent producer, when one partition
+ * of a request fails (NOT_LEADER on a topic created a moment ago, a batch too
+ * large), rolls back the sequence numbers of every partition in the request,
+ * also of those the broker wrote. The next send to such a partition reuses
+ * sequence numbers the broker already has: a batch of another size is
+ * refused with OUT_OF_ORDER_SEQUENCE_NUMBER, which kafkajs does not retry (the
+ * pipeline stops), and a batch of the same size is taken for a duplicate and
+ * acknowledged without being written (lost). A request of one partition that
+ * fails wrote nothing (or, when only its answer was lost, is retried as the
+ * same batch, which the broker de-duplicates), so its rollback is exact.
  */
-import { CompressionTypes, type ConfigResourceTypes, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type ConfigResourceTypes, type Kafka, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
 import { ErrorCode, SiftError, Stage } from '../../shared/index.js';
 import type { Logger } from '../../telemetry/index.js';
 
@@ -105,7 +117,29 @@ function isTooLarge(err: unknown): boolean {
 export interface SendOptions {
   /** The topic's max.message.bytes (default: the broker's default, 1 MiB). */
   maxBytes?: number | undefined;
+  /** The topic's partition count: each produce request then holds one partition (see the header). */
+  partitions?: number | undefined;
   compression?: CompressionTypes;
+}
+
+/** The partitioner Sift's producer uses (pipeline.ts), so placing a message here changes nothing. */
+const partitioner = Partitioners.DefaultPartitioner();
+
+/**
+ * `messages` grouped by partition, in order within each: a message's own
+ * `partition`, else where the producer's DefaultPartitioner puts its key
+ * among `partitions` partitions. Every message comes back with its partition set.
+ */
+export function byPartition(topic: string, messages: readonly Message[], partitions: number): Message[][] {
+  const partitionMetadata: PartitionMetadata[] = Array.from({ length: partitions }, (_, p) => ({ partitionErrorCode: 0, partitionId: p, leader: 0, replicas: [0], isr: [0] }));
+  const groups = new Map<number, Message[]>();
+  for (const m of messages) {
+    const partition = m.partition ?? partitioner({ topic, partitionMetadata, message: m });
+    const group = groups.get(partition) ?? [];
+    group.push(m.partition === undefined ? { ...m, partition } : m);
+    groups.set(partition, group);
+  }
+  return [...groups.values()];
 }
 
 /**
@@ -119,7 +153,8 @@ export async function sendChunked(producer: Pick<Producer, 'send'>, topic: strin
   if (messages.length === 0) return;
   const limit = opts.maxBytes ?? BROKER_DEFAULT_MESSAGE_BYTES;
   const compression = opts.compression ?? CompressionTypes.GZIP;
-  for (const chunk of chunkByBytes(topic, messages, limit)) {
+  const groups = opts.partitions === undefined ? [messages] : byPartition(topic, messages, opts.partitions);
+  for (const chunk of groups.flatMap((group) => chunkByBytes(topic, group, limit))) {
     try {
       await producer.send({ topic, acks: -1, compression, messages: chunk });
     } catch (err) {
@@ -140,14 +175,18 @@ export async function sendChunked(producer: Pick<Producer, 'send'>, topic: strin
 /** Each topic's max.message.bytes, as learned at start; the broker default for a topic not learned. */
 export interface MessageLimits {
   of(topic: string): number;
+  /** The topic's partition count, as learned at start; undefined for a topic not learned. */
+  partitionsOf(topic: string): number | undefined;
   /** Reads the topics' max.message.bytes; a topic it cannot describe keeps the broker default, with one warning. */
   learn(kafka: Kafka, topics: readonly string[], log: Logger): Promise<void>;
 }
 
 export function createMessageLimits(): MessageLimits {
   const known = new Map<string, number>();
+  const counts = new Map<string, number>();
   return {
     of: (topic) => known.get(topic) ?? BROKER_DEFAULT_MESSAGE_BYTES,
+    partitionsOf: (topic) => counts.get(topic),
     async learn(kafka, topics, log) {
       let names = [...new Set(topics)];
       const admin = kafka.admin();
@@ -157,6 +196,8 @@ export function createMessageLimits(): MessageLimits {
         const existing = new Set(await admin.listTopics());
         names = names.filter((t) => existing.has(t));
         if (names.length === 0) return;
+        // Partition counts first: a metadata request needs no DescribeConfigs right.
+        for (const t of (await admin.fetchTopicMetadata({ topics: names })).topics) counts.set(t.name, t.partitions.length);
         const described = await admin.describeConfigs({
           includeSynonyms: false,
           resources: names.map((name) => ({ type: TOPIC_RESOURCE, name, configNames: ['max.message.bytes'] })),

@@ -172,7 +172,7 @@ export function createStateCheckpoint(opts: StateCheckpointOptions): StateCheckp
         key: `${group}|${scope}|${e.key}`,
         value: e.value === null ? null : JSON.stringify({ ...(e.offset !== undefined ? { offset: e.offset } : {}), state: e.value } satisfies StoredValue),
       }));
-      await sendChunked(producer, topic, messages, { maxBytes: opts.limits?.of(topic) });
+      await sendChunked(producer, topic, messages, { maxBytes: opts.limits?.of(topic), partitions: opts.limits?.partitionsOf(topic) });
     },
   };
 }
