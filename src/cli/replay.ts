@@ -1,7 +1,7 @@
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
-import { prepareBatch, sourceVendors, type RawRecord, type SourcePlan } from '../ingest/index.js';
+import { prepareBatch, sourceVendors, type IndexDoc, type RawRecord, type SourcePlan } from '../ingest/index.js';
 import { latenessOf } from '../pipeline/detect.js';
 import { prepareOptionsOf } from '../pipeline/pipeline.js';
 import { createEngine, detectInputs, formatIssue, loadRules, parseDuration, type Detection } from '../rules/index.js';
@@ -11,6 +11,7 @@ import { parse, UsageError } from './args.js';
 
 export const REPLAY_HELP = `Usage: sift replay <file.ndjson | file.json | dir>… [--rules <dir>] [--source <vendor>]
                    [--config <file>] [--json] [--lateness <dur>] [--progress] [--skip-expected]
+                   [--emit alerts|ecs]
 
 Runs raw vendor audit events through the same prepare step as 'sift run'
 (decode → normalize → enrich → _id) and its detection engine, and prints the
@@ -44,6 +45,10 @@ Options:
   --progress         progress bar on stderr even when it is not a terminal
   --skip-expected    leave out *-expected.json files (expected-output fixtures
                      such as Elastic's pipeline tests, which are not vendor events)
+  --emit <what>      alerts (default), or ecs: no detection; every document
+                     'sift run' would index, one JSON line each on stdout
+                     ({"_index":…,"_id":…,"_source":{…}}), every dead letter
+                     on stderr with its reason code, summary on stderr
   -h, --help         show this help
 
 Bad records are counted and the first 20 are described on stderr with their
@@ -154,7 +159,7 @@ function parses(text: string): unknown {
  * one JSON document (a pretty-printed CloudTrail log file). A file that is
  * neither is read as NDJSON, so each broken line is reported with its number.
  */
-async function planFile(file: string, vendorFlag: string | undefined): Promise<FilePlan> {
+async function planFile(file: string, vendorFlag: string | undefined, namespace: string): Promise<FilePlan> {
   const bytes = statSync(file).size;
   const line = await firstLine(file);
   const firstValue = line === undefined ? undefined : parses(line.toString('utf8'));
@@ -169,7 +174,7 @@ async function planFile(file: string, vendorFlag: string | undefined): Promise<F
   if (vendor === undefined) {
     throw new UsageError(`${file}: cannot tell which vendor wrote it (neither its first record nor its name says); pass --source <${sourceVendors().join('|')}>`);
   }
-  const source = offlinePlan(vendor);
+  const source = offlinePlan(vendor, namespace);
   if (!source) throw new UsageError(`unknown --source ${JSON.stringify(vendor)}; one of: ${sourceVendors().join(', ')}`);
   return { file, source, whole, bytes };
 }
@@ -230,6 +235,14 @@ function alertJson(d: Detection): string {
   });
 }
 
+/**
+ * One document as `sift run` would index it (`--emit ecs`): the bulk target
+ * and `_id` beside the serialized source, keys in this order, one line.
+ */
+function documentJson(doc: IndexDoc): string {
+  return `{"_index":${JSON.stringify(doc.index)},"_id":${JSON.stringify(doc.id)},"_source":${doc.source}}`;
+}
+
 function alertRow(d: Detection): string {
   const fields = Object.entries(d.fields)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
@@ -276,6 +289,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
       lateness: { type: 'string' },
       progress: { type: 'boolean' },
       'skip-expected': { type: 'boolean' },
+      emit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -285,6 +299,14 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('give at least one file or folder to replay');
+  const emitEcs = values.emit === 'ecs';
+  // `sift replay … | head`: a reader that closes the pipe ends the output, as for any Unix filter.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
+  if (values.emit !== undefined && !emitEcs && values.emit !== 'alerts') throw new UsageError(`--emit is alerts or ecs; got ${JSON.stringify(values.emit)}`);
+  if (emitEcs && values.rules !== undefined) throw new UsageError('--emit ecs runs no rules: leave out --rules');
   const lateness = values.lateness === undefined ? undefined : parseDuration(values.lateness);
   if (values.lateness !== undefined && lateness === undefined) {
     throw new UsageError(`--lateness must be a duration such as 30s, 5m, 1h; got ${JSON.stringify(values.lateness)}`);
@@ -307,11 +329,11 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   }
   if (files.length === 0) throw new UsageError(`no *.ndjson, *.jsonl, *.json or *.log file in ${positionals.join(', ')}`);
   const plans: FilePlan[] = [];
-  for (const f of files) plans.push(await planFile(f, values.source));
+  for (const f of files) plans.push(await planFile(f, values.source, config.elasticsearch.namespace));
 
-  const ruleset = loadRules([values.rules ?? join(packageRoot(), 'rules')], { regexMaxInputBytes: config.rules.regex_max_input_bytes });
+  const ruleset = emitEcs ? { rules: [], issues: [] } : loadRules([values.rules ?? join(packageRoot(), 'rules')], { regexMaxInputBytes: config.rules.regex_max_input_bytes });
   for (const issue of ruleset.issues) console.error(`rule not loaded: ${formatIssue(issue)}`);
-  if (ruleset.rules.length === 0) {
+  if (ruleset.rules.length === 0 && !emitEcs) {
     console.error('no rule loaded: nothing to detect');
     return 1;
   }
@@ -346,7 +368,8 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   };
   const bad = (where: string, why: string): void => {
     c.errors++;
-    if (c.errors > SHOWN_ERRORS) return;
+    // An author looking at documents wants every dead letter, not a sample.
+    if (c.errors > SHOWN_ERRORS && !emitEcs) return;
     progress.clear();
     console.error(`${where}: ${why}`);
   };
@@ -366,7 +389,12 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     }
     c.events += prepared.docs.length;
     for (const o of prepared.origins) if (o.future) c.future++;
-    emit(partition.evaluate(detectInputs(prepared)));
+    if (emitEcs) {
+      progress.clear();
+      for (const doc of prepared.docs) process.stdout.write(`${documentJson(doc)}\n`);
+    } else {
+      emit(partition.evaluate(detectInputs(prepared)));
+    }
     batch = [];
     wheres = [];
   };
@@ -383,7 +411,9 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     if (batch.length >= BATCH) flush(plan);
   };
 
-  if (!values.json) console.log(['last event'.padEnd(24), 'severity', 'rule'.padEnd(40), 'count', 'fields'].join('  '));
+  // With --emit ecs, stdout holds documents only (pipe it into jq); everything else goes to stderr.
+  const quiet = values.json === true || emitEcs;
+  if (!quiet) console.log(['last event'.padEnd(24), 'severity', 'rule'.padEnd(40), 'count', 'fields'].join('  '));
   for (const plan of plans) {
     tally = { plan, records: 0, events: 0, refused: 0, codes: new Map() };
     tallies.push(tally);
@@ -404,12 +434,13 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   c.suppressed = suppressor.suppressed;
   const secs = (Date.now() - started) / 1000;
   const extra = [c.late > 0 ? `${c.late} late` : '', c.future > 0 ? `${c.future} future-dated` : ''].filter((x) => x !== '').join(', ');
-  const summary =
-    `${c.records} records, ${c.events} events, ${c.alerts} alerts${c.suppressed > 0 ? ` (${c.suppressed} suppressed)` : ''}, ${c.errors} errors` +
-    `${extra === '' ? '' : `, ${extra}`}, in ${secs.toFixed(1)}s`;
-  if (c.errors > SHOWN_ERRORS) console.error(`… and ${c.errors - SHOWN_ERRORS} more bad records`);
+  const counts = emitEcs
+    ? `${c.records} records, ${c.events} documents, ${c.errors} dead letters`
+    : `${c.records} records, ${c.events} events, ${c.alerts} alerts${c.suppressed > 0 ? ` (${c.suppressed} suppressed)` : ''}, ${c.errors} errors`;
+  const summary = `${counts}${extra === '' ? '' : `, ${extra}`}, in ${secs.toFixed(1)}s`;
+  if (c.errors > SHOWN_ERRORS && !emitEcs) console.error(`… and ${c.errors - SHOWN_ERRORS} more bad records`);
   const empty = reportFiles(tallies);
-  if (values.json) console.error(summary);
+  if (quiet) console.error(summary);
   else console.log(`\n${summary}`);
   // A file of which nothing was an event is the wrong input, not a few bad lines.
   return empty > 0 ? 1 : 0;

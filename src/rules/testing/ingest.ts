@@ -22,10 +22,15 @@ export type Prepared = PreparedEvent | Failure;
 const OFFLINE_NAMESPACE = 'offline';
 const plans = new Map<string, SourcePlan | undefined>();
 
-/** The source plan of a vendor (serializers built once per process), or undefined for an unknown vendor. */
-export function offlinePlan(vendor: string): SourcePlan | undefined {
-  if (!plans.has(vendor)) plans.set(vendor, planSource(vendor, OFFLINE_NAMESPACE));
-  return plans.get(vendor);
+/**
+ * The source plan of a vendor (serializers built once per process), or
+ * undefined for an unknown vendor. `namespace` only changes the target index
+ * names (`sift replay --emit ecs` shows `sift run`'s), never the `_id`s.
+ */
+export function offlinePlan(vendor: string, namespace = OFFLINE_NAMESPACE): SourcePlan | undefined {
+  const key = `${vendor}\n${namespace}`;
+  if (!plans.has(key)) plans.set(key, planSource(vendor, namespace));
+  return plans.get(key);
 }
 
 /**
