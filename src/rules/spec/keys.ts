@@ -27,6 +27,7 @@ export const TOP_LEVEL_KEYS = [
   'suppression',
   'output',
   'runbook',
+  'base_event',
   'tests',
 ] as const;
 export type TopLevelKey = (typeof TOP_LEVEL_KEYS)[number];
@@ -45,7 +46,8 @@ export const BLOCK_KEYS = {
   suppression: ['group_by', 'duration'],
   output: ['fields'],
   'tests[]': ['name', 'source', 'events', 'expect'],
-  'tests[].events[]': ['raw', 'source', 'ecs'],
+  base_event: ['raw', 'source', 'ecs'],
+  'tests[].events[]': ['raw', 'source', 'ecs', 'overrides'],
   'tests[].expect': ['count', 'alerts'],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 

@@ -10,7 +10,7 @@ import { AGGREGATION_KEYS, BLOCK_KEYS, DEFAULT_RISK, RULE_ID, TAG, TECHNIQUE_TAG
 import { checkKeys, entries, readBool, readInt, readString, readStringList, record, report, required, scalarOf, type Entry, type Reader } from './read.js';
 import { readDetection } from './selection.js';
 import { didYouMean } from './suggest.js';
-import { readTests } from './test-cases.js';
+import { BROKEN, readBaseEvent, readTests } from './test-cases.js';
 import { SEVERITIES, type Aggregation, type RuleIssue, type RuleSpec, type Severity } from './types.js';
 
 export interface ParseResult {
@@ -123,7 +123,9 @@ export function parseRuleFile(text: string, file: string): ParseResult {
   const outputFields = meta.output.v ?? [];
   const alertFields = aggs.ok && meta.output.ok ? [...new Set([...groupBy, ...outputFields])] : undefined;
   const testsE = b.get('tests');
-  const tests = testsE === undefined ? [] : readTests(r, testsE, alertFields);
+  const baseE = b.get('base_event');
+  const base = baseE && (readBaseEvent(r, baseE) ?? BROKEN);
+  const tests = testsE === undefined ? [] : readTests(r, testsE, alertFields, base);
   record(r, '', doc.contents);
 
   const id = r.ruleId;
