@@ -1,5 +1,5 @@
 import { relative, join, isAbsolute } from 'node:path';
-import { formatIssue, loadRules, type CompiledRule, type Ruleset } from '../rules/index.js';
+import { formatIssue, loadRules, vendorPathAdvice, type CompiledRule, type Ruleset } from '../rules/index.js';
 import { testRuleset, type RuleReport, type TestReport } from '../rules/testing/index.js';
 import { packageRoot } from '../shared/index.js';
 import { parse, UsageError } from './args.js';
@@ -99,6 +99,7 @@ function adviceOf(rule: CompiledRule): string[] {
   if (s.tests.length === 0) out.push('warning: no tests: add positive and negative cases under tests:');
   if (!s.tags.some((t) => ATTACK_TECHNIQUE.test(t))) out.push('warning: no ATT&CK technique tag (attack.tNNNN or attack.tNNNN.NNN)');
   if (s.runbook === undefined || s.runbook.trim() === '') out.push('warning: no runbook: say what the responder should check');
+  out.push(...vendorPathAdvice(s));
   return out;
 }
 

@@ -39,13 +39,13 @@ export function fieldType(field: string, dataset: string): string | undefined {
   return undefined;
 }
 
-interface FieldRef {
+export interface FieldRef {
   readonly field: string;
   readonly path: string;
   readonly test?: FieldTest;
 }
 
-function refs(spec: RuleSpec): FieldRef[] {
+export function refs(spec: RuleSpec): FieldRef[] {
   const out: FieldRef[] = [];
   for (const s of spec.detection.selections) {
     s.anyOf.forEach((tests, i) => {

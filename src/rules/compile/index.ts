@@ -5,3 +5,4 @@ export { formatIssue } from '../spec/index.js';
 export { getter } from './getter.js';
 export { createCidrMatcher, type CidrMatcher } from './cidr.js';
 export { fieldType } from './check.js';
+export { vendorPathAdvice } from './vendor-paths.js';

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRuleFile, type RuleIssue } from '../spec/index.js';
+import { byPosition, parseRuleFile, type RuleIssue } from '../spec/index.js';
 import { compileRule } from './compile.js';
 import type { CompiledRule, CompileOptions, Ruleset } from './types.js';
 
@@ -63,8 +63,13 @@ export function loadRules(paths: readonly string[], options: CompileOptions = {}
       continue;
     }
     const parsed = parseRuleFile(text, file);
+    if (parsed.rule === undefined) {
+      // What the compiler finds in the parts that parsed, in file order with the parser's own problems.
+      const more = parsed.draft === undefined ? [] : compileRule(parsed.draft, options).issues;
+      issues.push(...[...parsed.issues, ...more].sort(byPosition));
+      continue;
+    }
     issues.push(...parsed.issues);
-    if (parsed.rule === undefined) continue;
     const first = seen.get(parsed.rule.id);
     if (first !== undefined) {
       const pos = parsed.rule.locations?.get('id');

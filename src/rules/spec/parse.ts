@@ -16,6 +16,14 @@ import { SEVERITIES, type Aggregation, type RuleIssue, type RuleSpec, type Sever
 export interface ParseResult {
   readonly rule?: RuleSpec;
   readonly issues: RuleIssue[];
+  /**
+   * When the rule did not parse: the parts that did (scope, the selections
+   * that read, output, suppression, a sound aggregation) under a condition
+   * that matches nothing, for the compiler to check too. One run then shows
+   * every mistake: an unknown selection in the condition must not hide a
+   * misspelt field in another.
+   */
+  readonly draft?: RuleSpec;
 }
 
 function readSeverity(r: Reader, e: Entry): Severity | undefined {
@@ -132,7 +140,18 @@ export function parseRuleFile(text: string, file: string): ParseResult {
   const { name, description, version, severity, datasets } = meta;
   const optionalOk = [meta.riskScore, meta.enabled, meta.tags, meta.author, meta.references, meta.falsePositives, meta.runbook, meta.output, meta.suppression].every((o) => o.ok);
   r.issues.sort(byPosition);
-  if (r.issues.length > 0 || !optionalOk || !aggs.ok || tests === undefined || det.detection === undefined) return { issues: r.issues };
+  if (r.issues.length > 0 || !optionalOk || !aggs.ok || tests === undefined || det.detection === undefined) {
+    if (id === undefined || datasets === undefined) return { issues: r.issues };
+    const draft: RuleSpec = {
+      // Only what the compiler reads matters; the rest are placeholders.
+      id, name: '', description: '', version: 1, severity: 'low', riskScore: 0, tags: [], datasets, enabled: true, tests: [], file, locations: r.locations,
+      detection: { selections: det.selections, condition: { kind: 'or', args: [] }, conditionText: '' },
+      ...(aggs.ok && aggs.agg !== undefined ? { aggregation: aggs.agg } : {}),
+      ...(meta.suppression.v === undefined ? {} : { suppression: meta.suppression.v }),
+      outputFields,
+    };
+    return { issues: r.issues, draft };
+  }
   if (id === undefined || name === undefined || description === undefined || version === undefined || severity === undefined || datasets === undefined) {
     return { issues: r.issues };
   }

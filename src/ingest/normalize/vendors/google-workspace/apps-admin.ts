@@ -10,7 +10,7 @@ import type { JsonObject } from '../../../../ecs/index.js';
 import { copyRenamed, groupFromEmail, targetFromEmail, type Extras, type RenameTable } from './extras.js';
 import { dateOf, keywordOf, longOf, setPath, stringsOf, type Tree } from './util.js';
 
-const RENAMES: RenameTable = {
+export const RENAMES: RenameTable = {
   APPLICATION_EDITION: 'application.edition',
   APPLICATION_NAME: 'application.name',
   APPLICATION_ENABLED: 'application.enabled',

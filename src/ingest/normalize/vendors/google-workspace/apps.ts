@@ -95,6 +95,27 @@ const GROUP_ENTERPRISE: RenameTable = {
 
 const GROUP_ENTERPRISE_SKIP: ReadonlySet<string> = new Set(['membership_expiry']);
 
+/**
+ * Each application's rename table, by the data stream its parameters land
+ * in (`google_workspace.<key>`): a parameter named in one never stays under
+ * its own name there. `sift rules lint` reads these (moved.ts).
+ */
+export function renameTables(): Readonly<Record<string, RenameTable>> {
+  return {
+    token: TOKEN,
+    access_transparency: ACCESS_TRANSPARENCY,
+    group_enterprise: GROUP_ENTERPRISE,
+    groups: GROUPS,
+    drive: DRIVE,
+    device: DEVICE,
+    rules: RULES,
+    context_aware_access: CONTEXT_AWARE_ACCESS,
+  };
+}
+
+/** Login and SAML parameters lose their prefix (login_type → google_workspace.login.type). */
+export const PREFIXES: Readonly<Record<string, string>> = { login: 'login_', saml: 'saml_' };
+
 function mapGroupEnterprise(params: Tree, x: Extras): void {
   copyRenamed(params, x.app, GROUP_ENTERPRISE, undefined, GROUP_ENTERPRISE_SKIP);
   const expiry = params['membership_expiry'];
@@ -139,7 +160,8 @@ const DRIVE: RenameTable = {
   old_settings_state: 'old_value',
 };
 
-/** doc_title goes to file.name; target_user stands in for a missing target. */
+/** doc_title goes to file.name; target_user stands in for a missing target (and is dropped beside one). */
+export const DRIVE_MOVED: RenameTable = { doc_title: 'file.name', target_user: 'google_workspace.drive.target' };
 const DRIVE_SKIP: ReadonlySet<string> = new Set(['doc_title']);
 const DRIVE_SKIP_WITHOUT_TARGET: ReadonlySet<string> = new Set(['doc_title', 'target_user']);
 

@@ -15,6 +15,12 @@ import { compact, javaString } from './util.js';
 
 const KEPT_DETAIL_KEYS = ['methodTypeUsed', 'methodUsedVerifiedProperties'] as const;
 
+/** Target keys renamed below (Okta's camelCase → Elastic's snake_case), for `sift rules lint`. */
+export const MOVED_TARGET_KEYS = [
+  { path: 'okta.target.alternateId', to: 'okta.target.alternate_id' },
+  { path: 'okta.target.displayName', to: 'okta.target.display_name' },
+] as const;
+
 /** `detail` is already a cleanJson() copy (the target's), so its members are used as they are. */
 function detailEntryOf(detail: unknown): JsonObject | undefined {
   if (!isObj(detail)) return undefined;
