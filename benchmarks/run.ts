@@ -1,13 +1,14 @@
 import { benchIngestAll } from './ingest.bench.js';
 import { machine, type PairResult } from './harness.js';
 import { benchKeyedLatency, type LatencyResult } from './keyed-latency.bench.js';
+import { benchLookups, type LookupLint } from './lookup.bench.js';
 import { benchKeyed, keyedAsPair, type KeyedCost } from './keyed.bench.js';
 import { benchProduce, type ProduceCost } from './produce.bench.js';
 import { benchRestore, type RestoreResult } from './restore.bench.js';
 import { benchRules, benchStateMemory } from './rules.bench.js';
 
 /**
- * `npm run bench [-- --json] [-- --only ingest|rules|keyed|produce|keyed-latency|restore] [-- --source <vendor>]`:
+ * `npm run bench [-- --json] [-- --only ingest|rules|lookups|keyed|produce|keyed-latency|restore] [-- --source <vendor>]`:
  * every benchmark, one run, ratios measured side by side.
  */
 const argv = process.argv;
@@ -31,6 +32,13 @@ if (wanted('rules')) {
   results.push(...benchRules());
   say('measuring window state memory (100k keys)…');
   memory = benchStateMemory();
+}
+let lookupLint: LookupLint | undefined;
+if (wanted('lookups')) {
+  say('running lookup table benchmarks (load 100,000-row tables, per-event cost against 10-row tables)…');
+  const l = benchLookups();
+  lookupLint = l.lint;
+  results.push(l.pair);
 }
 let keyed: KeyedCost | undefined;
 if (wanted('keyed')) {
@@ -58,7 +66,7 @@ if (wanted('restore')) {
 }
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(keyed ? { keyed } : {}), ...(produceCost ? { produce_bytes_ratio: produceCost.bytes_ratio } : {}), ...(latency ? { keyed_latency: latency } : {}), ...(restore ? { restore } : {}) }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(lookupLint ? { lookup_lint: lookupLint } : {}), ...(keyed ? { keyed } : {}), ...(produceCost ? { produce_bytes_ratio: produceCost.bytes_ratio } : {}), ...(latency ? { keyed_latency: latency } : {}), ...(restore ? { restore } : {}) }, null, 2)}\n`);
 } else {
   const m = machine();
   console.log(`machine: ${String(m['cpus'])} × ${String(m['cpu_model'])}, ${String(m['memory_gib'])} GiB, node ${String(m['node'])}`);
@@ -71,6 +79,7 @@ if (json) {
   if (memory) {
     console.log(`\nwindow state at ${memory.keys.toLocaleString('en-US')} keys: ${memory.heap_bytes_per_key} B heap/key, ${memory.checkpoint_bytes_per_key} B checkpoint/key`);
   }
+  if (lookupLint) console.log(`\n${lookupLint.name}: ${lookupLint.lint_ms} ms (median of ${lookupLint.rounds})`);
   if (keyed) {
     const u = keyed.us_per_event;
     console.log(`\nkeyed mode per event: local ${u.local} µs, keyed ingest ${u.keyed_ingest} µs + detect ${u.keyed_detect} µs; ${keyed.keyed_records_per_event} keyed records/event, ${keyed.bytes_per_keyed_record} B/record`);

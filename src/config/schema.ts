@@ -156,6 +156,11 @@ export const configSpec = spec.object('Sift configuration.', {
       default: '',
       env: 'SIFT_RULES_DIR',
     }),
+    lookup_paths: spec.stringList({
+      description:
+        'Lookup tables (*.csv, *.yml, *.yaml) besides the lookups/ folder of the rules folder: files, or folders whose tables are read (not recursively). A table is named after its file; two of one name are an error. Watched and reloaded with the rules (docs/rules.md, Lookup tables).',
+      default: [],
+    }),
     reload: spec.bool({
       description: 'Watch the folder and hot-reload rules; an edit that does not compile is rejected and the previous rules keep running.',
       default: true,

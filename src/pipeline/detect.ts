@@ -20,7 +20,7 @@ import {
   loadRules,
   parseDuration,
   type CompiledRule,
-  type CompileOptions,
+  type LoadOptions,
   type Detection,
   type Engine,
   type KeyedInput,
@@ -88,7 +88,7 @@ const filesOf = (issues: readonly { file: string }[]): string[] => [...new Set(i
  * start (SIFT_RULES_INVALID) unless `allowInvalid`: running 19 of 20 rules
  * while reporting ready would hide a detection gap from the orchestrator.
  */
-export function loadInitialRules(dir: string, log: Logger, options: CompileOptions & { allowInvalid?: boolean } = {}): InitialRules {
+export function loadInitialRules(dir: string, log: Logger, options: LoadOptions & { allowInvalid?: boolean } = {}): InitialRules {
   const loaded = loadRules([dir], options);
   const rejected = filesOf(loaded.issues);
   for (const issue of loaded.issues) log.error({ issue: formatIssue(issue) }, 'Rule rejected.');
@@ -164,9 +164,8 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
     for (const scope of scopes) restoring.set(scope, load);
   }
 
-  let watcher: RulesWatcher | undefined;
   const reload = (files: readonly string[]): void => {
-    const loaded = loadRules([deps.rulesDir], { regexMaxInputBytes: config.regex_max_input_bytes });
+    const loaded = loadRules([deps.rulesDir], { regexMaxInputBytes: config.regex_max_input_bytes, lookupPaths: config.lookup_paths });
     // A file that no longer compiles keeps its previous version running: an
     // edit in progress must not switch a detection off. An unreadable folder
     // (its issue names the folder) keeps every rule below it.
@@ -182,14 +181,20 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
     metrics.rulesRejected.set(rejected);
     log.info({ files, rules: engine.rules.length, rejected, rejectedFiles: badFiles.map((f) => relative(deps.rulesDir, f) || f) }, 'Rules reloaded.');
   };
+  const watchers: RulesWatcher[] = [];
   if (config.reload) {
-    try {
-      watcher = watchRules(deps.rulesDir, {
-        onChange: reload,
-        onError: (err, dir) => log.warn({ dir, err }, 'Stopped watching a rules folder; edits below it are seen at the next change around it.'),
-      });
-    } catch (err) {
-      log.warn({ dir: deps.rulesDir, err }, 'Cannot watch the rules folder; hot reload is off.');
+    // The rules folder (with its lookups/), and each extra lookup table path: a changed table reloads the rules that use it.
+    for (const root of [deps.rulesDir, ...config.lookup_paths]) {
+      try {
+        watchers.push(
+          watchRules(root, {
+            onChange: reload,
+            onError: (err, dir) => log.warn({ dir, err }, 'Stopped watching a rules folder; edits below it are seen at the next change around it.'),
+          }),
+        );
+      } catch (err) {
+        log.warn({ dir: root, err }, 'Cannot watch the rules folder; hot reload is off.');
+      }
     }
   }
 
@@ -263,7 +268,7 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
       restore(new Set([scope]));
     },
     close() {
-      watcher?.close();
+      for (const w of watchers) w.close();
     },
   };
 }

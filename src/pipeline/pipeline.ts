@@ -348,7 +348,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       // the start here (SIFT_RULES_INVALID) unless rules.allow_invalid, and
       // either way /readyz and sift_rules_rejected count the rejected files.
       const initialRules = config.rules.enabled
-        ? loadInitialRules(rulesDir, log, { regexMaxInputBytes: config.rules.regex_max_input_bytes, allowInvalid: config.rules.allow_invalid })
+        ? loadInitialRules(rulesDir, log, { regexMaxInputBytes: config.rules.regex_max_input_bytes, lookupPaths: config.rules.lookup_paths, allowInvalid: config.rules.allow_invalid })
         : undefined;
       if (config.telemetry.http_port >= 0) {
         server = await startTelemetryServer(config.telemetry.http_host, config.telemetry.http_port, metrics.registry, {

@@ -29,7 +29,8 @@ export interface RulesWatchOptions {
   debounceMs?: number;
 }
 
-const isRuleFile = (name: string): boolean => name.endsWith('.yml') || name.endsWith('.yaml');
+/** Rule files, and lookup tables (*.csv beside them; tables in YAML are covered already). */
+const isRuleFile = (name: string): boolean => name.endsWith('.yml') || name.endsWith('.yaml') || name.endsWith('.csv');
 
 interface Tree {
   /** Watched directory path → its real path (a retargeted symlink needs a new watch). */

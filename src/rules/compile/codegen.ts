@@ -9,6 +9,7 @@
  *   - comments are reduced to printable ASCII on one line (`commentText`).
  * The generated function never throws: every test checks types first.
  */
+import { lookupConstant } from './codegen-lookup.js';
 import { getter } from './getter.js';
 import type { Node, Test } from './ir.js';
 import type { Predicate } from './types.js';
@@ -120,6 +121,12 @@ class Emitter {
       }
       case 'cidr':
         return `(x) => typeof x === "string" && ${this.constant(t.matcher, `cidr ${t.cidrs.join(' ')}`)}.test(x)`;
+      case 'lookup': {
+        const { value, comment } = lookupConstant(t);
+        const k = this.constant(value, comment);
+        if (t.table.kind === 'address') return `(x) => typeof x === "string" && ${k}.test(x)`;
+        return `(x) => { const s = ${this.helper('str')}(x); return s !== undefined && ${k}.has(${t.cased ? 's' : 's.toLowerCase()'}); }`;
+      }
       case 'gt':
       case 'gte':
       case 'lt':

@@ -1,6 +1,8 @@
 export type { CompiledRule, CompileOptions, FieldGetter, Predicate, Ruleset } from './types.js';
 export { compileRule, type CompileResult } from './compile.js';
-export { loadRules } from './load.js';
+export { loadRules, type LoadOptions } from './load.js';
+export { loadLookups, lookupDirOf, readTable, LOOKUP_DIR } from './lookup-load.js';
+export type { LookupSet, LookupTable } from './lookup.js';
 export { formatIssue } from '../spec/index.js';
 export { getter } from './getter.js';
 export { createCidrMatcher, type CidrMatcher } from './cidr.js';

@@ -5,7 +5,7 @@
  */
 import type { EcsEvent } from '../../ecs/index.js';
 import { getter } from './getter.js';
-import type { EqTest, Node, Test } from './ir.js';
+import type { EqTest, LookupTest, Node, Test } from './ir.js';
 import type { Predicate } from './types.js';
 import { has, num, numericString, str, time } from './values.js';
 
@@ -38,6 +38,18 @@ function textScalar(t: Test, x: unknown): boolean {
   }
 }
 
+/** The row the value selects, then its column, compared per event (codegen answers it per row at load). */
+function lookupScalar(t: LookupTest, x: unknown): boolean {
+  const row = t.table.row(x, t.cased);
+  if (row === undefined) return false;
+  if (t.column === undefined) return true;
+  const cell = t.table.cell(row, t.column);
+  if (cell === undefined || cell === '') return false;
+  if (t.compare === undefined) return true;
+  const c = t.cased ? cell : cell.toLowerCase();
+  return t.compare.op === 'equals' ? t.compare.values.includes(c) : t.compare.values.some((v) => c.includes(v));
+}
+
 function scalar(t: Test, x: unknown): boolean {
   switch (t.op) {
     case 'eq':
@@ -49,6 +61,8 @@ function scalar(t: Test, x: unknown): boolean {
       return textScalar(t, x);
     case 'cidr':
       return typeof x === 'string' && t.matcher.test(x);
+    case 'lookup':
+      return lookupScalar(t, x);
     case 'gt':
     case 'gte':
     case 'lt':

@@ -5,6 +5,7 @@
  */
 import type { LinearRegex } from '../regex/index.js';
 import type { CidrMatcher } from './cidr.js';
+import type { LookupTable } from './lookup.js';
 
 /**
  * Equality against a literal list, split by kind once at compile time:
@@ -59,7 +60,21 @@ export interface ExistsTest {
   readonly field: string;
 }
 
-export type Test = EqTest | TextTest | RegexTest | CidrTest | CmpTest | ExistsTest;
+/**
+ * `in_lookup` / `lookup`: the field's value selects a row of a lookup table
+ * (compile/lookup.ts); with `column` (lookup) that column must have a value,
+ * equal to or containing one of `compare.values` when given (folded unless `cased`).
+ */
+export interface LookupTest {
+  readonly op: 'lookup';
+  readonly field: string;
+  readonly table: LookupTable;
+  readonly column?: string;
+  readonly compare?: { readonly op: 'equals' | 'contains'; readonly values: readonly string[] };
+  readonly cased: boolean;
+}
+
+export type Test = EqTest | TextTest | RegexTest | CidrTest | CmpTest | ExistsTest | LookupTest;
 
 export type Node =
   | { readonly kind: 'const'; readonly value: boolean }
@@ -91,6 +106,8 @@ export function testKey(t: Test): string {
       return JSON.stringify([t.op, t.field, t.value, t.date]);
     case 'exists':
       return JSON.stringify([t.op, t.field]);
+    case 'lookup':
+      return JSON.stringify([t.op, t.field, t.table.name, t.column ?? null, t.compare ?? null, t.cased]);
   }
 }
 
@@ -115,6 +132,8 @@ export function testCost(t: Test): number {
       return 4 + Math.min(t.values.length, 8) / 8;
     case 'contains':
       return 6 + Math.min(t.values.length, 8) / 8;
+    case 'lookup':
+      return t.table.kind === 'text' ? 2.5 : 7;
     case 'cidr':
       return 7;
     case 're':

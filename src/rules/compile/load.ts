@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { byPosition, parseRuleFile, type RuleIssue } from '../spec/index.js';
 import { compileRule } from './compile.js';
+import { LOOKUP_DIR, loadLookups } from './lookup-load.js';
 import type { CompiledRule, CompileOptions, Ruleset } from './types.js';
 
 const isRuleFile = (name: string): boolean => name.endsWith('.yml') || name.endsWith('.yaml');
@@ -42,14 +43,22 @@ function ruleFiles(path: string, issues: RuleIssue[], seenDirs: Set<string>): st
     } catch {
       continue; // a dangling symlink is not a rule
     }
-    if (s.isDirectory()) out.push(...ruleFiles(full, issues, seenDirs));
+    // Tables live in lookups/ beside the rules (lookup-load.ts); their YAML is not a rule.
+    if (s.isDirectory() && name !== LOOKUP_DIR) out.push(...ruleFiles(full, issues, seenDirs));
     else if (s.isFile() && isRuleFile(name)) out.push(full);
   }
   return out;
 }
 
-export function loadRules(paths: readonly string[], options: CompileOptions = {}): Ruleset {
-  const issues: RuleIssue[] = [];
+/** Where lookup tables come from besides the lookups/ folder beside the rules: rules.lookup_paths. */
+export interface LoadOptions extends CompileOptions {
+  readonly lookupPaths?: readonly string[];
+}
+
+export function loadRules(paths: readonly string[], load: LoadOptions = {}): Ruleset {
+  const lookups = loadLookups(paths, load.lookupPaths);
+  const issues: RuleIssue[] = [...lookups.issues];
+  const options: CompileOptions = { ...load, lookups };
   const rules: CompiledRule[] = [];
   const seen = new Map<string, string>();
   const seenDirs = new Set<string>();

@@ -8,6 +8,7 @@ import { compileRegex, type RegexOptions } from '../regex/index.js';
 import { expandOf, type Condition, type FieldTest, type Selection } from '../spec/index.js';
 import { createCidrMatcher } from './cidr.js';
 import { FALSE, testNode, type Node, type Test } from './ir.js';
+import { lookupNode } from './lower-lookup.js';
 import type { CompileOptions } from './types.js';
 import { epochOf, numericString } from './values.js';
 import { planGlob } from './wildcard.js';
@@ -97,11 +98,14 @@ function valueNode(t: FieldTest, v: Literal, problems: Problem[], options: Compi
     case 'lt':
     case 'lte':
       return cmpTest(t, v, problems);
+    case 'in_lookup':
+    case 'lookup':
+      return FALSE; // lowered from `t.lookups` (lower-lookup.ts)
   }
 }
 
 export function lowerFieldTest(t: FieldTest, problems: Problem[], options: CompileOptions = {}): Node {
-  const args = t.values.map((v) => valueNode(t, v, problems, options));
+  const args = t.lookups !== undefined ? t.lookups.map((l) => lookupNode(t, l, problems, options.lookups)) : t.values.map((v) => valueNode(t, v, problems, options));
   return { kind: t.all ? 'and' : 'or', args };
 }
 

@@ -26,6 +26,10 @@ export function describeTest(t: Test): string {
       return `${f} matches regex ${JSON.stringify(t.source)}${t.caseInsensitive ? ' (ignoring case)' : ''}${t.fold ? ' on lowercased text' : ''}`;
     case 'cidr':
       return `${f} in cidr ${list(t.cidrs)}`;
+    case 'lookup': {
+      const column = t.column === undefined ? '' : ` column ${JSON.stringify(t.column)} ${t.compare === undefined ? 'not empty' : `${t.compare.op} ${list(t.compare.values)}`}`;
+      return `${f} in lookup ${JSON.stringify(t.table.name)} (${t.table.kind}, ${t.table.size} rows)${column}${t.cased ? ' cased' : ''}`;
+    }
     case 'gt':
     case 'gte':
     case 'lt':

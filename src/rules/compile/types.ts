@@ -6,6 +6,7 @@
  */
 import type { EcsEvent } from '../../ecs/index.js';
 import type { RuleIssue, RuleSpec } from '../spec/types.js';
+import type { LookupSet } from './lookup.js';
 
 export type Predicate = (event: EcsEvent) => boolean;
 
@@ -46,6 +47,8 @@ export interface CompileOptions {
    * Default 64 KiB (src/rules/regex/index.ts).
    */
   readonly regexMaxInputBytes?: number;
+  /** The lookup tables `in_lookup` / `lookup` tests may name (compile/lookup-load.ts). None: every lookup is an unknown table. */
+  readonly lookups?: LookupSet;
 }
 
 /** A loaded rules directory: what compiled, and what did not, with located errors. */

@@ -7,6 +7,7 @@ import { isMap, isSeq } from 'yaml';
 import { checkConditionNames, parseCondition } from './condition.js';
 import { CONDITION_KEY, CONDITION_WORDS, FLAG_MODIFIERS, MODIFIERS, SELECTION_NAME } from './keys.js';
 import { entries, item, posOf, record, report, resolve, scalarOf, type Entry, type Reader, type Scalar } from './read.js';
+import { lookupText, readLookupValues } from './lookup-ref.js';
 import { didYouMean } from './suggest.js';
 import { OPERATORS, type Condition, type Detection, type FieldTest, type Operator, type Selection } from './types.js';
 
@@ -91,6 +92,12 @@ function readTests(r: Reader, node: unknown, path: string): FieldTest[] | undefi
     if ('errors' in key) {
       for (const m of key.errors) report(r, e.path, e.keyNode, m);
       ok = false;
+      continue;
+    }
+    if (key.op === 'in_lookup' || key.op === 'lookup') {
+      const lookups = readLookupValues(r, e, key.op);
+      if (lookups === undefined) ok = false;
+      else tests.push({ field: key.field, op: key.op, values: lookups.map(lookupText), all: key.all, cased: key.cased, caseInsensitive: key.caseInsensitive, path: e.path, lookups });
       continue;
     }
     const values = readValues(r, e, key.op);

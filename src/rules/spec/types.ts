@@ -21,6 +21,8 @@ export const OPERATORS = [
   'gte',
   'lt',
   'lte',
+  'in_lookup',
+  'lookup',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
@@ -37,11 +39,28 @@ export interface FieldTest {
   readonly cased: boolean;
   /** `re|i`: the regex ignores case (only with `re`). */
   readonly caseInsensitive?: boolean;
+  /** `in_lookup` / `lookup`: the table (and column test) of each value, in `values` order. */
+  readonly lookups?: readonly LookupRef[];
   /**
    * Dotted path of the key in the rule document
    * (`detection.selection.user.name|contains`), for located compile issues.
    */
   readonly path?: string;
+}
+
+/**
+ * A lookup-table test: `in_lookup: tor_exit_nodes` (the value is a key of the
+ * table), `lookup: vip_users.team` (the key's `team` column has a value), or
+ * `lookup: {table: vip_users, column: team, equals: finance}`.
+ */
+export interface LookupRef {
+  readonly table: string;
+  readonly column?: string;
+  /** The column equals one of these (`equals`) or contains one (`contains`). */
+  readonly compare?: { readonly op: 'equals' | 'contains'; readonly values: readonly string[] };
+  /** Document path of the value, for located errors (`….table`, `….column` when written as a map). */
+  readonly path: string;
+  readonly form: 'name' | 'map';
 }
 
 /**

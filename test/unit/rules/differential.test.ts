@@ -6,12 +6,15 @@
  *   - the reference interpreter (optimized plan),
  *   - the interpreter on the plan BEFORE optimization (so the optimizer is checked too).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EcsEvent } from '../../../src/ecs/index.js';
 import { interpret } from '../../../src/rules/compile/interpret.js';
 import { lowerCondition, lowerSelections, type Problem } from '../../../src/rules/compile/lower.js';
-import { compileRule, formatIssue, type Condition, type FieldTest, type Operator, type RuleSpec, type Selection } from '../../../src/rules/index.js';
+import { compileRule, formatIssue, loadLookups, type Condition, type FieldTest, type LookupRef, type LookupSet, type Operator, type RuleSpec, type Selection } from '../../../src/rules/index.js';
 
 type Lit = string | number | boolean | null;
 
@@ -36,11 +39,24 @@ const FIELDS: Readonly<Record<string, readonly (readonly [Operator, fc.Arbitrary
     ['re', fc.constantFrom<Lit>(...REGEXES)],
     ['exists', fc.boolean()],
   ];
+  // Lookups: `table.column=value` is the map form with equals, `~` with contains (see withLookups).
+  const lookups: (readonly [Operator, fc.Arbitrary<Lit>])[] = [
+    ['in_lookup', fc.constantFrom<Lit>('people')],
+    ['lookup', fc.constantFrom<Lit>('people.team', 'people.team=finance', 'people.note~ch', 'people.note=CHG-1')],
+  ];
   return {
-    'user.name': keyword,
+    'user.name': [...keyword, ...lookups],
     'event.action': [['equals', str]],
     'event.category': keyword,
-    'source.ip': [['equals', fc.constantFrom<Lit>(...IPS)], ['cidr', fc.constantFrom<Lit>(...CIDRS)], ['startswith', fc.constantFrom<Lit>('10.', '2001')], ['exists', fc.boolean()]],
+    'source.ip': [
+      ['equals', fc.constantFrom<Lit>(...IPS)],
+      ['cidr', fc.constantFrom<Lit>(...CIDRS)],
+      ['startswith', fc.constantFrom<Lit>('10.', '2001')],
+      ['exists', fc.boolean()],
+      ['in_lookup', fc.constantFrom<Lit>('nets')],
+      ['lookup', fc.constantFrom<Lit>('nets.site', 'nets.site=corp', 'nets.site~a')],
+    ],
+
     'related.ip': [['cidr', fc.constantFrom<Lit>(...CIDRS)], ['equals', fc.constantFrom<Lit>(...IPS, null)]],
     'event.severity': [['equals', fc.constantFrom<Lit>(...NUMBERS, '5', null, '*5*')], ['gt', num], ['gte', num], ['lt', num], ['lte', num], ['exists', fc.boolean()]],
     'okta.device.managed': [['equals', fc.constantFrom<Lit>(true, false, 'true', 'false', null)], ['exists', fc.boolean()]],
@@ -61,11 +77,33 @@ function fieldTestArb(fields: readonly string[]): fc.Arbitrary<FieldTest> {
         op: fc.constant(op),
         values: op === 'exists' ? lit.map((v) => [v]) : fc.array(lit, { minLength: 1, maxLength: 4 }),
         all: op === 'exists' ? fc.constant(false) : fc.boolean(),
-        cased: ['equals', 'contains', 'startswith', 'endswith'].includes(op) ? fc.boolean() : fc.constant(false),
+        cased: ['equals', 'contains', 'startswith', 'endswith', 'in_lookup', 'lookup'].includes(op) ? fc.boolean() : fc.constant(false),
         caseInsensitive: op === 're' ? fc.boolean() : fc.constant(false),
       }),
-    );
+    )
+    .map(withLookups);
 }
+
+/** Tables for the lookup operators: a text table (keys differing only in case, an empty cell) and an address table. */
+const LOOKUPS: LookupSet = (() => {
+  const dir = mkdtempSync(join(tmpdir(), 'sift-diff-lookups-'));
+  writeFileSync(join(dir, 'people.csv'), 'user,team,note\nalice,finance,CHG-1\nBob,it,\n5,finance,x\ntrue,,ch\nALICE,legal,other case\n');
+  writeFileSync(join(dir, 'nets.csv'), 'net,site\n10.0.0.0/8,corp\n10.1.0.0/16,lab\n2001:db8::/32,v6\n192.168.1.1,single\n');
+  return loadLookups([], [dir]);
+})();
+
+/** `in_lookup` / `lookup` tests carry their tables in `lookups` (the parser's form); the pool strings encode them. */
+function withLookups(t: FieldTest): FieldTest {
+  if (t.op !== 'in_lookup' && t.op !== 'lookup') return t;
+  const lookups = t.values.map((v): LookupRef => {
+    const [ref = '', value] = String(v).split(/[=~]/);
+    const [table = '', column] = ref.split('.');
+    const compare = value === undefined ? undefined : { op: String(v).includes('=') ? ('equals' as const) : ('contains' as const), values: [value] };
+    return { table, ...(column === undefined ? {} : { column }), ...(compare === undefined ? {} : { compare }), path: t.field, form: compare === undefined ? 'name' : 'map' };
+  });
+  return { ...t, lookups };
+}
+
 
 const NAMES = ['sel_a', 'sel_b', 'filter_c', 'sel_d'];
 
@@ -144,12 +182,12 @@ function agree(rules: fc.Arbitrary<RuleSpec>, numRuns: number, seed: number): [n
   let checked = 0;
   fc.assert(
     fc.property(rules.chain((spec) => fc.tuple(fc.constant(spec), fc.array(eventArb(spec), { minLength: 40, maxLength: 40 }))), ([spec, events]) => {
-      const compiled = compileRule(spec);
+      const compiled = compileRule(spec, { lookups: LOOKUPS });
       expect(compiled.issues.map(formatIssue)).toEqual([]);
       const rule = compiled.rule;
       if (rule === undefined) return;
       const problems: Problem[] = [];
-      const unoptimized = interpret(lowerCondition(spec.detection.condition, lowerSelections(spec.detection.selections, problems)));
+      const unoptimized = interpret(lowerCondition(spec.detection.condition, lowerSelections(spec.detection.selections, problems, { lookups: LOOKUPS })));
       for (const e of events) {
         const generated = rule.match(e);
         expect(generated, rule.source).toBe(rule.reference(e));
