@@ -58,17 +58,26 @@ function mergeTests(tests: readonly Test[]): Test | undefined {
   return undefined;
 }
 
-/** Under `or`: tests of one merge group become one test, at the first one's place. */
+/**
+ * Under `or`: tests of one merge group become one test, at the first one's
+ * place. Linear in the number of args (each member is appended in place, the
+ * group key computed once per arg): a literal list of 100,000 values is
+ * 100,000 args here.
+ */
 function mergeOr(args: readonly Node[]): Node[] {
   const groups = new Map<string, Test[]>();
-  for (const a of args) {
-    const g = a.kind === 'test' ? mergeGroup(a.test) : undefined;
-    if (a.kind === 'test' && g !== undefined) groups.set(g, [...(groups.get(g) ?? []), a.test]);
-  }
+  const groupOf = args.map((a) => (a.kind === 'test' ? mergeGroup(a.test) : undefined));
+  args.forEach((a, i) => {
+    const g = groupOf[i];
+    if (a.kind !== 'test' || g === undefined) return;
+    const members = groups.get(g);
+    if (members === undefined) groups.set(g, [a.test]);
+    else members.push(a.test);
+  });
   const out: Node[] = [];
   const done = new Set<string>();
-  for (const a of args) {
-    const g = a.kind === 'test' ? mergeGroup(a.test) : undefined;
+  for (const [i, a] of args.entries()) {
+    const g = groupOf[i];
     const members = g === undefined ? undefined : groups.get(g);
     if (g === undefined || members === undefined || members.length < 2) {
       out.push(a);
