@@ -6,6 +6,7 @@
 import { LineCounter, isMap, parseDocument } from 'yaml';
 import { knownDatasets } from '../../ecs/index.js';
 import { readAggregation, readOutput, readSuppression } from './aggregation.js';
+import { checkAliases } from './aliases.js';
 import { AGGREGATION_KEYS, BLOCK_KEYS, DEFAULT_RISK, RULE_ID, TAG, TECHNIQUE_TAG, TOP_LEVEL_KEYS } from './keys.js';
 import { checkKeys, entries, readBool, readInt, readString, readStringList, record, report, required, scalarOf, type Entry, type Reader } from './read.js';
 import { readDetection } from './selection.js';
@@ -111,6 +112,12 @@ export function parseRuleFile(text: string, file: string): ParseResult {
     r.issues.push({ file, path: '', line: pos.line, col: pos.col, message: `YAML: ${err.message.split('\n')[0] ?? err.message}` });
   }
   if (r.issues.length > 0) return { issues: r.issues };
+  const aliases = checkAliases(doc);
+  if (!aliases.ok) {
+    const pos = aliases.offset === undefined ? undefined : lines.linePos(aliases.offset);
+    return { issues: [{ file, path: '', ...(pos === undefined ? {} : { line: pos.line, col: pos.col }), message: aliases.message }] };
+  }
+  r.aliases = aliases.targets;
   if (!isMap(doc.contents)) {
     report(r, '', doc.contents, 'a rule file is one YAML map (id, name, detection, …)');
     return { issues: r.issues };

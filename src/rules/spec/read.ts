@@ -4,7 +4,7 @@
  * of its mistakes in one run. Each reader returns `undefined` when the value
  * is unusable; the issue has then already been recorded.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type LineCounter } from 'yaml';
 import type { JsonValue } from '../../ecs/index.js';
 import { parseDuration } from './duration.js';
 import { didYouMean } from './suggest.js';
@@ -18,6 +18,8 @@ export interface Reader {
   readonly lines: LineCounter;
   readonly doc: Document;
   readonly locations: Map<string, SourcePos>;
+  /** Every alias's anchor, resolved once by checkAliases (aliases.ts). */
+  aliases?: ReadonlyMap<Alias, unknown>;
 }
 
 export interface Entry {
@@ -32,9 +34,14 @@ export type Scalar = string | number | boolean | null;
 export const child = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
 export const item = (path: string, index: number): string => `${path}[${index}]`;
 
-/** Follows an alias to its target; anchors are fine, the structure is what counts. */
+/**
+ * Follows an alias to its target; anchors are fine, the structure is what
+ * counts. The target comes from the map checkAliases built: the yaml
+ * package's own resolve walks the whole document on every call.
+ */
 export function resolve(r: Reader, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(r.doc) : node;
+  if (!isAlias(node)) return node;
+  return r.aliases === undefined ? node.resolve(r.doc) : r.aliases.get(node);
 }
 
 export function posOf(r: Reader, node: unknown): SourcePos | undefined {
