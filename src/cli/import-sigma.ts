@@ -4,12 +4,16 @@
  * each rule as converted or unsupported with the reason.
  *
  * Exit codes: 0 when the import ran (unsupported rules included), 2 on a
- * usage error, 1 when an output file cannot be written.
+ * usage error, 1 when an output file cannot or must not be written (kind
+ * `output`: two inputs for one output, a symbolic link under --out).
+ * One input that cannot be read or converted, whatever the reason, is that
+ * input's failure in the report; the others still convert.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { buildReport, convertSigma, findSigmaFiles, formatReport, UnsupportedKind, type ReportEntry, type SigmaFiles } from '../rules/sigma/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildReport, convertSigma, findSigmaFiles, formatReport, UnsupportedKind, type ConvertResult, type ReportEntry, type SigmaFiles } from '../rules/sigma/index.js';
 import { parse, UsageError } from './args.js';
+import { collisions, outPath, writeOut } from './sigma-out.js';
 
 export const IMPORT_SIGMA_HELP = `Usage: sift rules import-sigma <file|dir> --out <dir> [--json]
 
@@ -25,6 +29,8 @@ Options:
   --help, -h       this text
 
 Unsupported rules are reported with the reason and do not fail the command.
+Two inputs that map to one output (a.yaml and a.yml) are both refused, and a
+symbolic link under --out is never written through; either exits 1.
 See docs/sigma.md for the field mappings and modifiers.`;
 
 const OPTIONS = {
@@ -41,18 +47,33 @@ function locate(input: string): SigmaFiles {
   }
 }
 
-/** Converts one file; a file that cannot be read is reported like any other unconvertible input. */
+const failed = (kind: UnsupportedKind, reason: string, product = 'unknown'): ConvertResult => ({ ok: false, kind, reason, product });
+
+/** Converts one file; a file that cannot be read, or whose conversion throws, is reported like any other unconvertible input. */
 function convertFile(files: SigmaFiles, path: string): ReportEntry {
   let text: string;
   try {
     text = readFileSync(join(files.root, path), 'utf8');
   } catch (err) {
-    return { path, result: { ok: false, kind: UnsupportedKind.notARule, reason: `cannot read the file: ${(err as Error).message}`, product: 'unknown' } };
+    return { path, result: failed(UnsupportedKind.notARule, `cannot read the file: ${(err as Error).message}`) };
   }
-  return { path, result: convertSigma(text, path) };
+  try {
+    return { path, result: convertSigma(text, path) };
+  } catch (err) {
+    return { path, result: failed(UnsupportedKind.notARule, `conversion failed: ${err instanceof Error ? err.message : String(err)}`) };
+  }
 }
 
-const outPath = (path: string): string => path.replace(/\.yaml$/i, '.yml');
+/** Converts and writes one input; refusals to write are the entry's failure, kind `output`. */
+function importFile(files: SigmaFiles, path: string, outDir: string, collision: string | undefined): ReportEntry {
+  const entry = convertFile(files, path);
+  if (!entry.result.ok) return entry;
+  const product = entry.result.rule.product;
+  if (collision !== undefined) return { path, result: failed(UnsupportedKind.output, collision, product) };
+  const out = join(outDir, outPath(path));
+  const refused = writeOut(outDir, out, entry.result.yaml);
+  return refused === undefined ? { ...entry, out } : { path, result: failed(UnsupportedKind.output, refused, product) };
+}
 
 async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(argv, OPTIONS, true);
@@ -65,20 +86,12 @@ async function run(argv: readonly string[]): Promise<number> {
   const outDir = values.out;
   const files = locate(positionals[0] as string);
 
-  const entries: ReportEntry[] = [];
-  for (const path of files.files) {
-    const entry = convertFile(files, path);
-    if (entry.result.ok) {
-      const out = join(outDir, outPath(path));
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, entry.result.yaml);
-      entries.push({ ...entry, out });
-    } else entries.push(entry);
-  }
+  const clash = collisions(files.files);
+  const entries = files.files.map((path) => importFile(files, path, outDir, clash.get(path)));
   const report = buildReport(entries, files.skipped);
   console.log(values.json === true ? JSON.stringify(report, null, 2) : formatReport(report, outDir));
   await Promise.resolve();
-  return 0;
+  return entries.some((e) => !e.result.ok && e.result.kind === UnsupportedKind.output) ? 1 : 0;
 }
 
 export async function importSigmaCommand(argv: readonly string[]): Promise<number> {

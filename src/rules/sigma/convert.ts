@@ -6,8 +6,9 @@
  * reads it, so values such as `NO` or `on` mean what they mean upstream
  * (yaml11.ts).
  */
+import { LineCounter } from 'yaml';
 import { compileRule } from '../compile/index.js';
-import { parseRuleFile, type RuleIssue } from '../spec/index.js';
+import { checkAliases, parseRuleFile, type RuleIssue } from '../spec/index.js';
 import { convertDetection } from './detection.js';
 import { emitRule } from './emit.js';
 import { resolveField } from './fields/resolve.js';
@@ -21,11 +22,29 @@ const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : 
 
 type Parsed = { ok: true; rule: Record<string, unknown> } | { ok: false; kind: UnsupportedKind; reason: string };
 
-function parse(text: string): Parsed {
-  const docs = parseSigmaYaml(text);
+/** The documents as plain values; aliases are capped first (spec/aliases.ts), and any refusal is this file's failure, located. */
+function readDocuments(text: string): { ok: true; values: unknown[] } | { ok: false; kind: UnsupportedKind; reason: string } {
+  const lines = new LineCounter();
+  const docs = parseSigmaYaml(text, lines);
   const errors = docs.flatMap((d) => d.errors);
   if (errors[0] !== undefined) return { ok: false, kind: UnsupportedKind.notARule, reason: `YAML does not parse: ${errors[0].message.split('\n')[0] ?? ''}` };
-  const values = docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown).filter((v) => v !== null && v !== undefined);
+  for (const d of docs) {
+    const aliases = checkAliases(d);
+    if (aliases.ok) continue;
+    const pos = aliases.offset === undefined ? undefined : lines.linePos(aliases.offset);
+    return { ok: false, kind: UnsupportedKind.notARule, reason: `${pos === undefined ? '' : `line ${pos.line}, column ${pos.col}: `}${aliases.message}` };
+  }
+  try {
+    return { ok: true, values: docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown).filter((v) => v !== null && v !== undefined) };
+  } catch (err) {
+    return { ok: false, kind: UnsupportedKind.notARule, reason: `YAML cannot be read: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+function parse(text: string): Parsed {
+  const read = readDocuments(text);
+  if (!read.ok) return read;
+  const { values } = read;
   if (values.length > 1) {
     return { ok: false, kind: UnsupportedKind.notARule, reason: `a Sigma rule collection (${values.length} YAML documents); merge it into single rules first` };
   }

@@ -14,6 +14,8 @@ export const UnsupportedKind = {
   aggregation: 'aggregation',
   condition: 'condition',
   lint: 'lint',
+  /** Converted, but not written: two inputs for one output, or a symbolic link under --out. */
+  output: 'output',
 } as const;
 export type UnsupportedKind = (typeof UnsupportedKind)[keyof typeof UnsupportedKind];
 

@@ -10,6 +10,7 @@
 import { Alias } from 'yaml';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compileRule, parseRuleFile } from '../../../src/rules/index.js';
+import { billionLaughs } from '../../helpers/yaml-bombs.js';
 
 const HEAD = `id: probe.aliases
 name: Alias probe
@@ -20,12 +21,6 @@ scope:
   datasets: [okta.system]
 `; // 7 lines
 
-/** Ten levels of ten: *a9 stands for 11,111,111,111 nodes. Anchors on lines 8-17. */
-function billionLaughs(): string {
-  const levels = ['x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-  for (let i = 1; i <= 9; i++) levels.push(`x${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
-  return `${HEAD}${levels.join('\n')}\ndetection:\n  sel:\n    user.name: *a9\n  condition: sel\n`;
-}
 
 /** n aliased copies of a map whose n fields each alias one n-value list: n³ field values from about n² bytes. */
 function selectionBomb(n: number): string {
@@ -45,10 +40,10 @@ afterEach(() => vi.restoreAllMocks());
 describe('YAML aliases in rule files', () => {
   it('refuses a billion laughs at the alias that crosses 10,000 added nodes', () => {
     // Hand count: *a0 stands for 11 nodes (the list and its 10 scalars), *a1 for 111, *a2 for 1,111.
-    // Line x1 adds 10 × 11 = 110, line x2 10 × 111 = 1,110 (1,220 in all); on line x3 (line 11)
+    // The anchors are on lines 8-17. Line x1 adds 10 × 11 = 110, line x2 10 × 111 = 1,110 (1,220 in all); on line x3 (line 11)
     // the 8th *a2 brings it to 1,220 + 8 × 1,111 = 10,108 > 10,000. `x3: &a3 [` is 9 characters
     // and each `*a2, ` 5, so the 8th starts at column 10 + 7 × 5 = 45.
-    const r = parseRuleFile(billionLaughs(), 'rules/laughs.yml');
+    const r = parseRuleFile(billionLaughs(HEAD, 'detection:\n  sel:\n    user.name: *a9\n  condition: sel\n'), 'rules/laughs.yml');
     expect(r.rule).toBeUndefined();
     expect(r.issues).toEqual([
       { file: 'rules/laughs.yml', path: '', line: 11, col: 45, message: 'YAML aliases expand to more than 10,000 nodes here (*a2 stands for 1,111); write the values out instead' },
