@@ -153,6 +153,8 @@ function aggregationLine(rule: CompiledRule): string {
       return `sequence${by(a.by)} within ${dur(a.maxspanMs)}: ${a.steps.map((s) => `${s.name}(${s.conditionText})${s.count > 1 ? `×${s.count}` : ''}`).join(' → ')}`;
     case 'new_terms':
       return `new terms: first ${a.fields.join(' + ')}${by(a.groupBy)} in ${dur(a.historyMs)} of history`;
+    case 'travel':
+      return `travel: ${a.location}${by(a.groupBy)} faster than ${a.maxSpeedKmh} km/h over ≥ ${a.minDistanceKm} km, within ${dur(a.windowMs)}`;
   }
 }
 

@@ -23,11 +23,13 @@ function pinned(n: Node): Pinned {
       // `false` requires an impossible action; `true` requires nothing.
       return n.value ? undefined : new Set();
     case 'not':
+    case 'elem':
+      // An element's `event.action` is not the event's.
       return undefined;
     case 'test': {
       const t = n.test;
       // Numbers and booleans compare by value, not by text: no literal list to pin.
-      if (t.field !== ACTION_FIELD || t.op !== 'eq' || t.numbers.length > 0 || t.bools.length > 0) return undefined;
+      if (t.field !== ACTION_FIELD || t.op !== 'eq' || t.transform !== undefined || t.numbers.length > 0 || t.bools.length > 0) return undefined;
       return new Set(t.strings.map((s) => s.toLowerCase()));
     }
     case 'and':

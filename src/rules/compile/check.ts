@@ -43,14 +43,31 @@ export interface FieldRef {
   readonly field: string;
   readonly path: string;
   readonly test?: FieldTest;
+  /** The other side of a field comparison (`a|neq_field: <this field>`). */
+  readonly compared?: FieldTest;
+  /** Only these datasets' catalogs (a per-dataset selection's branch); all of the scope by default. */
+  readonly datasets?: readonly string[];
+}
+
+/** One field test's references: its field, and the field it is compared with; inside `|any`, only event fields. */
+function testRefs(out: FieldRef[], t: FieldTest, path: string, datasets: readonly string[] | undefined, inElement = false): void {
+  const ds = datasets === undefined ? {} : { datasets };
+  if (!inElement) out.push({ field: t.field, path, test: t, ...ds });
+  if (t.compare !== undefined) out.push({ field: t.compare.field, path, compared: t, ...ds });
+  for (const x of t.element ?? []) testRefs(out, x, x.path ?? `${path}.${x.field}`, datasets, true);
 }
 
 export function refs(spec: RuleSpec): FieldRef[] {
   const out: FieldRef[] = [];
   for (const s of spec.detection.selections) {
     s.anyOf.forEach((tests, i) => {
-      for (const t of tests) out.push({ field: t.field, path: t.path ?? `detection.${s.name}${s.anyOf.length > 1 ? `[${i}]` : ''}.${t.field}`, test: t });
+      for (const t of tests) testRefs(out, t, t.path ?? `detection.${s.name}${s.anyOf.length > 1 ? `[${i}]` : ''}.${t.field}`, undefined);
     });
+    for (const [dataset, anyOf] of s.byDataset ?? []) {
+      anyOf.forEach((tests, i) => {
+        for (const t of tests) testRefs(out, t, t.path ?? `detection.${s.name}.${dataset}${anyOf.length > 1 ? `[${i}]` : ''}.${t.field}`, [dataset]);
+      });
+    }
   }
   const list = (base: string, fields: readonly string[]): void => fields.forEach((field, i) => out.push({ field, path: `${base}[${i}]` }));
   const a = spec.aggregation;
@@ -64,6 +81,10 @@ export function refs(spec: RuleSpec): FieldRef[] {
     list('new_terms.fields', a.fields);
     list('new_terms.group_by', a.groupBy);
   }
+  if (a?.type === 'travel') {
+    out.push({ field: a.location, path: 'travel.location' });
+    list('travel.group_by', a.groupBy);
+  }
   if (spec.suppression) list('suppression.group_by', spec.suppression.groupBy);
   list('output.fields', spec.outputFields);
   return out;
@@ -74,6 +95,9 @@ const isWildcard = (v: unknown): boolean => typeof v === 'string' && /[*?]/.test
 /** Why `t` cannot work on a field of `type`, or undefined when it can. */
 export function typeProblem(t: FieldTest, type: string): string | undefined {
   const on = `${t.field} is ${type}`;
+  if (t.element !== undefined) return OPEN_TYPES.has(type) || type === 'nested' ? undefined : `any needs a list of objects (a flattened, object or nested field); ${on}`;
+  if (t.compare !== undefined) return comparedProblem(t, type, on);
+  if (t.transform !== undefined && !STRING_TYPES.has(type)) return `${t.transform} needs a string field (keyword, text); ${on}`;
   const nonNull = t.values.filter((v) => v !== null);
   if (t.op === 'exists' || (t.op === 'equals' && nonNull.length === 0)) return undefined;
   if (type === 'geo_point') return `a geo_point field only supports exists (or null); ${on}`;
@@ -105,6 +129,14 @@ export function typeProblem(t: FieldTest, type: string): string | undefined {
   }
 }
 
+/** Why a field comparison cannot read `type` (either side; `on` names the field). */
+function comparedProblem(t: FieldTest, type: string, on: string, side: 'left' | 'right' = 'left'): string | undefined {
+  const transform = side === 'left' ? t.transform : t.compare?.transform;
+  const textual = transform !== undefined || (t.compare !== undefined && t.compare.cmp !== 'eq' && t.compare.cmp !== 'neq');
+  if (textual && !STRING_TYPES.has(type)) return `${transform ?? t.compare?.cmp ?? ''} needs a string field (keyword, text); ${on}`;
+  return type === 'geo_point' ? `a geo_point field cannot be compared as text; ${on}` : undefined;
+}
+
 /** Every unknown field and operator/type mismatch, one problem per path and message. */
 export function checkFields(spec: RuleSpec): Problem[] {
   const found = new Map<string, { path: string; message: (datasets: string) => string; datasets: string[] }>();
@@ -120,14 +152,14 @@ export function checkFields(spec: RuleSpec): Problem[] {
       found.set(`${ref.path}\nforbidden`, { path: ref.path, message: () => `"${bad}" may not be part of a field path`, datasets: [] });
       continue;
     }
-    for (const ds of spec.datasets) {
+    for (const ds of ref.datasets ?? spec.datasets) {
       const type = fieldType(ref.field, ds);
       if (type === undefined) {
         const hint = closest(ref.field, indexOf(ds).keys());
-        add(ref.path, 'unknown', (all) => `unknown field "${ref.field}" in the ECS catalog of ${all}${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`, ds);
+        add(ref.path, `unknown ${ref.field}`, (all) => `unknown field "${ref.field}" in the ECS catalog of ${all}${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`, ds);
         continue;
       }
-      const problem = ref.test && typeProblem(ref.test, type);
+      const problem = ref.compared ? comparedProblem(ref.compared, type, `${ref.field} is ${type}`, 'right') : ref.test && typeProblem(ref.test, type);
       if (problem !== undefined) add(ref.path, problem, (all) => `${problem} (${all})`, ds);
     }
   }

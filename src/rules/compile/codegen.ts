@@ -11,6 +11,7 @@
  */
 import { lookupConstant } from './codegen-lookup.js';
 import { getter } from './getter.js';
+import type { Transform } from '../spec/index.js';
 import type { Node, Test } from './ir.js';
 import type { Predicate } from './types.js';
 import * as values from './values.js';
@@ -25,6 +26,9 @@ const HELPERS = {
   someIncludes: values.someIncludes,
   someStarts: values.someStarts,
   someEnds: values.someEnds,
+  domains: values.domains,
+  compareFields: values.compareFields,
+  anyObject: values.anyObject,
 } as const;
 type Helper = keyof typeof HELPERS;
 
@@ -51,18 +55,47 @@ export function commentText(s: string, max = 80): string {
   return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }
 
+/** What a function emitted for an `|any` element shares with the outer one: constants, header, counters. */
+interface Module {
+  readonly consts: unknown[];
+  readonly header: string[];
+  readonly helpers: Map<Helper, string>;
+  readonly getters: Map<string, string>;
+  readonly count: { g: number; k: number; t: number; r: number; v: number };
+}
+
+/** Pair tests of a field comparison on two texts. */
+const PAIR = { eq: 'x === y', neq: 'x === y', contains: 'x.includes(y)', startswith: 'x.startsWith(y)', endswith: 'x.endsWith(y)' } as const;
+
 class Emitter {
-  readonly consts: unknown[] = [];
-  readonly header: string[] = [];
-  private readonly helpers = new Map<Helper, string>();
+  readonly consts: unknown[];
+  readonly header: string[];
+  private readonly helpers: Map<Helper, string>;
+  private readonly getters: Map<string, string>;
   private readonly fields = new Map<string, { g: string; v: string }>();
   private readonly tests = new Map<string, { t: string; r: string | undefined }>();
-  private count = { g: 0, k: 0, t: 0, r: 0, v: 0 };
+  private readonly count: Module['count'];
   readonly locals: string[] = [];
   private readonly uses: ReadonlyMap<string, number>;
+  /**
+   * The variable fields are read from (`e`, or `x` in an element function)
+   * and the event's (`e`): a field comparison inside `|any` reads its other
+   * field from the event.
+   */
+  private readonly self: string;
 
-  constructor(uses: ReadonlyMap<string, number>) {
+  constructor(uses: ReadonlyMap<string, number>, module?: Module, self = 'e') {
     this.uses = uses;
+    this.consts = module?.consts ?? [];
+    this.header = module?.header ?? [];
+    this.helpers = module?.helpers ?? new Map();
+    this.getters = module?.getters ?? new Map();
+    this.count = module?.count ?? { g: 0, k: 0, t: 0, r: 0, v: 0 };
+    this.self = self;
+  }
+
+  private module(): Module {
+    return { consts: this.consts, header: this.header, helpers: this.helpers, getters: this.getters, count: this.count };
   }
 
   private bind(id: string, value: unknown, comment: string): string {
@@ -82,18 +115,58 @@ class Emitter {
     return this.bind(`k${this.count.k++}`, value, comment);
   }
 
-  /** `v0 ??= g0(e)`: each field is read at most once per event, and only if needed. */
-  fieldRead(field: string): string {
-    let f = this.fields.get(field);
-    if (f === undefined) {
-      f = { g: this.bind(`g${this.count.g++}`, getter(field), field), v: `v${this.count.v++}` };
-      this.fields.set(field, f);
-      this.locals.push(f.v);
-    }
-    return `${f.v} ??= ${f.g}(e)`;
+  /** One getter per field path for the whole function. */
+  private getterOf(field: string): string {
+    let g = this.getters.get(field);
+    if (g === undefined) this.getters.set(field, (g = this.bind(`g${this.count.g++}`, getter(field), field)));
+    return g;
   }
 
-  private scalarFn(t: Exclude<Test, { op: 'exists' }>): string {
+  /**
+   * `v0 ??= g0(e)`: each field (and each derived value, `|domain`) is read at
+   * most once per event, and only if needed. `from` is the variable to read
+   * from: this function's own (`e`, or the element `x`) by default.
+   */
+  fieldRead(field: string, transform?: Transform, from = this.self): string {
+    const id = JSON.stringify([field, transform ?? null, from]);
+    let f = this.fields.get(id);
+    if (f === undefined) {
+      f = { g: this.getterOf(field), v: `v${this.count.v++}` };
+      this.fields.set(id, f);
+      this.locals.push(f.v);
+    }
+    const read = `${f.g}(${from})`;
+    return `${f.v} ??= ${transform === 'domain' ? `${this.helper('domains')}(${read})` : read}`;
+  }
+
+  /** `field|any`: the element test as its own function over `x`, with the event `e` for field comparisons. */
+  element(n: Extract<Node, { kind: 'elem' }>): string {
+    const uses = new Map<string, number>();
+    countUses(n.arg, uses);
+    const inner = new Emitter(uses, this.module(), 'x');
+    const body = inner.expr(n.arg, '  ');
+    const t = `t${this.count.t++}`;
+    const locals = inner.locals.length > 0 ? ` let ${inner.locals.join(', ')};` : '';
+    this.header.push(`// ${commentText(`${n.field} any element`)}`, `const ${t} = (x, e) => {${locals} return ${body}; };`);
+    return `${this.helper('anyObject')}(${this.fieldRead(n.field)}, ${t}, e)`;
+  }
+
+  /** A field comparison: `compareFields(a, b, cased, pair, negate)`, the pair test emitted as code. */
+  private fieldCompare(n: Extract<Node, { kind: 'test' }>, t: Extract<Test, { op: 'fieldcmp' }>): string {
+    let entry = this.tests.get(n.key);
+    if (entry === undefined) {
+      entry = { t: `t${this.count.t++}`, r: (this.uses.get(n.key) ?? 0) > 1 ? `r${this.count.r++}` : undefined };
+      this.header.push(`const ${entry.t} = (x, y) => ${PAIR[t.cmp]}; // ${commentText(describe(t))}`);
+      if (entry.r !== undefined) this.locals.push(entry.r);
+      this.tests.set(n.key, entry);
+    }
+    const a = this.fieldRead(t.field, t.transform);
+    const b = this.fieldRead(t.other, t.otherTransform, 'e');
+    const call = `${this.helper('compareFields')}((${a}), (${b}), ${lit(t.cased)}, ${entry.t}, ${lit(t.cmp === 'neq')})`;
+    return entry.r === undefined ? call : `(${entry.r} ??= ${call})`;
+  }
+
+  private scalarFn(t: Exclude<Test, { op: 'exists' | 'fieldcmp' }>): string {
     switch (t.op) {
       case 'eq': {
         const f = t.cased ? 'x' : 'x.toLowerCase()';
@@ -138,7 +211,8 @@ class Emitter {
   /** The call for one test; a test used more than once caches its answer in `rN`. */
   test(n: Extract<Node, { kind: 'test' }>): string {
     const t = n.test;
-    const read = this.fieldRead(t.field);
+    if (t.op === 'fieldcmp') return this.fieldCompare(n, t);
+    const read = this.fieldRead(t.field, 'transform' in t ? t.transform : undefined);
     let entry = this.tests.get(n.key);
     if (entry === undefined) {
       const shared = (this.uses.get(n.key) ?? 0) > 1;
@@ -157,6 +231,8 @@ class Emitter {
         return n.value ? 'true' : 'false';
       case 'test':
         return this.test(n);
+      case 'elem':
+        return this.element(n);
       case 'not':
         // and/or print their own parentheses.
         return `!${this.expr(n.arg, indent)}`;
@@ -181,12 +257,15 @@ function describe(t: Test): string {
     case 'startswith':
     case 'endswith':
       return `${t.field} ${t.op} ${count(t.values.length)}${t.cased ? ' cased' : ''}`;
+    case 'fieldcmp':
+      return `${t.field}${t.transform ? `|${t.transform}` : ''} ${t.cmp} field ${t.other}${t.otherTransform ? `|${t.otherTransform}` : ''}${t.cased ? ' cased' : ''}`;
     default:
       return `${t.field} ${t.op}`;
   }
 }
 
 function countUses(n: Node, uses: Map<string, number>): void {
+  // An element function counts its own uses (its results are per element, not per event).
   if (n.kind === 'test') uses.set(n.key, (uses.get(n.key) ?? 0) + 1);
   else if (n.kind === 'not') countUses(n.arg, uses);
   else if (n.kind === 'and' || n.kind === 'or') n.args.forEach((a) => countUses(a, uses));

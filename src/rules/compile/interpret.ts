@@ -5,9 +5,9 @@
  */
 import type { EcsEvent } from '../../ecs/index.js';
 import { getter } from './getter.js';
-import type { EqTest, LookupTest, Node, Test } from './ir.js';
+import type { EqTest, FieldCmpTest, LookupTest, Node, Test } from './ir.js';
 import type { Predicate } from './types.js';
-import { has, num, numericString, str, time } from './values.js';
+import { domainOf, has, isRecord, num, numericString, str, time } from './values.js';
 
 function eqScalar(t: EqTest, x: unknown): boolean {
   if (typeof x === 'string') {
@@ -73,7 +73,48 @@ function scalar(t: Test, x: unknown): boolean {
     }
     case 'exists':
       return x !== null && x !== undefined;
+    case 'fieldcmp':
+      return false;
   }
+}
+
+/** Every text of a value (each element's), transformed and folded as a field comparison reads it. */
+function texts(v: unknown, transform: string | undefined, cased: boolean): string[] {
+  const out: string[] = [];
+  for (const x of Array.isArray(v) ? (v as unknown[]) : [v]) {
+    const s = str(x);
+    const d = s === undefined || transform !== 'domain' ? s : domainOf(s);
+    if (d !== undefined) out.push(cased ? d : d.toLowerCase());
+  }
+  return out;
+}
+
+function fieldCmp(t: FieldCmpTest, a: unknown, b: unknown): boolean {
+  const xs = texts(a, t.transform, t.cased);
+  const ys = texts(b, t.otherTransform, t.cased);
+  const pair = (x: string, y: string): boolean => {
+    switch (t.cmp) {
+      case 'eq':
+      case 'neq':
+        return x === y;
+      case 'contains':
+        return x.includes(y);
+      case 'startswith':
+        return x.startsWith(y);
+      case 'endswith':
+        return x.endsWith(y);
+    }
+  };
+  if (t.cmp === 'neq') return ys.length > 0 && xs.some((x) => ys.every((y) => !pair(x, y)));
+  return xs.some((x) => ys.some((y) => pair(x, y)));
+}
+
+/** The value a test sees: the field's, or under `|domain` each element's domain (no domain, no value). */
+function derive(t: Test, value: unknown): unknown {
+  if (t.op === 'fieldcmp' || !('transform' in t) || t.transform !== 'domain') return value;
+  const ds = texts(value, 'domain', true);
+  if (!Array.isArray(value)) return ds[0];
+  return ds.length > 0 ? ds : undefined;
 }
 
 function evalTest(t: Test, value: unknown): boolean {
@@ -93,19 +134,26 @@ export function interpret(root: Node): Predicate {
     }
     return g(e);
   };
-  const walk = (n: Node, e: EcsEvent): boolean => {
+  // `e` is what fields are read from (an element inside `|any`), `top` the event.
+  const walk = (n: Node, e: EcsEvent, top: EcsEvent): boolean => {
     switch (n.kind) {
       case 'const':
         return n.value;
       case 'not':
-        return !walk(n.arg, e);
+        return !walk(n.arg, e, top);
       case 'and':
-        return n.args.every((a) => walk(a, e));
+        return n.args.every((a) => walk(a, e, top));
       case 'or':
-        return n.args.some((a) => walk(a, e));
+        return n.args.some((a) => walk(a, e, top));
       case 'test':
-        return evalTest(n.test, read(e, n.test.field));
+        if (n.test.op === 'fieldcmp') return fieldCmp(n.test, read(e, n.test.field), read(top, n.test.other));
+        return evalTest(n.test, derive(n.test, read(e, n.test.field)));
+      case 'elem': {
+        const v = read(e, n.field);
+        const list = Array.isArray(v) ? (v as unknown[]) : [v];
+        return list.some((x) => isRecord(x) && walk(n.arg, x as unknown as EcsEvent, top));
+      }
     }
   };
-  return (e) => walk(root, e);
+  return (e) => walk(root, e, e);
 }

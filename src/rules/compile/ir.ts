@@ -4,6 +4,7 @@
  * different places (or produced by different modifiers) are recognized as one.
  */
 import type { LinearRegex } from '../regex/index.js';
+import type { FieldComparison, Transform } from '../spec/index.js';
 import type { CidrMatcher } from './cidr.js';
 import type { LookupTable } from './lookup.js';
 
@@ -19,6 +20,8 @@ export interface EqTest {
   readonly numbers: readonly number[];
   readonly bools: readonly boolean[];
   readonly cased: boolean;
+  /** `|domain`: the test sees the derived value (values.ts `domains`), not the field's. */
+  readonly transform?: Transform;
 }
 
 /** Substring tests on the value's text; any of `values` (folded unless `cased`). */
@@ -27,6 +30,7 @@ export interface TextTest {
   readonly field: string;
   readonly values: readonly string[];
   readonly cased: boolean;
+  readonly transform?: Transform;
 }
 
 /** `fold`: lowercase the text first (wildcard patterns); `caseInsensitive`: the engine ignores case (`re|i`). */
@@ -37,6 +41,7 @@ export interface RegexTest {
   readonly fold: boolean;
   readonly caseInsensitive: boolean;
   readonly regex: LinearRegex;
+  readonly transform?: Transform;
 }
 
 export interface CidrTest {
@@ -58,6 +63,24 @@ export interface CmpTest {
 export interface ExistsTest {
   readonly op: 'exists';
   readonly field: string;
+  readonly transform?: Transform;
+}
+
+/**
+ * `field|neq_field: other` and the like: the texts of `field` against the
+ * texts of `other` (both transformed when asked, folded unless `cased`).
+ * eq/contains/startswith/endswith: some pair holds; neq: `other` has a text
+ * and some text of `field` equals none of them. Inside an element test
+ * (`|any`) `field` is read from the element and `other` from the event.
+ */
+export interface FieldCmpTest {
+  readonly op: 'fieldcmp';
+  readonly cmp: FieldComparison;
+  readonly field: string;
+  readonly transform?: Transform;
+  readonly other: string;
+  readonly otherTransform?: Transform;
+  readonly cased: boolean;
 }
 
 /**
@@ -74,20 +97,30 @@ export interface LookupTest {
   readonly cased: boolean;
 }
 
-export type Test = EqTest | TextTest | RegexTest | CidrTest | CmpTest | ExistsTest | LookupTest;
+export type Test = EqTest | TextTest | RegexTest | CidrTest | CmpTest | ExistsTest | FieldCmpTest | LookupTest;
 
 export type Node =
   | { readonly kind: 'const'; readonly value: boolean }
   | { readonly kind: 'and'; readonly args: readonly Node[] }
   | { readonly kind: 'or'; readonly args: readonly Node[] }
   | { readonly kind: 'not'; readonly arg: Node }
-  | { readonly kind: 'test'; readonly test: Test; readonly key: string };
+  | { readonly kind: 'test'; readonly test: Test; readonly key: string }
+  /** `field|any`: `arg` holds for one object element of the field (its tests read fields relative to the element). */
+  | { readonly kind: 'elem'; readonly field: string; readonly arg: Node };
+
+/** The field a per-dataset selection's branches test (and the compiler folds per dataset). */
+export const DATASET_FIELD = 'event.dataset';
 
 export const TRUE: Node = { kind: 'const', value: true };
 export const FALSE: Node = { kind: 'const', value: false };
 
 /** Canonical identity of a test (everything but the compiled matcher objects). */
 export function testKey(t: Test): string {
+  const base = baseKey(t);
+  return t.op !== 'fieldcmp' && 'transform' in t && t.transform !== undefined ? `${base}|${t.transform}` : base;
+}
+
+function baseKey(t: Test): string {
   switch (t.op) {
     case 'eq':
       return JSON.stringify([t.op, t.field, t.cased, t.strings, t.numbers, t.bools]);
@@ -106,6 +139,8 @@ export function testKey(t: Test): string {
       return JSON.stringify([t.op, t.field, t.value, t.date]);
     case 'exists':
       return JSON.stringify([t.op, t.field]);
+    case 'fieldcmp':
+      return JSON.stringify([t.op, t.cmp, t.field, t.transform ?? null, t.other, t.otherTransform ?? null, t.cased]);
     case 'lookup':
       return JSON.stringify([t.op, t.field, t.table.name, t.column ?? null, t.compare ?? null, t.cased]);
   }
@@ -135,6 +170,7 @@ export function testCost(t: Test): number {
     case 'lookup':
       return t.table.kind === 'text' ? 2.5 : 7;
     case 'cidr':
+    case 'fieldcmp':
       return 7;
     case 're':
       return 10;
@@ -152,5 +188,7 @@ export function nodeCost(n: Node): number {
     case 'and':
     case 'or':
       return n.args.reduce((s, a) => s + nodeCost(a), 0);
+    case 'elem':
+      return 4 + 2 * nodeCost(n.arg);
   }
 }

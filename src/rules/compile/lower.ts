@@ -7,7 +7,7 @@
 import { compileRegex, type RegexOptions } from '../regex/index.js';
 import { expandOf, type Condition, type FieldTest, type Selection } from '../spec/index.js';
 import { createCidrMatcher } from './cidr.js';
-import { FALSE, testNode, type Node, type Test } from './ir.js';
+import { DATASET_FIELD, FALSE, testNode, type Node, type Test } from './ir.js';
 import { lookupNode } from './lower-lookup.js';
 import type { CompileOptions } from './types.js';
 import { epochOf, numericString } from './values.js';
@@ -104,13 +104,66 @@ function valueNode(t: FieldTest, v: Literal, problems: Problem[], options: Compi
   }
 }
 
-export function lowerFieldTest(t: FieldTest, problems: Problem[], options: CompileOptions = {}): Node {
-  const args = t.lookups !== undefined ? t.lookups.map((l) => lookupNode(t, l, problems, options.lookups)) : t.values.map((v) => valueNode(t, v, problems, options));
-  return { kind: t.all ? 'and' : 'or', args };
+/** Puts the field key's transform (`|domain`) on every test lowered from it. */
+function withTransform(n: Node, transform: FieldTest['transform']): Node {
+  if (transform === undefined) return n;
+  switch (n.kind) {
+    case 'test': {
+      const t = n.test;
+      // The parser allows a transform only with equals, exists and the string operators.
+      return t.op === 'eq' || t.op === 'contains' || t.op === 'startswith' || t.op === 'endswith' || t.op === 're' || t.op === 'exists' ? testNode({ ...t, transform }) : n;
+    }
+    case 'not':
+      return { kind: 'not', arg: withTransform(n.arg, transform) };
+    case 'and':
+    case 'or':
+      return { kind: n.kind, args: n.args.map((a) => withTransform(a, transform)) };
+    default:
+      return n;
+  }
 }
 
+/** `field|any: {…}` and `a|neq_field: b`: neither has literal values. */
+function lowerConstruct(t: FieldTest, problems: Problem[], options: CompileOptions): Node | undefined {
+  if (t.element !== undefined) return { kind: 'elem', field: t.field, arg: { kind: 'and', args: t.element.map((x) => lowerFieldTest(x, problems, options)) } };
+  const c = t.compare;
+  if (c === undefined) return undefined;
+  return testNode({
+    op: 'fieldcmp',
+    cmp: c.cmp,
+    field: t.field,
+    other: c.field,
+    cased: t.cased,
+    ...(t.transform === undefined ? {} : { transform: t.transform }),
+    ...(c.transform === undefined ? {} : { otherTransform: c.transform }),
+  });
+}
+
+export function lowerFieldTest(t: FieldTest, problems: Problem[], options: CompileOptions = {}): Node {
+  const construct = lowerConstruct(t, problems, options);
+  if (construct !== undefined) return construct;
+  const args = t.lookups !== undefined ? t.lookups.map((l) => lookupNode(t, l, problems, options.lookups)) : t.values.map((v) => valueNode(t, v, problems, options));
+  return withTransform({ kind: t.all ? 'and' : 'or', args }, t.transform);
+}
+
+const lowerAnyOf = (anyOf: readonly (readonly FieldTest[])[], problems: Problem[], options: CompileOptions): Node => ({
+  kind: 'or',
+  args: anyOf.map((tests) => ({ kind: 'and', args: tests.map((t) => lowerFieldTest(t, problems, options)) })),
+});
+
+/**
+ * A per-dataset selection lowers to `or(event.dataset = d and branch_d)`: plain
+ * tests, so both backends and the optimizer need nothing new, and the
+ * compiler specializes the plan per dataset at load (compile/dataset.ts).
+ */
 export function lowerSelection(s: Selection, problems: Problem[], options: CompileOptions = {}): Node {
-  return { kind: 'or', args: s.anyOf.map((tests) => ({ kind: 'and', args: tests.map((t) => lowerFieldTest(t, problems, options)) })) };
+  if (s.byDataset === undefined) return lowerAnyOf(s.anyOf, problems, options);
+  const branches: Node[] = [];
+  for (const [dataset, anyOf] of s.byDataset) {
+    const guard = testNode({ op: 'eq', field: DATASET_FIELD, strings: [dataset], numbers: [], bools: [], cased: true });
+    branches.push({ kind: 'and', args: [guard, lowerAnyOf(anyOf, problems, options)] });
+  }
+  return { kind: 'or', args: branches };
 }
 
 /** A condition over selections → plan. Unknown names (the parser refuses them) fold to false. */

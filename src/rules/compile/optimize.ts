@@ -21,6 +21,8 @@ export function nodeKey(n: Node): string {
     case 'and':
     case 'or':
       return `${n.kind}(${n.args.map(nodeKey).join(',')})`;
+    case 'elem':
+      return `elem(${JSON.stringify(n.field)},${nodeKey(n.arg)})`;
   }
 }
 
@@ -30,7 +32,7 @@ const sortBools = (xs: Iterable<boolean>): boolean[] => [...new Set(xs)].sort((a
 
 /** The group a test may merge with under `or`, or undefined when it never merges. */
 function mergeGroup(t: Test): string | undefined {
-  if (t.op === 'eq' || t.op === 'contains' || t.op === 'startswith' || t.op === 'endswith') return JSON.stringify([t.op, t.field, t.cased]);
+  if (t.op === 'eq' || t.op === 'contains' || t.op === 'startswith' || t.op === 'endswith') return JSON.stringify([t.op, t.field, t.cased, t.transform ?? null]);
   if (t.op === 'cidr') return JSON.stringify([t.op, t.field]);
   return undefined;
 }
@@ -130,6 +132,11 @@ export function simplify(n: Node): Node {
     case 'and':
     case 'or':
       return simplifyJunction(n.kind, n.args);
+    case 'elem': {
+      // No element can satisfy false; `true` still needs an object element, so it stays.
+      const a = simplify(n.arg);
+      return a.kind === 'const' && !a.value ? FALSE : { kind: 'elem', field: n.field, arg: a };
+    }
   }
 }
 
@@ -141,6 +148,8 @@ export function order(n: Node): Node {
       return n;
     case 'not':
       return { kind: 'not', arg: order(n.arg) };
+    case 'elem':
+      return { kind: 'elem', field: n.field, arg: order(n.arg) };
     case 'and':
     case 'or': {
       const args = n.args.map(order);

@@ -12,7 +12,7 @@ function list(xs: readonly (string | number | boolean)[]): string {
 }
 
 export function describeTest(t: Test): string {
-  const f = JSON.stringify(t.field);
+  const f = fieldOf(t);
   switch (t.op) {
     case 'eq': {
       const all = [...t.strings, ...t.numbers, ...t.bools];
@@ -37,7 +37,15 @@ export function describeTest(t: Test): string {
       return `${f} ${t.op} ${t.date ? new Date(t.value).toISOString() : String(t.value)}`;
     case 'exists':
       return `${f} exists`;
+    case 'fieldcmp':
+      return `${f}${t.transform ? `|${t.transform}` : ''} ${t.cmp} field ${JSON.stringify(t.other)}${t.otherTransform ? `|${t.otherTransform}` : ''}${t.cased ? ' cased' : ''}`;
   }
+}
+
+/** `"user.email"|domain`: the field as a test reads it. */
+function fieldOf(t: Test): string {
+  const f = JSON.stringify(t.field);
+  return t.op !== 'fieldcmp' && 'transform' in t && t.transform !== undefined ? `${f}|${t.transform}` : f;
 }
 
 export function printPlan(n: Node, indent = ''): string[] {
@@ -51,5 +59,7 @@ export function printPlan(n: Node, indent = ''): string[] {
     case 'and':
     case 'or':
       return [`${indent}${n.kind}`, ...n.args.flatMap((a) => printPlan(a, `${indent}  `))];
+    case 'elem':
+      return [`${indent}${JSON.stringify(n.field)} any element`, ...printPlan(n.arg, `${indent}  `)];
   }
 }

@@ -33,10 +33,24 @@ export interface CompiledRule {
   readonly groupBy: readonly FieldGetter[];
   /** Getters for the alert's output fields (`output.fields`), in order. */
   readonly output: readonly FieldGetter[];
+  /**
+   * Rules with a per-dataset selection: the predicates specialized for each
+   * dataset of the scope (compile/dataset.ts), which the runtime uses for that
+   * dataset's events. `match`/`steps` above stay correct for any event.
+   */
+  readonly byDataset?: ReadonlyMap<string, DatasetPredicates>;
   /** Human-readable IR after optimization (`sift rules explain`). */
   readonly plan: string;
   /** The generated JS source (`sift rules explain`, snapshot tests). */
   readonly source: string;
+}
+
+/** One dataset's predicates of a rule with per-dataset selections. */
+export interface DatasetPredicates {
+  readonly match: Predicate;
+  readonly steps: readonly Predicate[];
+  readonly reference: Predicate;
+  readonly referenceSteps: readonly Predicate[];
 }
 
 /** Settings that change what a rule compiles to (from the `rules` config section). */

@@ -112,3 +112,71 @@ export function someEnds(s: string, suffixes: readonly string[]): boolean {
   for (const p of suffixes) if (s.endsWith(p)) return true;
   return false;
 }
+
+/** An e-mail's domain: the text after the last `@`; undefined without one or when nothing follows it. */
+export function domainOf(s: string): string | undefined {
+  const at = s.lastIndexOf('@');
+  return at < 0 || at === s.length - 1 ? undefined : s.slice(at + 1);
+}
+
+/**
+ * A field value under `|domain`: each element's domain (elements without one
+ * dropped; an array with none left is no value), a scalar's, or undefined.
+ */
+export function domains(v: unknown): unknown {
+  if (!Array.isArray(v)) {
+    const s = str(v);
+    return s === undefined ? undefined : domainOf(s);
+  }
+  let out: string[] | undefined;
+  for (const x of v) {
+    const s = str(x);
+    const d = s === undefined ? undefined : domainOf(s);
+    if (d !== undefined) (out ??= []).push(d);
+  }
+  return out;
+}
+
+const sizeOf = (v: unknown): number => (Array.isArray(v) ? v.length : 1);
+
+function textAt(v: unknown, i: number, cased: boolean): string | undefined {
+  const s = str(Array.isArray(v) ? (v as unknown[])[i] : v);
+  return s === undefined || cased ? s : s.toLowerCase();
+}
+
+/**
+ * A field-to-field test without allocating arrays (generated code's helper;
+ * the interpreter has its own plain version): `pair(x, y)` over the texts of
+ * `a` and `b`. Not negated: some pair holds. Negated (neq): `b` has a text and
+ * some text of `a` holds with none of them.
+ */
+export function compareFields(a: unknown, b: unknown, cased: boolean, pair: (x: string, y: string) => boolean, negate: boolean): boolean {
+  const na = sizeOf(a);
+  const nb = sizeOf(b);
+  for (let i = 0; i < na; i++) {
+    const x = textAt(a, i, cased);
+    if (x === undefined) continue;
+    let hit = false;
+    let other = false;
+    for (let j = 0; j < nb && !hit; j++) {
+      const y = textAt(b, j, cased);
+      if (y === undefined) continue;
+      other = true;
+      hit = pair(x, y);
+    }
+    if (negate ? other && !hit : hit) return true;
+  }
+  return false;
+}
+
+/** A plain object (an element `|any` may look into). */
+export function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** `field|any`: `test` holds for the object, or for one object element of the list. */
+export function anyObject<R>(v: unknown, test: (x: Record<string, unknown>, root: R) => boolean, root: R): boolean {
+  if (!Array.isArray(v)) return isRecord(v) && test(v, root);
+  for (const x of v) if (isRecord(x) && test(x, root)) return true;
+  return false;
+}

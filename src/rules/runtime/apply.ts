@@ -20,17 +20,22 @@ import {
   admit,
   cardinalityAdd,
   combinations,
+  geoPointOf,
   isNewTerm,
   positionOf,
   project,
   sequenceAdd,
   thresholdAdd,
   toJson,
+  travelAdd,
   type KeyedStore,
   type Mark,
+  type PlaceMark,
   type Slot,
   type StepMark,
   type ValueMark,
+  type Hop,
+  TRAVEL_FIELDS,
 } from '../state/index.js';
 import { eventDetection, groupRecord, windowDetection } from './detection.js';
 import { RuleKind, type RulePlan } from './plan.js';
@@ -42,7 +47,8 @@ export type RuleState =
   | { readonly kind: 'threshold'; plan: RulePlan; readonly store: KeyedStore<Mark[]> }
   | { readonly kind: 'cardinality'; plan: RulePlan; readonly store: KeyedStore<ValueMark[]> }
   | { readonly kind: 'sequence'; plan: RulePlan; readonly store: KeyedStore<StepMark[]> }
-  | { readonly kind: 'new_terms'; plan: RulePlan; readonly store: KeyedStore<null> };
+  | { readonly kind: 'new_terms'; plan: RulePlan; readonly store: KeyedStore<null> }
+  | { readonly kind: 'travel'; plan: RulePlan; readonly store: KeyedStore<PlaceMark[]> };
 
 /** What a rule application needs from its partition. */
 export interface Windows {
@@ -145,8 +151,30 @@ function applyWindow(w: Windows, state: RuleState, input: DetectInput, t: number
   } else if (state.kind === 'sequence') {
     const slot = enter(state.store, group, t, input, off, emptyList<StepMark>);
     if (slot) fired = sequenceAdd(slot.state, { t, id: input.id, s, m: mask }, { counts: plan.stepCounts, maxspanMs: plan.spanMs, cap: plan.bufferCap }, cutoff);
+  } else if (state.kind === 'travel') {
+    fired = applyTravel(state.store, plan, input, t, group, cutoff, off, s);
+    if (fired) {
+      const d = windowDetection(plan, group, groupRecord(plan.groupFields, groupValues), fired, event);
+      w.out.push({ ...d, fields: { ...d.fields, ...hopFields(fired.hop) } });
+      return;
+    }
   }
   if (fired) w.out.push(windowDetection(plan, group, groupRecord(plan.groupFields, groupValues), fired, event));
+}
+
+/** An event without a usable point (no location, or not a geo_point) is not a sign-in from anywhere: skipped. */
+function applyTravel(store: KeyedStore<PlaceMark[]>, plan: RulePlan, input: DetectInput, t: number, group: string, cutoff: number, off: bigint | undefined, s: EcsEvent): ReturnType<typeof travelAdd> {
+  const point = geoPointOf((plan.valueGetters[0] as RulePlan['valueGetters'][number])(input.event));
+  const params = plan.travel;
+  if (point === undefined || params === undefined) return undefined;
+  const slot = enter(store, group, t, input, off, emptyList<PlaceMark>);
+  if (slot === undefined) return undefined;
+  return travelAdd(slot.state, { t, id: input.id, s, lat: point.lat, lon: point.lon }, params, cutoff);
+}
+
+/** The hop in the alert's fields: whole km and km/h (null for the same instant: infinite). */
+function hopFields(hop: Hop): Record<string, JsonValue> {
+  return { [TRAVEL_FIELDS.distance]: Math.round(hop.distanceKm), [TRAVEL_FIELDS.speed]: Number.isFinite(hop.speedKmh) ? Math.round(hop.speedKmh) : null };
 }
 
 function applyNewTerms(w: Windows, store: KeyedStore<null>, plan: RulePlan, input: DetectInput, t: number, groupValues: JsonValue[]): void {

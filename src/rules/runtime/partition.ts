@@ -34,7 +34,7 @@
  * pruned past them (a backfill far behind the live stream; as Kafka Streams'
  * grace period, raise the dataset's lateness for it).
  */
-import { createKeyedStore, newTermsCodec, sequenceCodec, thresholdCodec, cardinalityCodec, type Codec, type StateEntry, type UseCounter } from '../state/index.js';
+import { createKeyedStore, newTermsCodec, sequenceCodec, thresholdCodec, travelCodec, cardinalityCodec, type Codec, type StateEntry, type UseCounter } from '../state/index.js';
 import type { JsonValue } from '../../ecs/index.js';
 import { applyMatched, applyRule, type RuleState, type Windows } from './apply.js';
 import type { RulePlan } from './plan.js';
@@ -117,6 +117,8 @@ export function createPartition(shared: Shared): Partition {
         return { kind: plan.kind, plan, store: store(sequenceCodec) };
       case 'new_terms':
         return { kind: plan.kind, plan, store: store(newTermsCodec) };
+      case 'travel':
+        return { kind: plan.kind, plan, store: store(travelCodec) };
       case 'match':
         throw new Error(`rule ${plan.id} keeps no window state`);
     }

@@ -6,7 +6,7 @@
 import { hash } from 'node:crypto';
 import { getter } from '../compile/index.js';
 import type { CompiledRule, FieldGetter } from '../compile/types.js';
-import { MAX_STEPS, type ProjectedField } from '../state/index.js';
+import { MAX_STEPS, type ProjectedField, type TravelParams } from '../state/index.js';
 
 export const RuleKind = {
   match: 'match',
@@ -14,6 +14,7 @@ export const RuleKind = {
   cardinality: 'cardinality',
   sequence: 'sequence',
   newTerms: 'new_terms',
+  travel: 'travel',
 } as const;
 export type RuleKind = (typeof RuleKind)[keyof typeof RuleKind];
 
@@ -26,13 +27,15 @@ export interface RulePlan {
   /** Group-by (sequence: `by`) field names and getters, in order. */
   readonly groupFields: readonly string[];
   readonly groupGetters: readonly FieldGetter[];
-  /** cardinality: [field]; new_terms: the term fields. */
+  /** cardinality: [field]; new_terms: the term fields; travel: [location]. */
   readonly valueFields: readonly string[];
   readonly valueGetters: readonly FieldGetter[];
   readonly count: number;
-  /** threshold/cardinality window, sequence maxspan, new_terms history (ms). */
+  /** threshold/cardinality/travel window, sequence maxspan, new_terms history (ms). */
   readonly spanMs: number;
   readonly stepCounts: readonly number[];
+  /** travel: speed, distance and window. */
+  readonly travel: TravelParams | undefined;
   /** Sequence buffer bound: 4 × the total step count. */
   readonly bufferCap: number;
   /** Largest lateness over the rule's datasets: what pruning and TTL must allow for. */
@@ -84,6 +87,7 @@ export function planRule(rule: CompiledRule, latenessOf: (dataset: string) => nu
   if (agg?.type === 'threshold') [kind, groupFields, count, spanMs] = [RuleKind.threshold, agg.groupBy, agg.count, agg.windowMs];
   else if (agg?.type === 'cardinality') [kind, groupFields, valueFields, count, spanMs] = [RuleKind.cardinality, agg.groupBy, [agg.field], agg.count, agg.windowMs];
   else if (agg?.type === 'new_terms') [kind, groupFields, valueFields, spanMs] = [RuleKind.newTerms, agg.groupBy, agg.fields, agg.historyMs];
+  else if (agg?.type === 'travel') [kind, groupFields, valueFields, spanMs] = [RuleKind.travel, agg.groupBy, [agg.location], agg.windowMs];
   else if (agg?.type === 'sequence') {
     [kind, groupFields, spanMs] = [RuleKind.sequence, agg.by, agg.maxspanMs];
     stepCounts = agg.steps.map((s) => Math.max(1, s.count));
@@ -115,6 +119,7 @@ export function planRule(rule: CompiledRule, latenessOf: (dataset: string) => nu
     count: Math.max(1, count),
     spanMs,
     stepCounts,
+    travel: agg?.type === 'travel' ? { maxSpeedKmh: agg.maxSpeedKmh, minDistanceKm: agg.minDistanceKm, windowMs: agg.windowMs } : undefined,
     bufferCap: 4 * stepCounts.reduce((a, b) => a + b, 0),
     latenessMs: lateness,
     sampleFields: sample,

@@ -24,12 +24,36 @@ export interface DatasetBucket {
 
 const MEMO_MAX = 4096;
 
+/**
+ * The plan as a dataset's events see it: itself, or for a rule with
+ * per-dataset selections a view whose predicates are that dataset's
+ * specialization (compile/dataset.ts), chosen here once per load rather
+ * than per event. The view shares the plan's identity where the runtime
+ * needs it: its id and fingerprint (state), and its `disabled` flag
+ * (quarantine), which reads and writes the plan's own.
+ */
+function viewFor(plan: RulePlan, dataset: string): RulePlan {
+  const own = plan.rule.byDataset?.get(dataset);
+  if (own === undefined) return plan;
+  const rule = { ...plan.rule, match: own.match, steps: own.steps, reference: own.reference, referenceSteps: own.referenceSteps };
+  return Object.create(plan, {
+    rule: { value: rule, enumerable: true },
+    disabled: {
+      get: () => plan.disabled,
+      set: (v: boolean) => {
+        plan.disabled = v;
+      },
+      enumerable: true,
+    },
+  }) as RulePlan;
+}
+
 export function buildIndex(plans: readonly RulePlan[], latenessOf: (dataset: string) => number): Map<string, DatasetBucket> {
   const byDataset = new Map<string, RulePlan[]>();
   for (const plan of plans) {
     for (const ds of new Set(plan.rule.spec.datasets)) {
       const list = byDataset.get(ds) ?? [];
-      list.push(plan);
+      list.push(viewFor(plan, ds));
       byDataset.set(ds, list);
     }
   }

@@ -1,6 +1,6 @@
 /**
  * The optional aggregation block (threshold | cardinality | sequence |
- * new_terms), `suppression` and `output`. Field names are checked against the
+ * new_terms | travel), `suppression` and `output`. Field names are checked against the
  * catalog later, by the compiler; here only shapes, ranges and durations.
  */
 import { BLOCK_KEYS, SELECTION_NAME } from './keys.js';
@@ -92,6 +92,26 @@ function newTerms(r: Reader, e: Entry): Aggregation | undefined {
   return { type: 'new_terms', fields, groupBy, historyMs: h };
 }
 
+/** Half the Earth's circumference: no two points on it are further apart. */
+const MAX_DISTANCE_KM = 20_100;
+const DEFAULT_TRAVEL_WINDOW_MS = 24 * 3_600_000;
+
+function travel(r: Reader, e: Entry): Aggregation | undefined {
+  const b = block(r, e, BLOCK_KEYS.travel);
+  if (b === undefined) return undefined;
+  const speedE = required(r, b, 'max_speed_kmh', e.path, e.value);
+  const speed = speedE && readInt(r, speedE, 1, 100_000);
+  const distE = b.get('min_distance_km');
+  const distance = distE === undefined ? 0 : readInt(r, distE, 0, MAX_DISTANCE_KM);
+  const windowE = b.get('window');
+  const w = windowE === undefined ? DEFAULT_TRAVEL_WINDOW_MS : readDuration(r, windowE);
+  const locE = b.get('location');
+  const location = locE === undefined ? 'source.geo.location' : readString(r, locE, { nonEmpty: true });
+  const groupBy = fieldList(r, b.get('group_by'));
+  if (speed === undefined || distance === undefined || w === undefined || location === undefined || groupBy === undefined) return undefined;
+  return { type: 'travel', groupBy, location, maxSpeedKmh: speed, minDistanceKm: distance, windowMs: w };
+}
+
 /** One aggregation block; `names` are the selection names its conditions may use. */
 export function readAggregation(r: Reader, e: Entry, names: readonly string[]): Aggregation | undefined {
   switch (e.key) {
@@ -103,6 +123,8 @@ export function readAggregation(r: Reader, e: Entry, names: readonly string[]): 
       return sequence(r, e, names);
     case 'new_terms':
       return newTerms(r, e);
+    case 'travel':
+      return travel(r, e);
     default:
       return undefined;
   }

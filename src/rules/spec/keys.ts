@@ -4,7 +4,7 @@
  * silently disables part of a rule), and a unit test checks docs/rules.md
  * documents each of them, so the reference cannot drift from the parser.
  */
-import { OPERATORS, type Severity } from './types.js';
+import { FIELD_OPERATORS, OPERATORS, TRANSFORMS, type Severity } from './types.js';
 
 export const TOP_LEVEL_KEYS = [
   'id',
@@ -24,6 +24,7 @@ export const TOP_LEVEL_KEYS = [
   'cardinality',
   'sequence',
   'new_terms',
+  'travel',
   'suppression',
   'output',
   'runbook',
@@ -33,7 +34,7 @@ export const TOP_LEVEL_KEYS = [
 export type TopLevelKey = (typeof TOP_LEVEL_KEYS)[number];
 
 /** At most one of these per rule. */
-export const AGGREGATION_KEYS = ['threshold', 'cardinality', 'sequence', 'new_terms'] as const;
+export const AGGREGATION_KEYS = ['threshold', 'cardinality', 'sequence', 'new_terms', 'travel'] as const;
 
 /** Keys of the nested blocks, by the block's (generic) document path. */
 export const BLOCK_KEYS = {
@@ -43,6 +44,7 @@ export const BLOCK_KEYS = {
   sequence: ['by', 'maxspan', 'steps'],
   'sequence.steps[]': ['name', 'condition', 'count'],
   new_terms: ['fields', 'group_by', 'history'],
+  travel: ['group_by', 'location', 'max_speed_kmh', 'min_distance_km', 'window'],
   suppression: ['group_by', 'duration'],
   output: ['fields'],
   'tests[]': ['name', 'source', 'events', 'expect'],
@@ -54,8 +56,11 @@ export const BLOCK_KEYS = {
 /** Modifiers after the operator: `all` (every value must hold), `cased`, and `i` (for `re`). */
 export const FLAG_MODIFIERS = ['all', 'cased', 'i'] as const;
 
+/** `field|any: {…}`: the map's tests hold for one element of the field's list of objects. */
+export const ELEMENT_MODIFIER = 'any';
+
 /** Every modifier a field key may carry (`equals` is the absence of an operator, not a modifier). */
-export const MODIFIERS: readonly string[] = [...OPERATORS.filter((o) => o !== 'equals'), ...FLAG_MODIFIERS];
+export const MODIFIERS: readonly string[] = [...OPERATORS.filter((o) => o !== 'equals'), ...FLAG_MODIFIERS, ...TRANSFORMS, ...Object.keys(FIELD_OPERATORS), ELEMENT_MODIFIER];
 
 /**
  * Default `risk_score` per severity when a rule leaves it out: Elastic

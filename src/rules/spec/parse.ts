@@ -136,7 +136,9 @@ export function parseRuleFile(text: string, file: string): ParseResult {
   const aggs = readAggregations(r, b, det.selections.map((s) => s.name));
   const groupBy = aggs.agg === undefined ? [] : aggs.agg.type === 'sequence' ? aggs.agg.by : aggs.agg.groupBy;
   const outputFields = meta.output.v ?? [];
-  const alertFields = aggs.ok && meta.output.ok ? [...new Set([...groupBy, ...outputFields])] : undefined;
+  // A travel detection adds the hop's distance and speed (state/travel.ts TRAVEL_FIELDS).
+  const extra = aggs.agg?.type === 'travel' ? ['travel.distance_km', 'travel.speed_kmh'] : [];
+  const alertFields = aggs.ok && meta.output.ok ? [...new Set([...groupBy, ...outputFields, ...extra])] : undefined;
   const testsE = b.get('tests');
   const baseE = b.get('base_event');
   const base = baseE && (readBaseEvent(r, baseE) ?? BROKEN);

@@ -26,6 +26,22 @@ export const OPERATORS = [
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
+/** Value transforms a field key may apply before its test (`user.email|domain`). */
+export const TRANSFORMS = ['domain'] as const;
+export type Transform = (typeof TRANSFORMS)[number];
+
+/** Field-to-field operators (`a|neq_field: b`) and the comparison each names. */
+export const FIELD_OPERATORS = { eq_field: 'eq', neq_field: 'neq', contains_field: 'contains', startswith_field: 'startswith', endswith_field: 'endswith' } as const;
+export type FieldOperator = keyof typeof FIELD_OPERATORS;
+export type FieldComparison = (typeof FIELD_OPERATORS)[FieldOperator];
+
+/** The right side of a field-to-field test: another event field, optionally transformed. */
+export interface FieldCompare {
+  readonly cmp: FieldComparison;
+  readonly field: string;
+  readonly transform?: Transform;
+}
+
 /**
  * One field test inside a selection, e.g. `user.name|endswith|all: [a, b]`.
  * Several values are OR-ed unless `all` is set. Strings compare
@@ -41,6 +57,20 @@ export interface FieldTest {
   readonly caseInsensitive?: boolean;
   /** `in_lookup` / `lookup`: the table (and column test) of each value, in `values` order. */
   readonly lookups?: readonly LookupRef[];
+  /** `|domain`: the test reads the part of the field's text after its last `@` (e-mail domain). */
+  readonly transform?: Transform;
+  /**
+   * `field|neq_field: other.field` (and eq/contains/startswith/endswith): the
+   * field compared with another field of the same event, not with literals
+   * (`values` is then empty and `op` is `equals`).
+   */
+  readonly compare?: FieldCompare;
+  /**
+   * `field|any: {sub.field: value, …}`: every test of `element` holds for one
+   * element of the field's list of objects, their fields read relative to
+   * that element (`values` is then empty and `op` is `equals`).
+   */
+  readonly element?: readonly FieldTest[];
   /**
    * Dotted path of the key in the rule document
    * (`detection.selection.user.name|contains`), for located compile issues.
@@ -70,6 +100,12 @@ export interface LookupRef {
 export interface Selection {
   readonly name: string;
   readonly anyOf: readonly (readonly FieldTest[])[];
+  /**
+   * A per-dataset selection (`sign_in: {okta.system: {…}, aws.cloudtrail: {…}}`):
+   * dataset → its own any-of list, checked against that dataset's catalog
+   * only; false on the datasets it does not name. `anyOf` is then empty.
+   */
+  readonly byDataset?: ReadonlyMap<string, readonly (readonly FieldTest[])[]>;
 }
 
 /** The boolean condition over selection names, parsed. */
@@ -131,7 +167,22 @@ export interface NewTermsSpec {
   readonly historyMs: number;
 }
 
-export type Aggregation = ThresholdSpec | CardinalitySpec | SequenceSpec | NewTermsSpec;
+/**
+ * Impossible travel: consecutive events of a group (in event time) whose geo
+ * points lie at least `minDistanceKm` apart, reached faster than `maxSpeedKmh`.
+ */
+export interface TravelSpec {
+  readonly type: 'travel';
+  readonly groupBy: readonly string[];
+  /** The geo_point field (default `source.geo.location`). */
+  readonly location: string;
+  readonly maxSpeedKmh: number;
+  readonly minDistanceKm: number;
+  /** Events further apart than this are not compared (default 24h). */
+  readonly windowMs: number;
+}
+
+export type Aggregation = ThresholdSpec | CardinalitySpec | SequenceSpec | NewTermsSpec | TravelSpec;
 
 export interface SuppressionSpec {
   readonly groupBy: readonly string[];

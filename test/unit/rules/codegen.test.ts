@@ -59,6 +59,21 @@ sequence:
     - {name: failures, condition: mfa and failed, count: 3}
     - {name: success, condition: mfa and ok}
 `,
+  // Rule language v2: a per-dataset selection (one function per dataset), \`|any\` (an element function), a field comparison on \`|domain\`.
+  'constructs-v2': `id: test.constructs-v2
+name: t
+description: t
+version: 1
+severity: medium
+scope: {datasets: [okta.system, gcp.audit]}
+detection:
+  grant:
+    okta.system: {event.action: group.user_membership.add, user.target.email|domain|neq_field: user.email|domain}
+    gcp.audit:
+      event.action|endswith: SetIamPolicy
+      gcp.audit.service_data.policyDelta.bindingDeltas|any: {action: ADD, role: roles/owner, member|domain|neq_field: user.email|domain}
+  condition: grant
+`,
 };
 
 function compile(text: string): CompiledRule {

@@ -215,3 +215,136 @@ describe('generated code and interpreter agree', () => {
     expect(checked).toBe(600 * 40);
   }, 120_000);
 });
+
+/*
+ * Rule language v2 constructs: `|any` element tests, field-to-field
+ * comparisons, `|domain`, and per-dataset selections (whose per-dataset
+ * specialized predicates must agree with the interpreter on the generic plan).
+ */
+const EMAILS = ['alice@example.com', 'Bob@EXAMPLE.com', 'eve@evil.io', 'example.com', 'x@', 'alice', ''];
+const CMPS = ['eq', 'neq', 'contains', 'startswith', 'endswith'] as const;
+
+function compareArb(fields: readonly string[], others: readonly string[]): fc.Arbitrary<FieldTest> {
+  return fc.record({
+    field: fc.constantFrom(...fields),
+    other: fc.constantFrom(...others),
+    cmp: fc.constantFrom(...CMPS),
+    cased: fc.boolean(),
+    left: fc.boolean(),
+    right: fc.boolean(),
+  }).map(({ field, other, cmp, cased, left, right }): FieldTest => ({
+    field,
+    op: 'equals',
+    values: [],
+    all: false,
+    cased,
+    ...(left ? { transform: 'domain' as const } : {}),
+    compare: { cmp, field: other, ...(right ? { transform: 'domain' as const } : {}) },
+  }));
+}
+
+/** Plain tests on user.name/user.email, some reading the domain. */
+const emailTestArb: fc.Arbitrary<FieldTest> = fc
+  .tuple(fc.constantFrom('user.name', 'user.email'), fc.constantFrom('equals', 'contains', 'endswith', 're'), fc.array(fc.constantFrom<Lit>(...EMAILS, 'EXAMPLE.COM', 'evil.io', null), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean())
+  .map(([field, op, values, domain, cased]): FieldTest => ({
+    field,
+    op: op as Operator,
+    values: op === 'equals' ? values : op === 're' ? ['^ex', 'io$'] : values.filter((v) => v !== null).concat('x'),
+    all: false,
+    cased: op !== 're' && cased,
+    ...(domain ? { transform: 'domain' as const } : {}),
+  }));
+
+/** `okta.target|any: {x: …, y: …}`: relative tests, and comparisons with event fields. */
+const elementArb: fc.Arbitrary<FieldTest> = fc
+  .array(fc.oneof(emailTestArb.map((t) => ({ ...t, field: t.field === 'user.name' ? 'x' : 'y' })), compareArb(['x', 'y'], ['user.name', 'user.email'])), { minLength: 1, maxLength: 3 })
+  .map((element): FieldTest => ({ field: 'okta.target', op: 'equals', values: [], all: false, cased: false, element }));
+
+const constructTestArb = fc.oneof(emailTestArb, compareArb(['user.name', 'user.email'], ['user.name', 'user.email']), elementArb);
+
+function constructRuleArb(datasets: readonly string[]): fc.Arbitrary<RuleSpec> {
+  // okta.target is Okta's: over several datasets, only the fields they share.
+  const one = datasets.length === 1 ? constructTestArb : fc.oneof(emailTestArb, compareArb(['user.name', 'user.email'], ['user.name', 'user.email']));
+  const tests = fc.array(one, { minLength: 1, maxLength: 2 });
+  const anyOf = fc.array(tests, { minLength: 1, maxLength: 2 });
+  const selection = (name: string): fc.Arbitrary<Selection> =>
+    datasets.length === 1
+      ? anyOf.map((a) => ({ name, anyOf: a }))
+      : fc.oneof(
+          anyOf.map((a) => ({ name, anyOf: a })),
+          fc.subarray([...datasets], { minLength: 1 }).chain((ds) => fc.tuple(...ds.map(() => anyOf)).map((branches): Selection => ({ name, anyOf: [], byDataset: new Map(ds.map((d, i) => [d, branches[i] ?? []])) }))),
+        );
+  return fc.tuple(selection('sel_a'), selection('sel_b'), conditionArb(['sel_a', 'sel_b'])).map(
+    ([a, b, condition]): RuleSpec => ({
+      id: 'prop.constructs',
+      name: 'p',
+      description: 'p',
+      version: 1,
+      severity: 'low',
+      riskScore: 21,
+      tags: [],
+      datasets,
+      detection: { selections: [a, b], condition, conditionText: '' },
+      outputFields: [],
+      enabled: true,
+      tests: [],
+      file: 'prop.yml',
+    }),
+  );
+}
+
+function constructEventArb(datasets: readonly string[]): fc.Arbitrary<EcsEvent> {
+  const email = fc.oneof({ weight: 4, arbitrary: fc.constantFrom<unknown>(...EMAILS, 5, null) }, { weight: 1, arbitrary: fc.array(fc.constantFrom<unknown>(...EMAILS), { maxLength: 3 }) });
+  const element = fc.oneof({ weight: 5, arbitrary: fc.record({ x: email, y: email }, { requiredKeys: [] }) }, { weight: 1, arbitrary: email });
+  return fc
+    .record({
+      dataset: fc.constantFrom(...datasets),
+      name: email,
+      mail: email,
+      target: fc.oneof(element, fc.array(element, { maxLength: 3 })),
+    })
+    .map(({ dataset, name, mail, target }) => ({ '@timestamp': '2024-01-01T00:00:00Z', event: { kind: 'event', dataset, module: 'm' }, user: { name, email: mail }, okta: { target } }) as unknown as EcsEvent);
+}
+
+function agreeOnConstructs(datasets: readonly string[], numRuns: number, seed: number): [number, number] {
+  let [checked, matches] = [0, 0];
+  fc.assert(
+    fc.property(constructRuleArb(datasets).chain((spec) => fc.tuple(fc.constant(spec), fc.array(constructEventArb(datasets), { minLength: 30, maxLength: 30 }))), ([spec, events]) => {
+      const compiled = compileRule(spec);
+      expect(compiled.issues.map(formatIssue)).toEqual([]);
+      const rule = compiled.rule;
+      if (rule === undefined) return;
+      const unoptimized = interpret(lowerCondition(spec.detection.condition, lowerSelections(spec.detection.selections, [])));
+      for (const e of events) {
+        const generated = rule.match(e);
+        expect(generated, rule.source).toBe(rule.reference(e));
+        expect(generated, rule.plan).toBe(unoptimized(e));
+        // What the runtime runs for this dataset's events (compile/dataset.ts), when the rule has per-dataset selections.
+        const own = rule.byDataset?.get(e.event.dataset);
+        if (own !== undefined) {
+          expect(own.match(e), rule.source).toBe(generated);
+          expect(own.reference(e), rule.plan).toBe(generated);
+        }
+        if (generated) matches++;
+        checked++;
+      }
+    }),
+    { numRuns, seed },
+  );
+  return [checked, matches];
+}
+
+describe('generated code and interpreter agree on the v2 constructs', () => {
+  it('|any, field comparisons and |domain (600 rules, 30 events each)', () => {
+    const [checked, matches] = agreeOnConstructs(['okta.system'], 600, 20240613);
+    expect(checked).toBe(600 * 30);
+    expect(matches / checked).toBeGreaterThan(0.05);
+    expect(matches / checked).toBeLessThan(0.95);
+  }, 120_000);
+
+  it('per-dataset selections, specialized per dataset (400 rules over okta.system and github.audit)', () => {
+    const [checked, matches] = agreeOnConstructs(['okta.system', 'github.audit'], 400, 11);
+    expect(checked).toBe(400 * 30);
+    expect(matches).toBeGreaterThan(0);
+  }, 120_000);
+});

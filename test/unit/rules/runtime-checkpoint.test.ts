@@ -14,6 +14,7 @@ import {
   rule,
   sequence,
   threshold,
+  travel,
 } from './runtime-helpers.js';
 
 const RULES = [
@@ -22,7 +23,16 @@ const RULES = [
   rule({ id: 'test.sequence', steps: [isFailure, isSuccess], aggregation: sequence([2, 1], 3 * MIN) }),
   rule({ id: 'test.new-terms', match: isSuccess, aggregation: newTerms(['source.ip'], 10 * MIN) }),
   rule({ id: 'test.single', match: isSuccess }),
+  // Steps of 60 s between places hundreds of km apart: many hops are impossible, some not.
+  rule({ id: 'test.travel', match: isSuccess, aggregation: travel(900, 100, 5 * MIN) }),
 ];
+
+/** Where each test address signs in from: Paris, London, Brussels (hand-picked so some hops are possible within minutes and some are not). */
+const PLACES: Readonly<Record<string, { lat: number; lon: number }>> = {
+  '192.0.2.1': { lat: 48.8566, lon: 2.3522 },
+  '192.0.2.2': { lat: 51.5074, lon: -0.1278 },
+  '192.0.2.3': { lat: 50.8503, lon: 4.3517 },
+};
 
 /** A compacted state topic: the latest value per key, tombstones removing it. */
 function compact(log: Map<string, StateEntry>, entries: readonly StateEntry[]): void {
@@ -48,7 +58,8 @@ function toInputs(spec: readonly { step: number; user: string; ip: string; ok: b
     spec.map((s) => {
       // Mostly forward, sometimes back (out of order, sometimes late).
       clock += s.step * SEC;
-      return event({ at: clock, outcome: s.ok ? 'success' : 'failure', user: s.user, ip: s.ip });
+      const e = event({ at: clock, outcome: s.ok ? 'success' : 'failure', user: s.user, ip: s.ip });
+      return { ...e, source: { ip: s.ip, geo: { location: PLACES[s.ip] ?? { lat: 0, lon: 0 } } } };
     }),
   );
 }

@@ -135,3 +135,11 @@ export function sequence(counts: number[], maxspanMs: number, by: string[] = ['u
     steps: counts.map((count, i) => ({ name: `s${i}`, condition: { kind: 'ref', name: `s${i}` }, conditionText: `s${i}`, count })),
   };
 }
+export const travel = (maxSpeedKmh: number, minDistanceKm = 0, windowMs = 24 * 60 * MIN, groupBy: string[] = ['user.name']): Aggregation => ({
+  type: 'travel',
+  groupBy,
+  location: 'source.geo.location',
+  maxSpeedKmh,
+  minDistanceKm,
+  windowMs,
+});
