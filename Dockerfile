@@ -41,6 +41,8 @@ ENV NODE_ENV=production \
 
 # Production dependencies only; --ignore-scripts again because `prepare` (tsc)
 # is a dev-time step and tsc is not installed here.
+# They include the GeoIP/ASN databases enrichment opens at start
+# (@ip-location-db/*, about 200 MB unpacked; docs/enrichment.md).
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 

@@ -1,3 +1,4 @@
+import { benchEnrich, type EnrichCost } from './enrich.bench.js';
 import { benchIngestAll } from './ingest.bench.js';
 import { machine, type PairResult } from './harness.js';
 import { benchKeyedLatency, type LatencyResult } from './keyed-latency.bench.js';
@@ -8,7 +9,7 @@ import { benchRestore, type RestoreResult } from './restore.bench.js';
 import { benchRules, benchStateMemory } from './rules.bench.js';
 
 /**
- * `npm run bench [-- --json] [-- --only ingest|rules|lookups|keyed|produce|keyed-latency|restore] [-- --source <vendor>]`:
+ * `npm run bench [-- --json] [-- --only ingest|rules|lookups|enrich|keyed|produce|keyed-latency|restore] [-- --source <vendor>]`:
  * every benchmark, one run, ratios measured side by side.
  */
 const argv = process.argv;
@@ -40,6 +41,12 @@ if (wanted('lookups')) {
   lookupLint = l.lint;
   results.push(l.pair);
 }
+let enrich: EnrichCost | undefined;
+if (wanted('enrich')) {
+  say('running GeoIP/ASN enrichment benchmarks (hot path on vs off, cold lookups, database load)…');
+  enrich = benchEnrich();
+  results.push(...enrich.pairs);
+}
 let keyed: KeyedCost | undefined;
 if (wanted('keyed')) {
   say('running keyed-mode cost benchmarks (route + encode, decode + evaluateKeyed vs local evaluate)…');
@@ -66,7 +73,7 @@ if (wanted('restore')) {
 }
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(lookupLint ? { lookup_lint: lookupLint } : {}), ...(keyed ? { keyed } : {}), ...(produceCost ? { produce_bytes_ratio: produceCost.bytes_ratio } : {}), ...(latency ? { keyed_latency: latency } : {}), ...(restore ? { restore } : {}) }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(lookupLint ? { lookup_lint: lookupLint } : {}), ...(enrich ? { geoip_load: { ms: enrich.load_ms, memory_mib: enrich.memory_mib } } : {}), ...(keyed ? { keyed } : {}), ...(produceCost ? { produce_bytes_ratio: produceCost.bytes_ratio } : {}), ...(latency ? { keyed_latency: latency } : {}), ...(restore ? { restore } : {}) }, null, 2)}\n`);
 } else {
   const m = machine();
   console.log(`machine: ${String(m['cpus'])} × ${String(m['cpu_model'])}, ${String(m['memory_gib'])} GiB, node ${String(m['node'])}`);
@@ -80,6 +87,7 @@ if (json) {
     console.log(`\nwindow state at ${memory.keys.toLocaleString('en-US')} keys: ${memory.heap_bytes_per_key} B heap/key, ${memory.checkpoint_bytes_per_key} B checkpoint/key`);
   }
   if (lookupLint) console.log(`\n${lookupLint.name}: ${lookupLint.lint_ms} ms (median of ${lookupLint.rounds})`);
+  if (enrich) console.log(`\nGeoIP/ASN databases (shipped): opened in ${enrich.load_ms} ms, holding ${enrich.memory_mib} MiB`);
   if (keyed) {
     const u = keyed.us_per_event;
     console.log(`\nkeyed mode per event: local ${u.local} µs, keyed ingest ${u.keyed_ingest} µs + detect ${u.keyed_detect} µs; ${keyed.keyed_records_per_event} keyed records/event, ${keyed.bytes_per_keyed_record} B/record`);

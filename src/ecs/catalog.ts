@@ -32,6 +32,27 @@ export interface FieldDef {
 const f = (name: string, type: FieldType, description: string, array = false): FieldDef =>
   array ? { name, type, description, array } : { name, type, description };
 
+/**
+ * `<prefix>.geo.*` and `<prefix>.as.*` as Elastic's geoip processor fills
+ * them: the vendor's own where it geolocates (Okta, GitHub), else Sift's
+ * GeoIP/ASN enrichment of `<prefix>.ip` (docs/enrichment.md; the shipped data
+ * is IP Geolocation by DB-IP and RouteViews/NRO, CC BY 4.0).
+ */
+function geoAs(prefix: 'source' | 'client'): FieldDef[] {
+  const from = `of ${prefix}.ip, from the vendor or GeoIP enrichment (docs/enrichment.md)`;
+  return [
+    f(`${prefix}.geo.city_name`, 'keyword', `City ${from}.`),
+    f(`${prefix}.geo.continent_name`, 'keyword', `Continent ${from}.`),
+    f(`${prefix}.geo.country_iso_code`, 'keyword', `Country ISO 3166-1 code ${from}.`),
+    f(`${prefix}.geo.country_name`, 'keyword', `Country ${from}.`),
+    f(`${prefix}.geo.region_iso_code`, 'keyword', `Region ISO 3166-2 code ${from}.`),
+    f(`${prefix}.geo.region_name`, 'keyword', `Region or state ${from}.`),
+    f(`${prefix}.geo.location`, 'geo_point', `Latitude/longitude ${from}.`),
+    f(`${prefix}.as.number`, 'long', `Autonomous system number ${from}.`),
+    f(`${prefix}.as.organization.name`, 'keyword', `Autonomous system organization ${from}.`),
+  ];
+}
+
 /** ECS core fields shared by every dataset. */
 export const ECS_BASE: readonly FieldDef[] = [
   f('@timestamp', 'date', 'When the event happened, as reported by the vendor.'),
@@ -69,19 +90,15 @@ export const ECS_BASE: readonly FieldDef[] = [
   f('source.user.name', 'keyword', 'Name of the user at the source.'),
   f('source.user.email', 'keyword', 'Email of the user at the source.'),
   f('source.user.full_name', 'keyword', 'Full name of the user at the source.'),
+  ...geoAs('source'),
   f('client.ip', 'ip', 'Address of the client.'),
   f('client.domain', 'keyword', 'Domain of the client.'),
   f('client.user.id', 'keyword', 'Id of the client user.'),
   f('client.user.name', 'keyword', 'Name of the client user.'),
   f('client.user.email', 'keyword', 'Email of the client user.'),
   f('client.user.full_name', 'keyword', 'Full name of the client user.'),
-  f('client.geo.city_name', 'keyword', 'City, as the vendor geolocated it.'),
-  f('client.geo.country_name', 'keyword', 'Country, as the vendor geolocated it.'),
-  f('client.geo.region_name', 'keyword', 'Region or state, as the vendor geolocated it.'),
+  ...geoAs('client'),
   f('client.geo.postal_code', 'keyword', 'Postal code, as the vendor geolocated it.'),
-  f('client.geo.location', 'geo_point', 'Latitude/longitude, as the vendor geolocated it.'),
-  f('client.as.number', 'long', 'Autonomous system number, as the vendor reported it.'),
-  f('client.as.organization.name', 'keyword', 'Autonomous system organization, as the vendor reported it.'),
   f('user_agent.original', 'keyword', 'The raw User-Agent header.'),
   f('user_agent.name', 'keyword', 'Browser or client name, parsed from the User-Agent.'),
   f('user_agent.version', 'keyword', 'Browser or client version.'),

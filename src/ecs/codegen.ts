@@ -14,6 +14,10 @@ function tsType(f: FieldDef): string {
  * rules and alert templates refer to fields by these names, so a typo is a
  * compile error, not a silent never-match.
  */
+/** CC BY 4.0 asks for attribution where the data is used: the documents' field reference is that place (docs/enrichment.md). */
+const GEO_ATTRIBUTION =
+  '`*.geo.*` and `*.as.*` that the vendor did not send come from GeoIP/ASN enrichment ([docs/enrichment.md](enrichment.md)). With the shipped databases: [IP Geolocation by DB-IP](https://db-ip.com) and ASN data from [RouteViews](https://www.routeviews.org), the [NRO](https://www.nro.net) and DB-IP, all under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/).';
+
 export function renderFieldTypesModule(): string {
   const all = new Map<string, FieldDef>();
   for (const f of ECS_FIELDS) all.set(f.name, f);
@@ -43,7 +47,7 @@ export function renderFieldTypesModule(): string {
 
 /** docs/ecs-fields.md: the catalog as a reference for analysts and rule authors. */
 export function renderFieldsReference(): string {
-  const out = [`<!-- ${HEADER} -->`, '# ECS fields Sift emits', '', 'Types are Elasticsearch field types (core types only; see docs/stack.md). `[]` marks lists.', ''];
+  const out = [`<!-- ${HEADER} -->`, '# ECS fields Sift emits', '', 'Types are Elasticsearch field types (core types only; see docs/stack.md). `[]` marks lists.', '', GEO_ATTRIBUTION, ''];
   out.push('## ECS fields (all datasets)', '', '| field | type | description |', '|---|---|---|');
   for (const f of [...ECS_FIELDS].sort((a, b) => (a.name < b.name ? -1 : 1))) out.push(`| \`${f.name}\` | ${f.type}${f.array ? '[]' : ''} | ${f.description.replace(/\|/g, '\\|')} |`);
   for (const ns of NAMESPACES) {

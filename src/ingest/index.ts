@@ -3,3 +3,4 @@ export * from './normalize/index.js';
 export * from './indexer/index.js';
 export * from './kafka/index.js';
 export * from './prepare/index.js';
+export * from './geoip/index.js';

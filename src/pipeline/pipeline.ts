@@ -40,6 +40,7 @@ import { createAlertStage } from './alerting.js';
 import { createDetectionStage, loadInitialRules, type DetectionStage } from './detect.js';
 import { checkCoPartitioned, createKeyedWriter, drainKeyed, keyedPartitionOf, keyedTopology, readKeyed } from './keyed.js';
 import { planSource, prepareBatch, type Prepared, type PrepareOptions, type SourcePlan } from '../ingest/index.js';
+import { geoIpOf } from './geoip.js';
 import { countAlerts, emptyStats, type PipelineStats } from './stats.js';
 import { staticChecks } from './preflight.js';
 
@@ -96,12 +97,14 @@ function redactUrl(url: string): string {
   }
 }
 
-/** What prepare needs from the config: decode limits, event.original, the future bound. */
+/** What prepare needs from the config: decode limits, event.original, the future bound, the GeoIP databases (loaded here, once). */
 export function prepareOptionsOf(config: SiftConfig): PrepareOptions {
+  const geoip = geoIpOf(config);
   return {
     limits: { maxBytes: config.pipeline.max_record_bytes, maxDepth: config.pipeline.max_depth },
     keepOriginal: config.pipeline.keep_original,
     maxFutureSkewMs: parseDuration(config.rules.max_future_skew) ?? 5 * 60_000,
+    ...(geoip ? { geoip } : {}),
   };
 }
 
@@ -151,6 +154,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     ),
   });
   const prepareOptions = prepareOptionsOf(config);
+  if (prepareOptions.geoip) log.info(prepareOptions.geoip.describe, 'GeoIP databases loaded.');
   let resolveFatal: (err: Error) => void = () => undefined;
   const fatal = new Promise<Error>((resolve) => (resolveFatal = resolve));
   let fatalSeen = false;

@@ -11,6 +11,7 @@
  */
 import { dispatchConfigIssues, dispatchConfigOf, verifySinkTargets, type DispatchConfig, type Resolver } from '../alerts/index.js';
 import { ConfigError, tlsIssues, tlsWarnings, type ConfigIssue, type SiftConfig } from '../config/index.js';
+import { geoIpIssues } from './geoip.js';
 import { planTopics } from './pipeline.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -36,6 +37,7 @@ export function staticChecks(config: SiftConfig, env: Env = process.env): { issu
     issues.push(...err.issues);
   }
   issues.push(...tlsIssues(config));
+  issues.push(...geoIpIssues(config));
   const dispatch = dispatchConfigOf(config.alerts, env);
   issues.push(...[...dispatch.issues, ...dispatchConfigIssues(dispatch.config)].map(asIssue));
   return { issues, dispatch: dispatch.config };

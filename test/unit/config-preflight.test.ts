@@ -26,6 +26,9 @@ async function sift(argv: string[]): Promise<{ code: number; err: string }> {
   return { code, err: io.err() };
 }
 
+/** A file that exists but is no MaxMind database. */
+const NOT_MMDB = tmpFile('not a database');
+
 const HOOK = 'url: "https://hooks.slack.com/services/T1/B2/abcdefgh12345678"';
 
 describe('config check refuses what run refuses (issue 12)', () => {
@@ -50,6 +53,8 @@ describe('config check refuses what run refuses (issue 12)', () => {
     ['an unset url_env variable', 'alerts:\n  sinks: [{ name: s, type: slack, url_env: P4_NOT_SET_ANYWHERE }]\n', 'alerts.sinks[0].url_env', 'P4_NOT_SET_ANYWHERE is not set'],
     ['two sinks with one name', `alerts:\n  sinks: [{ name: s, type: slack, ${HOOK} }, { name: s, type: slack, ${HOOK} }]\n`, 'alerts.sinks[1].name', 'used by another sink'],
     ['a bad allowlist entry', 'alerts:\n  outbound: { allow_hosts: ["http://hooks.slack.com/"] }\n', 'alerts.outbound', 'is not a host name'],
+    ['a GeoIP city database that is missing', 'enrich:\n  geoip: { city_database: /nonexistent/GeoLite2-City.mmdb }\n', 'enrich.geoip.city_database', 'cannot read /nonexistent/GeoLite2-City.mmdb (ENOENT)'],
+    ['a GeoIP ASN database that is no MMDB', `enrich:\n  geoip: { asn_database: ${JSON.stringify(NOT_MMDB)} }\n`, 'enrich.geoip.asn_database', 'is not a MaxMind DB (.mmdb) file'],
   ])('%s', async (_name, text, path, why) => {
     const file = tmpFile(text);
     const check = await sift(['config', 'check', '-c', file]);

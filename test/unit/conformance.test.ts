@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyField, compareDocument, readRecords, runConformance, sameValue, sourceForCase } from '../../src/conformance/index.js';
 import { generateOkta } from '../../src/generate/index.js';
+import { loadGeoIp } from '../../src/ingest/index.js';
 
 describe('conformance comparison rules', () => {
   it('compares arrays as sets, and normalizes numbers and timestamps', () => {
@@ -46,6 +47,23 @@ describe('conformance comparison rules', () => {
     expect(sourceForCase('gcp', 'audit')).toBe('gcp_audit');
     expect(sourceForCase('google_workspace', 'login')).toBe('google_workspace');
     expect(sourceForCase('nginx', 'access')).toBeUndefined();
+  });
+
+  it('scores GeoIP/ASN enrichment apart, by kind, with the shipped databases', () => {
+    const geo = loadGeoIp({ cityDatabase: '', asnDatabase: '' });
+    if (!geo.ok) throw new Error('the shipped GeoIP databases must load');
+    const raw = JSON.stringify({ uuid: 'g1', published: '2024-01-01T00:00:00.000Z', eventType: 'user.session.start', client: { ipAddress: '8.8.8.8' } });
+    // Google's 8.8.8.8: United States, AS15169 (public facts); the city is deliberately wrong.
+    const expected = { source: { ip: '8.8.8.8', geo: { country_iso_code: 'US', city_name: 'Nowhere' }, as: { number: 15169 } } };
+    const report = runConformance([{ name: 'okta/system/test-geo.log', pkg: 'okta', dataStream: 'system', records: [raw], expected: [expected] }], 50, geo.geoip);
+    expect(report.enrichment).toMatchObject({
+      expected: 3,
+      matched: 2,
+      ratio: 0.6667,
+      by_kind: { as_number: { expected: 1, matched: 1, ratio: 1 }, city: { expected: 1, matched: 0, ratio: 0 }, country: { expected: 1, matched: 1, ratio: 1 } },
+    });
+    // source.ip is in the input: counted in the main ratio, not the enrichment one.
+    expect(report.overall).toEqual({ expected: 1, matched: 1, ratio: 1 });
   });
 
   it('scores a case end to end through the real hot path', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateOkta } from '../../src/generate/index.js';
-import { documentId, type RawRecord } from '../../src/ingest/index.js';
+import { documentId, loadGeoIp, type RawRecord } from '../../src/ingest/index.js';
 import { deadLetterValue, planSource, prepareBatch } from '../../src/pipeline/index.js';
 
 const plan = planSource('okta', 'default');
@@ -120,6 +120,36 @@ describe('shared enrichment', () => {
       os: { name: 'Mac OS X', version: '10.15', full: 'Mac OS X 10.15' },
       device: { name: 'Mac' },
     });
+  });
+});
+
+describe('GeoIP/ASN enrichment', () => {
+  const geo = loadGeoIp({ cityDatabase: '', asnDatabase: '' });
+  if (!geo.ok) throw new Error('the shipped GeoIP databases must load');
+  // An Okta sign-in from Google's 8.8.8.8 (AS15169, United States), with
+  // Okta's own geolocation of the client, which must be kept as sent.
+  const text = JSON.stringify({
+    uuid: 'geo-1',
+    published: '2026-01-01T00:00:00.000Z',
+    eventType: 'user.session.start',
+    client: { ipAddress: '8.8.8.8', geographicalContext: { city: 'Dublin', state: 'California', country: 'United States', geolocation: { lat: 37.7201, lon: -121.919 } } },
+  });
+
+  it('adds source.geo and source.as before detection, and keeps the vendor\'s client.geo', () => {
+    const out = prepareBatch([record(Buffer.from(text))], plan, { ...opts, geoip: geo.geoip });
+    const doc = JSON.parse(out.docs[0]?.source ?? '{}') as { source?: { geo?: unknown; as?: unknown }; client?: { geo?: unknown; as?: unknown } };
+    expect(doc.source?.as).toMatchObject({ number: 15169 });
+    expect(doc.source?.geo).toMatchObject({ country_iso_code: 'US', country_name: 'United States', continent_name: 'North America' });
+    expect(doc.client?.geo).toEqual({ city_name: 'Dublin', region_name: 'California', country_name: 'United States', location: { lat: 37.7201, lon: -121.919 } });
+    expect(doc.client?.as).toMatchObject({ number: 15169 });
+    // Detection sees the same event.
+    expect((out.origins[0]?.event as unknown as { source: { as: unknown } }).source.as).toMatchObject({ number: 15169 });
+  });
+
+  it('adds nothing when enrichment is off', () => {
+    const doc = JSON.parse(prepareBatch([record(Buffer.from(text))], plan, opts).docs[0]?.source ?? '{}') as { source?: Record<string, unknown> };
+    expect(doc.source?.['geo']).toBeUndefined();
+    expect(doc.source?.['as']).toBeUndefined();
   });
 });
 

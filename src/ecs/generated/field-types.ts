@@ -47,10 +47,12 @@ export interface EcsFieldTypes {
   "client.as.organization.name": string;
   "client.domain": string;
   "client.geo.city_name": string;
+  "client.geo.continent_name": string;
   "client.geo.country_iso_code": string;
   "client.geo.country_name": string;
   "client.geo.location": { lat: number; lon: number };
   "client.geo.postal_code": string;
+  "client.geo.region_iso_code": string;
   "client.geo.region_name": string;
   "client.ip": string;
   "client.user.email": string;
@@ -460,9 +462,16 @@ export interface EcsFieldTypes {
   "slack.audit.entity.title": string;
   "slack.audit.entity.type": string;
   "source.address": string;
+  "source.as.number": number;
+  "source.as.organization.name": string;
   "source.domain": string;
+  "source.geo.city_name": string;
+  "source.geo.continent_name": string;
   "source.geo.country_iso_code": string;
   "source.geo.country_name": string;
+  "source.geo.location": { lat: number; lon: number };
+  "source.geo.region_iso_code": string;
+  "source.geo.region_name": string;
   "source.ip": string;
   "source.port": number;
   "source.user.domain": string;
@@ -681,37 +690,37 @@ export type EcsFieldName = keyof EcsFieldTypes;
 
 /** Datasets and the number of fields each one maps. */
 export const DATASET_FIELD_COUNTS = {
-  "aws.cloudtrail": 174,
-  "gcp.audit": 166,
-  "github.audit": 220,
-  "gitlab.audit": 166,
-  "google_workspace.access_transparency": 194,
-  "google_workspace.activity": 194,
-  "google_workspace.admin": 194,
-  "google_workspace.alert": 194,
-  "google_workspace.calendar": 194,
-  "google_workspace.chat": 194,
-  "google_workspace.chrome": 194,
-  "google_workspace.context_aware_access": 194,
-  "google_workspace.data_studio": 194,
-  "google_workspace.device": 194,
-  "google_workspace.drive": 194,
-  "google_workspace.gcp": 194,
-  "google_workspace.gemini": 194,
-  "google_workspace.gmail": 194,
-  "google_workspace.group_enterprise": 194,
-  "google_workspace.groups": 194,
-  "google_workspace.keep": 194,
-  "google_workspace.login": 194,
-  "google_workspace.meet": 194,
-  "google_workspace.rules": 194,
-  "google_workspace.saml": 194,
-  "google_workspace.token": 194,
-  "google_workspace.user_accounts": 194,
-  "google_workspace.vault": 194,
-  "okta.system": 242,
-  "slack.audit": 169,
-  "zoom.activity": 300,
-  "zoom.operation": 300,
-  "zoom.webhook": 300,
+  "aws.cloudtrail": 183,
+  "gcp.audit": 175,
+  "github.audit": 229,
+  "gitlab.audit": 175,
+  "google_workspace.access_transparency": 203,
+  "google_workspace.activity": 203,
+  "google_workspace.admin": 203,
+  "google_workspace.alert": 203,
+  "google_workspace.calendar": 203,
+  "google_workspace.chat": 203,
+  "google_workspace.chrome": 203,
+  "google_workspace.context_aware_access": 203,
+  "google_workspace.data_studio": 203,
+  "google_workspace.device": 203,
+  "google_workspace.drive": 203,
+  "google_workspace.gcp": 203,
+  "google_workspace.gemini": 203,
+  "google_workspace.gmail": 203,
+  "google_workspace.group_enterprise": 203,
+  "google_workspace.groups": 203,
+  "google_workspace.keep": 203,
+  "google_workspace.login": 203,
+  "google_workspace.meet": 203,
+  "google_workspace.rules": 203,
+  "google_workspace.saml": 203,
+  "google_workspace.token": 203,
+  "google_workspace.user_accounts": 203,
+  "google_workspace.vault": 203,
+  "okta.system": 251,
+  "slack.audit": 178,
+  "zoom.activity": 309,
+  "zoom.operation": 309,
+  "zoom.webhook": 309,
 } as const;

@@ -14,6 +14,7 @@
 import { createSerializer, datasetsOf, fieldsOf, indexAlias, type EcsEvent, type Serializer } from '../../ecs/index.js';
 import { ErrorCode, describeError, failure, type Failure } from '../../shared/index.js';
 import { decodeRecord, type DecodeLimits } from '../decode/index.js';
+import { enrichGeoIp, type GeoIp } from '../geoip/index.js';
 import type { IndexDoc } from '../indexer/index.js';
 import type { RawRecord } from '../kafka/index.js';
 import { documentId, enrichUserAgent, fallbackDocumentId, isoFromIntegerMs, sourceFor, type NormalizeResult, type Source } from '../normalize/index.js';
@@ -71,6 +72,8 @@ export interface PrepareOptions {
   readonly keepOriginal: boolean;
   /** How far ahead of its record's timestamp an event may be (`rules.max_future_skew`); undefined: no bound. */
   readonly maxFutureSkewMs?: number;
+  /** GeoIP/ASN databases, loaded at setup (`enrich.geoip`); undefined: no `*.geo.*` / `*.as.*` enrichment. */
+  readonly geoip?: GeoIp;
 }
 
 /** The tag a document gets when its time is beyond its record's timestamp + the allowed skew. */
@@ -150,6 +153,7 @@ function prepareUnit(
   if (result.ok !== true) return result;
   const event = result.event;
   enrichUserAgent(event);
+  if (opts.geoip) enrichGeoIp(event, opts.geoip);
   const dataset = event.event.dataset;
   const target = plan.targets.get(dataset);
   if (!target) return failure(ErrorCode.Internal, `normalizer emitted undeclared dataset ${JSON.stringify(dataset)}`);

@@ -10,7 +10,7 @@
  */
 import { basename } from 'node:path';
 import type { JsonValue } from '../../ecs/index.js';
-import { prepareBatch } from '../../ingest/index.js';
+import { loadGeoIp, prepareBatch, type GeoIp } from '../../ingest/index.js';
 import { formatIssue } from '../spec/index.js';
 import { createEngine, DEFAULT_LATENESS_MS, detectInputs } from '../runtime/index.js';
 import type { CompiledRule, Ruleset } from '../compile/types.js';
@@ -26,6 +26,16 @@ export const TEST_LATENESS_MS = DEFAULT_LATENESS_MS;
 const TEST_FUTURE_SKEW_MS = 5 * 60_000;
 /** `sift run`'s default decode limits (`pipeline.max_record_bytes`, `pipeline.max_depth`). */
 const TEST_LIMITS = { maxBytes: 2 * 1024 * 1024, maxDepth: 64 };
+
+/**
+ * `enrich.geoip`'s default: raw events get `*.geo.*` / `*.as.*` from the
+ * shipped databases, as in `sift run`, so a rule on them can be tested.
+ * Opened on the first raw event (a file of `ecs:` events never pays for it).
+ */
+function testGeoIp(): GeoIp | undefined {
+  const loaded = loadGeoIp({ cityDatabase: '', asnDatabase: '' });
+  return loaded.ok ? loaded.geoip : undefined;
+}
 
 export interface CaseReport {
   readonly name: string;
@@ -107,7 +117,8 @@ function inputsOf(tc: RuleTestCase, packing: Packing): DetectInput[] | string {
     const plan = offlinePlan(rec.source);
     if (!plan) return `${where}: unknown source ${JSON.stringify(rec.source)}`;
     const record = offlineRecord('test', offset, encode(rec.values, packing), receivedMs);
-    const prepared = prepareBatch([record], plan, { limits: TEST_LIMITS, keepOriginal: false, maxFutureSkewMs: TEST_FUTURE_SKEW_MS });
+    const geoip = testGeoIp();
+    const prepared = prepareBatch([record], plan, { limits: TEST_LIMITS, keepOriginal: false, maxFutureSkewMs: TEST_FUTURE_SKEW_MS, ...(geoip ? { geoip } : {}) });
     const dead = prepared.dead[0];
     if (dead !== undefined) {
       const which = dead.eventIndex === undefined ? where : `${where} (event ${dead.eventIndex} of the record)`;
