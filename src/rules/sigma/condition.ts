@@ -2,10 +2,18 @@
  * Sigma's `condition` → Sift's. The boolean grammar is the same (and, or,
  * not, parentheses, `1 of x*`, `any of`, `all of`, `them`), so the text is
  * re-written token by token, after checking that every name resolves to a
- * selection. Sigma's aggregations (`| count() > 5`, `| near`) are the
- * deprecated v1 correlation syntax; they are reported, not translated.
+ * selection. Sigma's aggregations are the deprecated v1 correlation syntax:
+ * `| count() …` is read by aggregation.ts (Sift's threshold or
+ * cardinality); `| near` and the others are reported, not translated.
  */
+import { parseAggregation, type SigmaAggregation } from './aggregation.js';
 import { ok, unsupported, UnsupportedKind, type Step } from './types.js';
+
+/** A converted condition, with the aggregation its `| …` part asks for. */
+export interface SiftCondition {
+  readonly condition: string;
+  readonly aggregation?: SigmaAggregation;
+}
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them', 'all', 'any', '1']);
 
@@ -50,13 +58,25 @@ function rejoin(tokens: readonly string[]): string {
   return out;
 }
 
-/** One condition text, checked against the selection names. */
-function convertOne(text: string, names: readonly string[]): Step<string> {
-  if (text.includes('|')) {
-    const agg = text.slice(text.indexOf('|') + 1).trim();
-    const kind = /^near\b/i.test(agg) ? 'a temporal proximity (near) aggregation' : 'an aggregation';
+/** One condition text, checked against the selection names; an aggregation after `|` is read too. */
+function convertOne(text: string, names: readonly string[]): Step<SiftCondition> {
+  if (!text.includes('|')) {
+    const search = convertSearch(text, names);
+    return search.ok ? ok({ condition: search.value }) : search;
+  }
+  const agg = text.slice(text.indexOf('|') + 1).trim();
+  if (/^near\b/i.test(agg) || agg.includes('|')) {
+    const kind = /^near\b/i.test(agg) ? 'a temporal proximity (near) aggregation' : 'a chain of aggregations';
     return unsupported(UnsupportedKind.aggregation, `condition has ${kind} (| ${agg}), Sigma's deprecated correlation syntax`);
   }
+  const aggregation = parseAggregation(agg);
+  if (!aggregation.ok) return aggregation;
+  const search = convertSearch(text.slice(0, text.indexOf('|')), names);
+  return search.ok ? ok({ condition: search.value, aggregation: aggregation.value }) : search;
+}
+
+/** The search part of a condition, re-written token by token. */
+function convertSearch(text: string, names: readonly string[]): Step<string> {
   const tokens = tokenize(text);
   if (tokens.length === 0) return unsupported(UnsupportedKind.condition, 'condition is empty');
   const out: string[] = [];
@@ -78,15 +98,18 @@ function convertOne(text: string, names: readonly string[]): Step<string> {
   return ok(rejoin(out));
 }
 
-/** A list of conditions is Sigma v1's "any of these queries": their OR. */
-export function convertCondition(raw: unknown, names: readonly string[]): Step<string> {
+/** A list of conditions is Sigma v1's "any of these queries": their OR. An aggregation counts one query, so it stands alone. */
+export function convertCondition(raw: unknown, names: readonly string[]): Step<SiftCondition> {
   const list = Array.isArray(raw) ? raw : [raw];
   if (list.length === 0 || list.some((c) => typeof c !== 'string')) return unsupported(UnsupportedKind.condition, 'condition must be a string or a list of strings');
-  const parts: string[] = [];
+  const parts: SiftCondition[] = [];
   for (const c of list as string[]) {
     const r = convertOne(c, names);
     if (!r.ok) return r;
     parts.push(r.value);
   }
-  return ok(parts.length === 1 ? (parts[0] as string) : parts.map((p) => `(${p})`).join(' or '));
+  const [first] = parts;
+  if (parts.length === 1 && first !== undefined) return ok(first);
+  if (parts.some((p) => p.aggregation !== undefined)) return unsupported(UnsupportedKind.aggregation, 'a list of conditions with an aggregation: each would count on its own');
+  return ok({ condition: parts.map((p) => `(${p.condition})`).join(' or ') });
 }

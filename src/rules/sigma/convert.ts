@@ -128,6 +128,7 @@ export function convertSigma(text: string, path: string): ConvertResult {
     ...nonEmpty('false_positives', falsePositivesOf(meta)),
     scope: { datasets: binding.datasets },
     detection: { ...detection.value.selections, condition: detection.value.condition },
+    ...detection.value.aggregation,
     ...(output.fields.length > 0 ? { output: { fields: output.fields } } : {}),
     ...(runbook === undefined ? {} : { runbook }),
   };

@@ -8,9 +8,10 @@
  * event (`message` is the vendor's summary line at most), so such rules are
  * reported rather than narrowed to a field.
  */
+import { convertAggregation } from './aggregation.js';
 import { convertCondition } from './condition.js';
 import { convertItem, type Scope } from './field-test.js';
-import { ok, unsupported, UnsupportedKind, type SiftSelection, type SiftSelectionMap, type SiftValue, type Step } from './types.js';
+import { ok, unsupported, UnsupportedKind, type SiftAggregation, type SiftSelection, type SiftSelectionMap, type SiftValue, type Step } from './types.js';
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 
@@ -47,6 +48,8 @@ function convertSelection(scope: Scope, name: string, raw: unknown): Step<SiftSe
 export interface SiftDetection {
   readonly selections: Readonly<Record<string, SiftSelection>>;
   readonly condition: string;
+  /** `| count() …` with its timeframe, as Sift's threshold or cardinality block. */
+  readonly aggregation?: SiftAggregation;
 }
 
 export function convertDetection(scope: Scope, raw: unknown): Step<SiftDetection> {
@@ -57,14 +60,16 @@ export function convertDetection(scope: Scope, raw: unknown): Step<SiftDetection
   const cond = convertCondition(condition, names);
   if (!cond.ok) return cond;
   // Without an aggregation, Sigma ignores timeframe; a rule that sets one means a correlation of events.
-  if (timeframe !== undefined) {
+  if (timeframe !== undefined && cond.value.aggregation === undefined) {
     return unsupported(UnsupportedKind.aggregation, `timeframe ${String(timeframe)} without an aggregation means a correlation of several events`);
   }
+  const aggregation = cond.value.aggregation === undefined ? undefined : convertAggregation(scope, cond.value.aggregation, timeframe);
+  if (aggregation !== undefined && !aggregation.ok) return aggregation;
   const selections: Record<string, SiftSelection> = {};
   for (const name of names) {
     const r = convertSelection(scope, name, rest[name]);
     if (!r.ok) return r;
     selections[name] = r.value;
   }
-  return ok({ selections, condition: cond.value });
+  return ok({ selections, condition: cond.value.condition, ...(aggregation === undefined ? {} : { aggregation: aggregation.value }) });
 }

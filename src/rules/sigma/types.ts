@@ -28,6 +28,20 @@ export type SiftSelectionMap = Readonly<Record<string, SiftValue | readonly Sift
 /** A map, or a list of maps (any one holds). */
 export type SiftSelection = SiftSelectionMap | readonly SiftSelectionMap[];
 
+/** Sift's `threshold` block, from Sigma's `| count() [by g] > n` and `timeframe`. */
+export interface SiftThreshold {
+  readonly count: number;
+  readonly group_by?: readonly string[];
+  readonly window: string;
+}
+
+/** Sift's `cardinality` block, from Sigma's `| count(field) [by g] > n` and `timeframe`. */
+export interface SiftCardinality extends SiftThreshold {
+  readonly field: string;
+}
+
+export type SiftAggregation = { readonly threshold: SiftThreshold } | { readonly cardinality: SiftCardinality };
+
 /** The rule file as written (key order is the order of docs/rules.md). */
 export interface SiftRuleDoc {
   readonly id: string;
@@ -45,6 +59,8 @@ export interface SiftRuleDoc {
   readonly scope: { readonly datasets: readonly string[] };
   /** Selections by name, plus `condition`. */
   readonly detection: Readonly<Record<string, SiftSelection | string>>;
+  readonly threshold?: SiftThreshold;
+  readonly cardinality?: SiftCardinality;
   readonly output?: { readonly fields: readonly string[] };
   readonly runbook?: string;
 }
