@@ -4,12 +4,13 @@ import { machine, type PairResult } from './harness.js';
 import { benchKeyedLatency, type LatencyResult } from './keyed-latency.bench.js';
 import { benchLookups, type LookupLint } from './lookup.bench.js';
 import { benchKeyed, keyedAsPair, type KeyedCost } from './keyed.bench.js';
+import { benchLint, type LintResult } from './lint.bench.js';
 import { benchProduce, type ProduceCost } from './produce.bench.js';
 import { benchRestore, type RestoreResult } from './restore.bench.js';
 import { benchRules, benchStateMemory } from './rules.bench.js';
 
 /**
- * `npm run bench [-- --json] [-- --only ingest|rules|lookups|enrich|keyed|produce|keyed-latency|restore] [-- --source <vendor>]`:
+ * `npm run bench [-- --json] [-- --only ingest|rules|lint|lookups|enrich|keyed|produce|keyed-latency|restore] [-- --source <vendor>]`:
  * every benchmark, one run, ratios measured side by side.
  */
 const argv = process.argv;
@@ -47,6 +48,12 @@ if (wanted('enrich')) {
   enrich = benchEnrich();
   results.push(...enrich.pairs);
 }
+let lint: LintResult | undefined;
+if (wanted('lint')) {
+  say('running lint benchmarks (a 100,000-value list; alias bombs refused)…');
+  lint = benchLint();
+  results.push(lint.pair);
+}
 let keyed: KeyedCost | undefined;
 if (wanted('keyed')) {
   say('running keyed-mode cost benchmarks (route + encode, decode + evaluateKeyed vs local evaluate)…');
@@ -73,7 +80,7 @@ if (wanted('restore')) {
 }
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(lookupLint ? { lookup_lint: lookupLint } : {}), ...(enrich ? { geoip_load: { ms: enrich.load_ms, memory_mib: enrich.memory_mib } } : {}), ...(keyed ? { keyed } : {}), ...(produceCost ? { produce_bytes_ratio: produceCost.bytes_ratio } : {}), ...(latency ? { keyed_latency: latency } : {}), ...(restore ? { restore } : {}) }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(lint ? { lint: { list_100k_ms: lint.list_100k_ms, refusals: lint.refusals } } : {}), ...(lookupLint ? { lookup_lint: lookupLint } : {}), ...(enrich ? { geoip_load: { ms: enrich.load_ms, memory_mib: enrich.memory_mib } } : {}), ...(keyed ? { keyed } : {}), ...(produceCost ? { produce_bytes_ratio: produceCost.bytes_ratio } : {}), ...(latency ? { keyed_latency: latency } : {}), ...(restore ? { restore } : {}) }, null, 2)}\n`);
 } else {
   const m = machine();
   console.log(`machine: ${String(m['cpus'])} × ${String(m['cpu_model'])}, ${String(m['memory_gib'])} GiB, node ${String(m['node'])}`);
@@ -88,6 +95,10 @@ if (json) {
   }
   if (lookupLint) console.log(`\n${lookupLint.name}: ${lookupLint.lint_ms} ms (median of ${lookupLint.rounds})`);
   if (enrich) console.log(`\nGeoIP/ASN databases (shipped): opened in ${enrich.load_ms} ms, holding ${enrich.memory_mib} MiB`);
+  if (lint) {
+    console.log(`\nlint of the 100,000-value list: ${lint.list_100k_ms} ms`);
+    for (const [name, r] of Object.entries(lint.refusals)) console.log(`  ${name.padEnd(16)} refused in ${r.ms} ms: ${r.error}`);
+  }
   if (keyed) {
     const u = keyed.us_per_event;
     console.log(`\nkeyed mode per event: local ${u.local} µs, keyed ingest ${u.keyed_ingest} µs + detect ${u.keyed_detect} µs; ${keyed.keyed_records_per_event} keyed records/event, ${keyed.bytes_per_keyed_record} B/record`);
