@@ -39,7 +39,7 @@ function normalized(vendor: string, row: Row): Record<string, unknown> {
   if (!source) throw new Error(vendor);
   const units = source.explode(row);
   if (!Array.isArray(units)) throw new Error(JSON.stringify(units));
-  const r = source.normalize(units[0], {});
+  const r = source.normalize(units[0], { original: undefined });
   if (r.ok !== true) throw new Error(`${vendor}: ${r.code} ${r.message}`);
   return r.event as unknown as Record<string, unknown>;
 }

@@ -47,7 +47,7 @@ export type RuleState =
   | { readonly kind: 'threshold'; plan: RulePlan; readonly store: KeyedStore<Mark[]> }
   | { readonly kind: 'cardinality'; plan: RulePlan; readonly store: KeyedStore<ValueMark[]> }
   | { readonly kind: 'sequence'; plan: RulePlan; readonly store: KeyedStore<StepMark[]> }
-  | { readonly kind: 'new_terms'; plan: RulePlan; readonly store: KeyedStore<null> }
+  | { readonly kind: 'new_terms'; plan: RulePlan; readonly store: KeyedStore<string | null> }
   | { readonly kind: 'travel'; plan: RulePlan; readonly store: KeyedStore<PlaceMark[]> };
 
 /** What a rule application needs from its partition. */
@@ -177,7 +177,7 @@ function hopFields(hop: Hop): Record<string, JsonValue> {
   return { [TRAVEL_FIELDS.distance]: Math.round(hop.distanceKm), [TRAVEL_FIELDS.speed]: Number.isFinite(hop.speedKmh) ? Math.round(hop.speedKmh) : null };
 }
 
-function applyNewTerms(w: Windows, store: KeyedStore<null>, plan: RulePlan, input: DetectInput, t: number, groupValues: JsonValue[]): void {
+function applyNewTerms(w: Windows, store: KeyedStore<string | null>, plan: RulePlan, input: DetectInput, t: number, groupValues: JsonValue[]): void {
   const terms = valuesOf(plan.valueGetters, input.event);
   if (terms === undefined) return;
   const off = positionOf(input.offset, input.index);
@@ -185,8 +185,22 @@ function applyNewTerms(w: Windows, store: KeyedStore<null>, plan: RulePlan, inpu
   // for the first time within the history window only learns its terms: on a
   // fresh start every value would otherwise be "new" and page for every user.
   const marker = `@group:${JSON.stringify(groupValues)}`;
-  const known = store.get(marker) !== undefined && !isNewTerm(store.get(marker)?.last, t, plan.spanMs);
-  if (enter(store, marker, t, input, off, noState) === undefined) return;
+  const before = store.get(marker);
+  const fresh = before === undefined || isNewTerm(before.last, t, plan.spanMs);
+  const slot = enter(store, marker, t, input, off, noState);
+  let known: boolean;
+  if (slot !== undefined) {
+    known = !fresh;
+    // The marker remembers which event began the group's baseline (below).
+    if (fresh) slot.state = input.id;
+  } else {
+    // The marker already holds this event: a redelivered batch whose
+    // checkpoint was cut between its entries (a checkpoint is several
+    // records, in more than one request) may hold the marker without a tuple.
+    // The tuples keep their own replay guards, so they are applied below;
+    // the group was known before this event unless this event began it.
+    known = before?.state !== input.id;
+  }
   for (const tuple of combinations(terms)) {
     const values = [...groupValues, ...tuple];
     const group = JSON.stringify(values);

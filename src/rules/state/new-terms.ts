@@ -28,10 +28,15 @@ import type { Codec } from './types.js';
 
 export const MAX_COMBINATIONS = 32;
 
-/** Slots carry no state beyond `last`. */
-export const newTermsCodec: Codec<null> = {
-  encode: () => null,
-  decode: (v) => (v === null ? null : undefined),
+/**
+ * Tuple slots carry no state beyond `last`. A marker slot holds the id of the
+ * event that began its group's baseline, so a redelivered event can tell
+ * whether the group was known before it (apply.ts); null in checkpoints
+ * written before, read as "known".
+ */
+export const newTermsCodec: Codec<string | null> = {
+  encode: (s) => s,
+  decode: (v) => (v === null || typeof v === 'string' ? v : undefined),
 };
 
 export function isNewTerm(lastSeen: number | undefined, t: number, historyMs: number): boolean {
