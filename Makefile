@@ -74,9 +74,6 @@ test: build lint typecheck ## lint, typecheck, unit + integration tests on the r
 	@test -d "$(CORPUS_DIR)/elastic" || { echo "make test: no test corpus at $(CORPUS_DIR): the suite reads shared/corpus beside the clone (as CI lays it out); set SIFT_CORPUS=<dir> to point elsewhere"; exit 1; }
 	scripts/stack.sh up
 	@mkdir -p test-results
-	@# The secured stack (docs/security.md) starts in the background while the first tests run;
-	@# its tests run 'stack.sh up --secure' again, which waits for this one and reports any failure.
-	@(scripts/stack.sh up --secure >test-results/secure-stack-up.log 2>&1 &)
 	npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 
 demo: build ## bring the stack up, generate Okta traffic, run the pipeline, print a summary

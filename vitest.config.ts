@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Files that run on the secured stack (scripts/stack.sh up --secure, docs/security.md). */
+const SECURED = ['test/integration/secure-stack.test.ts', 'test/faults/api-key-revoked.test.ts'];
+
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -17,6 +20,7 @@ export default defineConfig({
           // Fault tests stop and restart the shared Kafka and ES: they run in this
           // project, one file at a time, never beside another integration test.
           include: ['test/integration/**/*.test.ts', 'test/faults/**/*.test.ts'],
+          exclude: SECURED,
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
           setupFiles: ['test/integration/setup.ts'],
@@ -24,6 +28,20 @@ export default defineConfig({
           // not timing assertions, only a guard against a hung test.
           testTimeout: 180_000,
           hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'secure',
+          // The secured stack is a second pair of services (ports 9192, 9201): its files run one at a
+          // time, beside the integration project's, which stop and restart only the plain stack.
+          include: SECURED,
+          environment: 'node',
+          globalSetup: ['test/integration/secure-setup.ts'],
+          setupFiles: ['test/integration/setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },
