@@ -56,7 +56,6 @@ const FIELDS: Readonly<Record<string, readonly (readonly [Operator, fc.Arbitrary
       ['in_lookup', fc.constantFrom<Lit>('nets')],
       ['lookup', fc.constantFrom<Lit>('nets.site', 'nets.site=corp', 'nets.site~a')],
     ],
-
     'related.ip': [['cidr', fc.constantFrom<Lit>(...CIDRS)], ['equals', fc.constantFrom<Lit>(...IPS, null)]],
     'event.severity': [['equals', fc.constantFrom<Lit>(...NUMBERS, '5', null, '*5*')], ['gt', num], ['gte', num], ['lt', num], ['lte', num], ['exists', fc.boolean()]],
     'okta.device.managed': [['equals', fc.constantFrom<Lit>(true, false, 'true', 'false', null)], ['exists', fc.boolean()]],
@@ -103,7 +102,6 @@ function withLookups(t: FieldTest): FieldTest {
   });
   return { ...t, lookups };
 }
-
 
 const NAMES = ['sel_a', 'sel_b', 'filter_c', 'sel_d'];
 
