@@ -18,6 +18,7 @@ import {
   detectInputs,
   formatIssue,
   loadRules,
+  META_KEY,
   parseDuration,
   type CompiledRule,
   type LoadOptions,
@@ -258,7 +259,17 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
     async persist(scope) {
       // After a revoke the new owner has the windows: writing ours would undo its work.
       if (!assigned.has(scope)) return;
-      await checkpoint.save(scope, [...engine.partition(scope).checkpoint(), ...suppressionOf(scope).checkpoint()]);
+      // A checkpoint is several records, in more than one request when large or
+      // spread over partitions, and a crash can cut it. Each part is acknowledged
+      // before the next, in the order that makes a cut harmless when the batch
+      // is redelivered: suppression windows first (a lost one would let a
+      // later repeat through as a new alert, while the rule's window, written,
+      // skips the replay that would have re-made it), then the rule windows
+      // (each skips what it holds), the watermark last (one ahead of the
+      // windows would call the batch's own out-of-order events late).
+      const windows = engine.partition(scope).checkpoint();
+      const parts = [suppressionOf(scope).checkpoint(), windows.filter((e) => e.key !== META_KEY), windows.filter((e) => e.key === META_KEY)];
+      for (const part of parts) if (part.length > 0) await checkpoint.save(scope, part);
     },
     suppression: suppressionOf,
     invalidate(scope) {
