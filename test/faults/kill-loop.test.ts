@@ -43,6 +43,10 @@ describe('repeated crashes', () => {
     const restarted = Date.now();
     try {
       const done = await waitAllCommitted(names, total, 120_000, [last]);
+      // The last kill can land after the final commit: then everything is committed before this
+      // instance even runs its first line, and a SIGTERM then meets Node's default handler (no
+      // program can catch it yet). Stop it once it is consuming, as an operator's rollout would.
+      await waitFor(() => last.output().includes('"msg":"Consuming."'), 60_000, 'the last instance to consume');
       last.child.kill('SIGTERM');
       expect(await last.exited).toBe(0);
       const d = report('kill-loop', { ...(await checkDelivery(names, w)), recovery_seconds: (done - restarted) / 1000 }, {
