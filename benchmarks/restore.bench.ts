@@ -3,9 +3,10 @@ import { Writable } from 'node:stream';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { createStateCheckpoint, ensureTopics, type StoredStateEntry } from '../src/ingest/index.js';
 import { keyedPartitionOf, keyedTopology } from '../src/pipeline/keyed.js';
-import { compileRule, createEngine, parseRuleFile, type CompiledRule, type DetectInput } from '../src/rules/index.js';
+import { createEngine, type CompiledRule, type DetectInput } from '../src/rules/index.js';
 import { createLogger } from '../src/telemetry/index.js';
 import { median } from './harness.js';
+import { windowRule } from './window-rule.js';
 
 /**
  * State restore on the real Kafka (issue 12, defect 3): how long an instance
@@ -53,25 +54,7 @@ export interface RestoreResult {
 }
 
 
-const RULE = `id: bench.restore
-name: bench
-description: one window per user, never firing
-version: 1
-severity: low
-risk_score: 1
-scope: {datasets: [okta.system]}
-detection:
-  sel: {event.action: user.session.start}
-  condition: sel
-threshold: {count: 1000000, group_by: [user.name], window: 1h}
-`;
-
-function benchRule(): CompiledRule {
-  const parsed = parseRuleFile(RULE, 'bench.yml').rule;
-  const compiled = parsed ? compileRule(parsed).rule : undefined;
-  if (!compiled) throw new Error('bench rule did not compile');
-  return compiled;
-}
+const benchRule = (): CompiledRule => windowRule('bench.restore');
 
 /** The checkpoint entries of `count` windows, users `from`..`from + count − 1`, as the engine writes them. */
 function windows(rule: CompiledRule, from: number, count: number): StoredStateEntry[] {

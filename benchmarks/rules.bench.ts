@@ -10,6 +10,7 @@ import { compileRule, createEngine, loadRules, parseRuleFile, type CompiledRule,
 import { convertSigma, findSigmaFiles } from '../src/rules/sigma/index.js';
 import { packageRoot } from '../src/shared/index.js';
 import { comparePair, type PairResult } from './harness.js';
+import { windowRule } from './window-rule.js';
 
 /**
  * Detection cost per event at 10, 100, 300 and 1000 rules, next to the ingest
@@ -129,23 +130,7 @@ export function benchRules(): PairResult[] {
 
 /** Heap held per active window key, and the checkpoint bytes per key, at 100k keys. */
 export function benchStateMemory(keys = 100_000): { keys: number; heap_bytes_per_key: number; checkpoint_bytes_per_key: number } {
-  const rule = parseRuleFile(
-    `id: bench.threshold
-name: bench
-description: one window per user, never firing
-version: 1
-severity: low
-risk_score: 1
-scope: {datasets: [okta.system]}
-detection:
-  sel: {event.action: user.session.start}
-  condition: sel
-threshold: {count: 1000000, group_by: [user.name], window: 1h}
-`,
-    'bench.yml',
-  ).rule;
-  const compiled = rule ? compileRule(rule).rule : undefined;
-  if (!compiled) throw new Error('bench rule did not compile');
+  const compiled = windowRule('bench.threshold');
   const base = Date.parse('2026-01-01T00:00:00Z');
   const inputs: DetectInput[] = Array.from({ length: keys }, (_, i) => ({
     id: `id${i}`,

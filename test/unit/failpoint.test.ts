@@ -2,7 +2,7 @@
  * SIFT_FAILPOINTS' syntax (src/shared/failpoint.ts): `name` kills,
  * `name=[count*]kill|sleep(ms)`. Expectations written by hand.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { failpoint, parseFailpoints } from '../../src/shared/failpoint.js';
 
 describe('SIFT_FAILPOINTS', () => {
@@ -22,15 +22,20 @@ describe('SIFT_FAILPOINTS', () => {
     expect(() => parseFailpoints(spec)).toThrow(spec);
   });
 
-  it('sleep waits at least its time, synchronously, and runs only `count` times', () => {
+  it('sleep blocks the whole thread for its time (Atomics.wait), and runs only `count` times', () => {
     const points = parseFailpoints('p=1*sleep(30)');
-    const start = Date.now();
-    failpoint('p', points);
-    // Atomics.wait's floor (Date.now() is whole milliseconds).
-    expect(Date.now() - start).toBeGreaterThanOrEqual(29);
-    expect(points.get('p')?.remaining).toBe(0);
-    failpoint('p', points);
-    failpoint('not-armed', points);
-    expect(points.get('p')?.remaining).toBe(0);
+    const wait = vi.spyOn(Atomics, 'wait').mockReturnValue('timed-out');
+    try {
+      failpoint('p', points);
+      // A synchronous wait, not a timer: the event loop (heartbeats, sockets) stalls too.
+      expect(wait).toHaveBeenCalledTimes(1);
+      expect(wait.mock.calls[0]?.[3]).toBe(30);
+      expect(points.get('p')?.remaining).toBe(0);
+      failpoint('p', points);
+      failpoint('not-armed', points);
+      expect(wait).toHaveBeenCalledTimes(1);
+    } finally {
+      wait.mockRestore();
+    }
   });
 });
