@@ -3,31 +3,24 @@ import { join } from 'node:path';
 import { ConfigError } from '../config/index.js';
 import { SiftError, describeError, packageRoot } from '../shared/index.js';
 import { UsageError } from './args.js';
-import { configCommand } from './config-cmd.js';
-import { conformanceCommand } from './conformance.js';
-import { demoCommand } from './demo.js';
-import { ecsCommand } from './ecs-cmd.js';
-import { generateCommand } from './generate.js';
-import { replayCommand } from './replay.js';
-import { rulesCommand } from './rules.js';
-import { runCommand } from './run.js';
-import { stackCommand } from './stack.js';
 
 interface Command {
   summary: string;
-  run: (argv: readonly string[]) => Promise<number>;
+  /** Loaded on demand: `sift rules lint` need not parse the Kafka and
+   *  Elasticsearch clients, and startup is most of a short command's time. */
+  load: () => Promise<(argv: readonly string[]) => Promise<number>>;
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
-  run: { summary: 'consume raw topics → ECS → Elasticsearch (the main job)', run: runCommand },
-  demo: { summary: 'end-to-end demo on the local stack with generated Okta traffic', run: demoCommand },
-  generate: { summary: 'produce realistic vendor audit events to Kafka (or stdout)', run: generateCommand },
-  rules: { summary: 'detection rules: test | lint | explain <id> | import-sigma (no Kafka or ES needed)', run: rulesCommand },
-  replay: { summary: 'run raw vendor events through decode → normalize → detect and print the alerts', run: replayCommand },
-  stack: { summary: 'local Kafka + Elasticsearch without Docker: up | down | status | logs', run: stackCommand },
-  conformance: { summary: 'compare Sift\'s ECS with Elastic\'s expected documents (--corpus <dir> [--json])', run: conformanceCommand },
-  config: { summary: 'check a config file, or print the configuration reference', run: configCommand },
-  ecs: { summary: 'regenerate the field types and docs/ecs-fields.md from the ECS catalog', run: ecsCommand },
+  run: { summary: 'consume raw topics → ECS → Elasticsearch (the main job)', load: async () => (await import('./run.js')).runCommand },
+  demo: { summary: 'end-to-end demo on the local stack with generated Okta traffic', load: async () => (await import('./demo.js')).demoCommand },
+  generate: { summary: 'produce realistic vendor audit events to Kafka (or stdout)', load: async () => (await import('./generate.js')).generateCommand },
+  rules: { summary: 'detection rules: test | lint | explain <id> | import-sigma (no Kafka or ES needed)', load: async () => (await import('./rules.js')).rulesCommand },
+  replay: { summary: 'run raw vendor events through decode → normalize → detect and print the alerts', load: async () => (await import('./replay.js')).replayCommand },
+  stack: { summary: 'local Kafka + Elasticsearch without Docker: up | down | status | logs', load: async () => (await import('./stack.js')).stackCommand },
+  conformance: { summary: 'compare Sift\'s ECS with Elastic\'s expected documents (--corpus <dir> [--json])', load: async () => (await import('./conformance.js')).conformanceCommand },
+  config: { summary: 'check a config file, or print the configuration reference', load: async () => (await import('./config-cmd.js')).configCommand },
+  ecs: { summary: 'regenerate the field types and docs/ecs-fields.md from the ECS catalog', load: async () => (await import('./ecs-cmd.js')).ecsCommand },
 };
 
 function version(): string {
@@ -72,7 +65,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest);
+    const run = await command.load();
+    return await run(rest);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof UsageError) {
       console.error(`sift ${name}: ${err.message}`);

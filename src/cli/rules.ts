@@ -1,9 +1,8 @@
 import { relative, join, isAbsolute } from 'node:path';
 import { formatIssue, loadRules, vendorPathAdvice, type CompiledRule, type Ruleset } from '../rules/index.js';
-import { testRuleset, type RuleReport, type TestReport } from '../rules/testing/index.js';
+import type { RuleReport, TestReport } from '../rules/testing/index.js';
 import { packageRoot } from '../shared/index.js';
 import { parse, UsageError } from './args.js';
-import { importSigmaCommand } from './import-sigma.js';
 
 export const RULES_HELP = `Usage: sift rules <test | lint | explain | import-sigma> [options]
 
@@ -73,13 +72,16 @@ function printCase(rule: RuleReport): void {
   for (const c of rule.cases) console.log(c.passed ? `✓ ${rule.id} › ${c.name}` : `✗ ${rule.id} › ${c.name}: ${c.message ?? 'failed'}`);
 }
 
-function testCommand(argv: readonly string[]): number {
+async function testCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
   if (values.help) {
     console.log(RULES_TEST_HELP);
     return 0;
   }
   const ruleset = loadRules(positionals.length > 0 ? positionals : [defaultRules()]);
+  // Loaded here: the test runner pulls in the ingest path, which `lint` and
+  // `explain` do not need.
+  const { testRuleset } = await import('../rules/testing/index.js');
   const raw = testRuleset(ruleset);
   const report: TestReport = { ...raw, rules: raw.rules.map((r) => ({ ...r, file: shown(r.file) })) };
   if (values.json) {
@@ -218,7 +220,7 @@ export async function rulesCommand(argv: readonly string[]): Promise<number> {
     case 'explain':
       return explainCommand(rest);
     case 'import-sigma':
-      return importSigmaCommand(rest);
+      return (await import('./import-sigma.js')).importSigmaCommand(rest);
     case undefined:
     case '-h':
     case '--help':
