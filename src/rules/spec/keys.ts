@@ -28,10 +28,15 @@ export const TOP_LEVEL_KEYS = [
   'suppression',
   'output',
   'runbook',
+  'equivalents',
+  'noise',
   'base_event',
   'tests',
 ] as const;
 export type TopLevelKey = (typeof TOP_LEVEL_KEYS)[number];
+
+/** `noise.level`: how often benign activity is expected to trigger the rule. */
+export const NOISE_LEVELS = ['low', 'medium', 'high'] as const;
 
 /** At most one of these per rule. */
 export const AGGREGATION_KEYS = ['threshold', 'cardinality', 'sequence', 'new_terms', 'travel'] as const;
@@ -47,6 +52,8 @@ export const BLOCK_KEYS = {
   travel: ['group_by', 'location', 'max_speed_kmh', 'min_distance_km', 'window'],
   suppression: ['group_by', 'duration'],
   output: ['fields'],
+  equivalents: ['panther', 'sigma', 'elastic'],
+  noise: ['level', 'note'],
   'tests[]': ['name', 'source', 'events', 'expect'],
   base_event: ['raw', 'source', 'ecs'],
   'tests[].events[]': ['raw', 'source', 'ecs', 'overrides'],

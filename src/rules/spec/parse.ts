@@ -7,6 +7,7 @@ import { LineCounter, isMap, parseDocument } from 'yaml';
 import { knownDatasets } from '../../ecs/index.js';
 import { readAggregation, readOutput, readSuppression } from './aggregation.js';
 import { checkAliases } from './aliases.js';
+import { readEquivalents, readNoise } from './content.js';
 import { AGGREGATION_KEYS, BLOCK_KEYS, DEFAULT_RISK, RULE_ID, TAG, TECHNIQUE_TAG, TOP_LEVEL_KEYS } from './keys.js';
 import { checkKeys, entries, readBool, readInt, readString, readStringList, record, report, required, scalarOf, type Entry, type Reader } from './read.js';
 import { readDetection } from './selection.js';
@@ -83,6 +84,8 @@ function readMeta(r: Reader, b: ReadonlyMap<string, Entry>, doc: unknown) {
     references: opt('references', (e) => readStringList(r, e)),
     falsePositives: opt('false_positives', (e) => readStringList(r, e)),
     runbook: opt('runbook', (e) => readString(r, e, { nonEmpty: true })),
+    equivalents: opt('equivalents', (e) => readEquivalents(r, e)),
+    noise: opt('noise', (e) => readNoise(r, e)),
     output: opt('output', (e) => readOutput(r, e)),
     suppression: opt('suppression', (e) => readSuppression(r, e)),
   };
@@ -147,7 +150,7 @@ export function parseRuleFile(text: string, file: string): ParseResult {
 
   const id = r.ruleId;
   const { name, description, version, severity, datasets } = meta;
-  const optionalOk = [meta.riskScore, meta.enabled, meta.tags, meta.author, meta.references, meta.falsePositives, meta.runbook, meta.output, meta.suppression].every((o) => o.ok);
+  const optionalOk = [meta.riskScore, meta.enabled, meta.tags, meta.author, meta.references, meta.falsePositives, meta.runbook, meta.equivalents, meta.noise, meta.output, meta.suppression].every((o) => o.ok);
   r.issues.sort(byPosition);
   if (r.issues.length > 0 || !optionalOk || !aggs.ok || tests === undefined || det.detection === undefined) {
     if (id === undefined || datasets === undefined) return { issues: r.issues };
@@ -184,6 +187,8 @@ export function parseRuleFile(text: string, file: string): ParseResult {
     ...(meta.author.v === undefined ? {} : { author: meta.author.v }),
     ...(meta.references.v === undefined ? {} : { references: meta.references.v }),
     ...(meta.falsePositives.v === undefined ? {} : { falsePositives: meta.falsePositives.v }),
+    ...(meta.equivalents.v === undefined ? {} : { equivalents: meta.equivalents.v }),
+    ...(meta.noise.v === undefined ? {} : { noise: meta.noise.v }),
     locations: r.locations,
   };
   return { rule, issues: r.issues };

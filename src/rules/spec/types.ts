@@ -206,6 +206,28 @@ export interface RuleTestCase {
   readonly alerts: readonly Readonly<Record<string, JsonValue>>[];
 }
 
+/**
+ * Third-party detections whose intent the rule covers: it raises an alert on
+ * the activity they describe (their positive examples) and stays quiet on
+ * their negative ones, as far as Sift's data carries it (docs/rules.md,
+ * "Equivalents").
+ */
+export interface Equivalents {
+  /** Panther `RuleID`s (panther-analysis). */
+  readonly panther?: readonly string[];
+  /** SigmaHQ rule `id`s. */
+  readonly sigma?: readonly string[];
+  /** Elastic detection-rules `rule_id`s. */
+  readonly elastic?: readonly string[];
+}
+
+/** Expected noise: how often benign activity triggers the rule, and which. */
+export interface NoiseSpec {
+  readonly level: 'low' | 'medium' | 'high';
+  /** One sentence on the benign activity that can trigger it. */
+  readonly note: string;
+}
+
 export interface RuleSpec {
   /** Stable id: lowercase letters, digits, `.`, `_`, `-`; alert ids derive from it. */
   readonly id: string;
@@ -230,6 +252,8 @@ export interface RuleSpec {
   readonly author?: string;
   readonly references?: readonly string[];
   readonly falsePositives?: readonly string[];
+  readonly equivalents?: Equivalents;
+  readonly noise?: NoiseSpec;
   /**
    * Document path → position of its node, so that issues found after parsing
    * (unknown fields, bad regexes) still point at a line. Absent for specs built in code.
