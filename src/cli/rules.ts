@@ -4,7 +4,7 @@ import type { RuleReport, TestReport } from '../rules/testing/index.js';
 import { packageRoot } from '../shared/index.js';
 import { parse, UsageError } from './args.js';
 
-export const RULES_HELP = `Usage: sift rules <test | lint | explain | import-sigma> [options]
+export const RULES_HELP = `Usage: sift rules <test | lint | explain | verify | coverage | import-sigma> [options]
 
 Works on rule files (one YAML rule per *.yml/*.yaml, folders searched
 recursively) without Kafka or Elasticsearch. docs/detection-cli.md has a
@@ -14,6 +14,8 @@ Subcommands:
   test [paths…] [--json]          run every rule's tests: cases
   lint [paths…] [--json]          parse and compile, report located problems and warnings
   explain <id> [--rules <dir>]    show a rule's summary, index, optimized plan and generated JS
+  verify --corpus <dir> [--json]  compare rules with the Panther detections they name as equivalents
+  coverage [--json]               rules per source, ATT&CK tactic and technique; Panther rules not covered
   import-sigma …                  convert Sigma rules (sift rules import-sigma --help)
 
 Paths default to the rules/ folder shipped with Sift.`;
@@ -219,6 +221,10 @@ export async function rulesCommand(argv: readonly string[]): Promise<number> {
       return lintCommand(rest);
     case 'explain':
       return explainCommand(rest);
+    case 'verify':
+      return (await import('./rules-content.js')).verifyCommand(rest);
+    case 'coverage':
+      return (await import('./rules-content.js')).coverageCommand(rest);
     case 'import-sigma':
       return (await import('./import-sigma.js')).importSigmaCommand(rest);
     case undefined:

@@ -10,7 +10,7 @@
  */
 import { basename } from 'node:path';
 import type { JsonValue } from '../../ecs/index.js';
-import { loadGeoIp, prepareBatch, type GeoIp } from '../../ingest/index.js';
+import { loadGeoIp, prepareBatch, type GeoIp, type Prepared as PreparedBatch } from '../../ingest/index.js';
 import { formatIssue } from '../spec/index.js';
 import { createEngine, DEFAULT_LATENESS_MS, detectInputs } from '../runtime/index.js';
 import type { CompiledRule, Ruleset } from '../compile/types.js';
@@ -114,11 +114,8 @@ function inputsOf(tc: RuleTestCase, packing: Packing): DetectInput[] | string {
       inputs.push({ event: p.event, id: p.id, offset: String(offset), index: 0 });
       continue;
     }
-    const plan = offlinePlan(rec.source);
-    if (!plan) return `${where}: unknown source ${JSON.stringify(rec.source)}`;
-    const record = offlineRecord('test', offset, encode(rec.values, packing), receivedMs);
-    const geoip = testGeoIp();
-    const prepared = prepareBatch([record], plan, { limits: TEST_LIMITS, keepOriginal: false, maxFutureSkewMs: TEST_FUTURE_SKEW_MS, ...(geoip ? { geoip } : {}) });
+    const prepared = prepareOffline(rec.source, offset, encode(rec.values, packing), receivedMs);
+    if (prepared === undefined) return `${where}: unknown source ${JSON.stringify(rec.source)}`;
     const dead = prepared.dead[0];
     if (dead !== undefined) {
       const which = dead.eventIndex === undefined ? where : `${where} (event ${dead.eventIndex} of the record)`;
@@ -127,6 +124,19 @@ function inputsOf(tc: RuleTestCase, packing: Packing): DetectInput[] | string {
     inputs.push(...detectInputs(prepared));
   }
   return inputs;
+}
+
+/**
+ * One offline record of `source` through `sift run`'s prepare step with its
+ * default settings (limits, future skew, GeoIP enrichment); undefined for an
+ * unknown source. Rule tests and `sift rules verify` both read events so.
+ */
+export function prepareOffline(source: string, offset: number, value: Buffer, receivedMs: number): PreparedBatch | undefined {
+  const plan = offlinePlan(source);
+  if (!plan) return undefined;
+  const record = offlineRecord('test', offset, value, receivedMs);
+  const geoip = testGeoIp();
+  return prepareBatch([record], plan, { limits: TEST_LIMITS, keepOriginal: false, maxFutureSkewMs: TEST_FUTURE_SKEW_MS, ...(geoip ? { geoip } : {}) });
 }
 
 /** Disabled rules are still tested: their content ships, and enabling one must not surprise. */
