@@ -2,10 +2,10 @@
  * `sift rules verify` and `sift rules coverage`: the rule library measured
  * against third-party detections (docs/rules-library.md).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadRules, type Ruleset } from '../rules/index.js';
-import { coverageOf, CorpusError, readPantherCorpus, verifyRules, type CoverageReport, type PantherRuleFile, type VerifyReport } from '../rules/verify/index.js';
+import { catalogMarkdown, coverageOf, CorpusError, readPantherCorpus, verifyRules, type CoverageReport, type PantherRuleFile, type VerifyReport } from '../rules/verify/index.js';
 import { packageRoot } from '../shared/index.js';
 import { numberFlag, parse, UsageError } from './args.js';
 
@@ -119,4 +119,40 @@ export function coverageCommand(argv: readonly string[]): number {
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else printCoverage(report);
   return broken > 0 ? 1 : 0;
+}
+
+export const RULES_CATALOG_HELP = `Usage: sift rules catalog [--rules <dir>] [--write | --check]
+
+Prints docs/rules-catalog.md as generated from the rules: per source, each
+rule's kind, severity, noise, ATT&CK techniques and the third-party rules it
+covers.
+
+Options:
+  --rules <dir>  rules folder or file (default: the rules/ folder shipped with Sift)
+  --write        write docs/rules-catalog.md (in Sift's folder) instead of printing
+  --check        exit 1 when docs/rules-catalog.md differs from what the rules give
+  -h, --help     show this help`;
+
+export function catalogCommand(argv: readonly string[]): number {
+  const { values } = parse(argv, { rules: { type: 'string' }, write: { type: 'boolean' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    console.log(RULES_CATALOG_HELP);
+    return 0;
+  }
+  const ruleset = rulesOf(values.rules);
+  if (loadProblems(ruleset) > 0) return 1;
+  const text = catalogMarkdown(ruleset.rules);
+  const file = join(packageRoot(), 'docs', 'rules-catalog.md');
+  if (values.check) {
+    const same = existsSync(file) && readFileSync(file, 'utf8') === text;
+    if (!same) console.error(`${file} is out of date: run 'sift rules catalog --write'`);
+    return same ? 0 : 1;
+  }
+  if (values.write) {
+    writeFileSync(file, text);
+    console.log(`wrote ${file} (${ruleset.rules.length} rules)`);
+  } else {
+    process.stdout.write(text);
+  }
+  return 0;
 }

@@ -4,7 +4,7 @@ import type { RuleReport, TestReport } from '../rules/testing/index.js';
 import { packageRoot } from '../shared/index.js';
 import { parse, UsageError } from './args.js';
 
-export const RULES_HELP = `Usage: sift rules <test | lint | explain | verify | coverage | import-sigma> [options]
+export const RULES_HELP = `Usage: sift rules <test | lint | explain | verify | coverage | catalog | import-sigma> [options]
 
 Works on rule files (one YAML rule per *.yml/*.yaml, folders searched
 recursively) without Kafka or Elasticsearch. docs/detection-cli.md has a
@@ -16,6 +16,7 @@ Subcommands:
   explain <id> [--rules <dir>]    show a rule's summary, index, optimized plan and generated JS
   verify --corpus <dir> [--json]  compare rules with the Panther detections they name as equivalents
   coverage [--json]               rules per source, ATT&CK tactic and technique; Panther rules not covered
+  catalog [--write | --check]     docs/rules-catalog.md, generated from the rules
   import-sigma …                  convert Sigma rules (sift rules import-sigma --help)
 
 Paths default to the rules/ folder shipped with Sift.`;
@@ -225,6 +226,8 @@ export async function rulesCommand(argv: readonly string[]): Promise<number> {
       return (await import('./rules-content.js')).verifyCommand(rest);
     case 'coverage':
       return (await import('./rules-content.js')).coverageCommand(rest);
+    case 'catalog':
+      return (await import('./rules-content.js')).catalogCommand(rest);
     case 'import-sigma':
       return (await import('./import-sigma.js')).importSigmaCommand(rest);
     case undefined:
