@@ -16,6 +16,7 @@ Options:
   --seed <n>          PRNG seed; the same seed and --start give the same records (default: 1)
   --start <iso>       timestamp of the first event (default: now minus the span of the traffic)
   --bad <ratio>       fraction of deliberately malformed records, to exercise the DLQ (default: 0)
+  --no-attacks        only ordinary activity: none of the planted suspicious patterns
   --topic <name>      target topic (default: the source's raw topic, e.g. sift.raw.okta)
   --stdout            print NDJSON instead of producing to Kafka
   -c, --config <file> config file, for the brokers (env SIFT_KAFKA_BROKERS works too)
@@ -29,6 +30,7 @@ export async function generateCommand(argv: readonly string[]): Promise<number> 
     seed: { type: 'string' },
     start: { type: 'string' },
     bad: { type: 'string' },
+    'no-attacks': { type: 'boolean' },
     topic: { type: 'string' },
     stdout: { type: 'boolean' },
     config: { type: 'string', short: 'c' },
@@ -47,7 +49,7 @@ export async function generateCommand(argv: readonly string[]): Promise<number> 
   // Default start: the traffic ends around now (≈2.5 s of event time per record).
   const start = values.start ? new Date(values.start) : new Date(Date.now() - count * 2500);
   if (Number.isNaN(start.getTime())) throw new UsageError(`--start must be an ISO timestamp, got ${JSON.stringify(values.start)}`);
-  const records = generateOkta({ count, seed, start, badRatio });
+  const records = generateOkta({ count, seed, start, badRatio, attacks: values['no-attacks'] !== true });
 
   if (values.stdout) {
     // A closed pipe (`| head`) is a normal way to stop reading, not an error.

@@ -36,7 +36,9 @@ const AGENTS = [
   { ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1', browser: 'SAFARI', os: 'iOS' },
 ];
 const APPS = ['Salesforce', 'Slack', 'GitHub Enterprise', 'AWS IAM Identity Center', 'Zoom', 'Google Workspace'];
-const GROUPS = ['Engineering', 'Finance', 'Sales', 'Okta Administrators', 'Contractors'];
+/** Adding someone to it is a privilege grant: one of the planted patterns. */
+const ADMIN_GROUP = 'Okta Administrators';
+const GROUPS = ['Engineering', 'Finance', 'Sales', ADMIN_GROUP, 'Contractors'];
 const ATTACKER = { ip: '185.220.101.45', city: 'Frankfurt am Main', state: 'Hesse', country: 'Germany', lat: 50.1109, lon: 8.6821, ua: 'python-requests/2.31.0' };
 
 export interface GenerateOptions {
@@ -46,6 +48,13 @@ export interface GenerateOptions {
   start: Date;
   /** Fraction of records that are deliberately malformed, to exercise the DLQ. */
   badRatio?: number;
+  /**
+   * Plant the suspicious patterns (default true). Without them the traffic is
+   * only ordinary work (sign-ins, SSO, MFA, logouts, a mistyped password now
+   * and then, group changes outside the admin group), on which no shipped
+   * rule should fire: a baseline for noise (test/unit/demo-noise.test.ts).
+   */
+  attacks?: boolean;
 }
 
 type LogEvent = Record<string, unknown>;
@@ -123,7 +132,10 @@ export function* generateOkta(opts: GenerateOptions): Generator<string> {
   let produced = 0;
   while (produced < opts.count) {
     if (queue.length === 0) {
-      const roll = random();
+      // Without attacks, the rolls that plant one give ordinary sign-ins
+      // instead; the random sequence is drawn the same either way.
+      const rolled = random();
+      const roll = opts.attacks === false && rolled < 0.012 ? 1 : rolled;
       const u = pick(random, staff);
       if (opts.badRatio && random() < opts.badRatio) {
         queue.push(pick(random, BAD_RECORDS));
@@ -145,7 +157,8 @@ export function* generateOkta(opts: GenerateOptions): Generator<string> {
       } else if (roll < 0.012) {
         queue.push(JSON.stringify(event(random, tick(), u, ATTACKER, 'security.threat.detected', 'Request from suspicious actor', 'DENY')));
       } else if (roll < 0.05) {
-        const group = pick(random, GROUPS);
+        const picked = pick(random, GROUPS);
+        const group = opts.attacks === false && picked === ADMIN_GROUP ? 'Engineering' : picked;
         queue.push(JSON.stringify(event(random, tick(), admin, u, 'group.user_membership.add', 'Add user to group membership', 'SUCCESS', {
           target: [
             { id: u.id, type: 'User', alternateId: u.login, displayName: u.name, detailEntry: null },
