@@ -94,6 +94,9 @@ function lint(yaml: string, path: string): string | undefined {
   return compiled.rule === undefined || compiled.issues.length > 0 ? describe(compiled.issues) : undefined;
 }
 
+/** Sigma rule ids are UUIDs (Sigma specification); anything else is not named as an equivalent. */
+const SIGMA_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export function convertSigma(text: string, path: string): ConvertResult {
   const parsed = parse(text);
   if (!parsed.ok) return { ...parsed, product: 'unknown' };
@@ -114,6 +117,8 @@ export function convertSigma(text: string, path: string): ConvertResult {
   const output = outputFields(binding, rule['fields']);
   const enabled = enabledOf(meta);
   const runbook = runbookOf(meta);
+  const given = optStr(rule['id'])?.toLowerCase();
+  const sigmaUuid = given !== undefined && SIGMA_UUID.test(given) ? given : undefined;
   const doc: SiftRuleDoc = {
     id: ruleId(meta),
     name: title,
@@ -131,6 +136,8 @@ export function convertSigma(text: string, path: string): ConvertResult {
     ...detection.value.aggregation,
     ...(output.fields.length > 0 ? { output: { fields: output.fields } } : {}),
     ...(runbook === undefined ? {} : { runbook }),
+    // The Sigma rule it came from, for `sift rules coverage` and the catalog.
+    ...(sigmaUuid === undefined ? {} : { equivalents: { sigma: [sigmaUuid] } }),
   };
   const yaml = emitRule(doc, headerOf(meta, path, output.dropped));
   // The written file must load in Sift exactly as any hand-written rule does.

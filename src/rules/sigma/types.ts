@@ -63,6 +63,7 @@ export interface SiftRuleDoc {
   readonly cardinality?: SiftCardinality;
   readonly output?: { readonly fields: readonly string[] };
   readonly runbook?: string;
+  readonly equivalents?: { readonly sigma: readonly string[] };
 }
 
 /** Where the rule came from and what it maps to, for reports. */

@@ -24,11 +24,13 @@ ${extra}    condition: ${condition}
 level: medium
 `;
 
-/** The converted file from `detection:` on (the header and metadata are covered by sigma-convert.test.ts). */
+/** The converted file from `detection:` to the metadata after it (header and metadata are covered by sigma-convert.test.ts). */
 function body(sigma: string): string {
   const r = convertSigma(sigma, 'agg.yml');
   if (!r.ok) throw new Error(r.reason);
-  return r.yaml.slice(r.yaml.indexOf('detection:'));
+  const from = r.yaml.slice(r.yaml.indexOf('detection:'));
+  const meta = from.indexOf('equivalents:');
+  return meta < 0 ? from : from.slice(0, meta);
 }
 
 function reason(sigma: string): string {

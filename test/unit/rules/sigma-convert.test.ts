@@ -179,6 +179,9 @@ describe('metadata', () => {
     expect(doc.output).toEqual({ fields: ['okta.actor.alternate_id'] });
     expect(doc).toMatchObject({ author: 'Ann, Bob', references: ['https://example.com/a'], false_positives: ['Admins'] });
     expect(doc.runbook).toBe('Rule out the false positives the Sigma rule lists:\n- Admins\nBackground: https://example.com/a.');
+    // The rule names the Sigma rule it came from (sift rules coverage, docs/rules-catalog.md).
+    expect(doc.equivalents).toEqual({ sigma: ['0f0e0d0c-0b0a-4009-8807-060504030201'] });
+    expect(r.yaml).toContain('equivalents:\n  sigma:\n    - 0f0e0d0c-0b0a-4009-8807-060504030201\n');
     expect(r.yaml).toMatch(/^# converted from Sigma test\/rule\.yml \(DRL 1\.1, SigmaHQ\)\n# sigma id: 0f0e0d0c-0b0a-4009-8807-060504030201, author: Ann, Bob, date 2024-01-02\n/);
     expect(r.yaml).toContain('# Sigma output fields without an ECS home, left out: nosuch');
   });
