@@ -53,6 +53,20 @@ function ruleFiles(dir: string): string[] {
   return out.sort();
 }
 
+/**
+ * RFC 7386 JSON Merge Patch, written here from the RFC's own pseudo-code so
+ * the tests do not read cases through Sift's implementation of it.
+ */
+function mergePatch(target: unknown, patch: Json): Json {
+  if (!isRecord(patch)) return patch;
+  const out: Record<string, Json> = isRecord(target) ? { ...(target as Record<string, Json>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
 /** Throws on a file that is not a rule with well-formed tests: the shipped rules must all be. */
 function readRule(path: string, root: string): RuleFile {
   const doc: unknown = parse(readFileSync(path, 'utf8'));
@@ -63,12 +77,20 @@ function readRule(path: string, root: string): RuleFile {
   const datasets = isRecord(scope) && Array.isArray(scope.datasets) ? scope.datasets.filter((d): d is string => typeof d === 'string') : [];
   const vendors = new Set(knownVendors().filter((v) => datasetsOf(v).some((d) => datasets.includes(d))));
   const tests = Array.isArray(doc.tests) ? doc.tests : [];
+  const base = isRecord(doc.base_event) ? doc.base_event : undefined;
   const cases = tests.map((t: unknown, i: number): RuleCase => {
     if (!isRecord(t) || typeof t.name !== 'string' || !Array.isArray(t.events) || !isRecord(t.expect) || typeof t.expect.count !== 'number') {
       throw new Error(`${where}: tests[${i}] lacks name, events or expect.count`);
     }
     const caseSource = typeof t.source === 'string' ? t.source : undefined;
     const events = t.events.map((e: unknown, j: number): CaseEvent => {
+      if (isRecord(e) && 'overrides' in e) {
+        // The base event with the overrides applied (docs/rules.md "A base event and overrides").
+        if (base === undefined) throw new Error(`${where}: tests[${i}].events[${j}] has overrides but the file has no base_event`);
+        const source = typeof e.source === 'string' ? e.source : typeof base.source === 'string' ? base.source : caseSource;
+        const patched = mergePatch('raw' in base ? base.raw : base.ecs, e.overrides as Json);
+        return 'raw' in base ? { source, raw: patched } : { source, ecs: patched };
+      }
       if (!isRecord(e) || (!('raw' in e) && !('ecs' in e))) throw new Error(`${where}: tests[${i}].events[${j}] has neither raw nor ecs`);
       const source = typeof e.source === 'string' ? e.source : caseSource;
       return 'raw' in e ? { source, raw: e.raw as Json } : { source, ecs: e.ecs as Json };

@@ -8,9 +8,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareBatch } from '../../src/ingest/index.js';
 import { createEngine, detectInputs, loadRules, type CompiledRule, type DetectInput, type Detection } from '../../src/rules/index.js';
-import { offlinePlan, offlineRecord, prepareEcs, suppress } from '../../src/rules/testing/index.js';
+import { prepareEcs, prepareOffline, suppress } from '../../src/rules/testing/index.js';
 import { readRuleFiles, unmatchedAlerts, type RuleCase } from '../helpers/rule-cases.js';
 import { drain, KeyedTopic } from '../helpers/keyed-sim.js';
 
@@ -27,9 +26,9 @@ function inputsOf(tc: RuleCase): DetectInput[] {
       if (!p.ok) throw new Error(`${tc.name}: event ${offset} does not normalize`);
       return [{ event: p.event, id: p.id, offset: String(offset), index: 0 }];
     }
-    const plan = offlinePlan(e.source ?? '');
-    if (plan === undefined) throw new Error(`${tc.name}: unknown source ${e.source}`);
-    const prepared = prepareBatch([offlineRecord('test', offset, Buffer.from(JSON.stringify(e.raw)), received)], plan, { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false, maxFutureSkewMs: 5 * 60_000 });
+    // sift run's prepare step with its defaults, GeoIP enrichment included (rules may match *.geo.* / *.as.*).
+    const prepared = prepareOffline(e.source ?? '', offset, Buffer.from(JSON.stringify(e.raw)), received);
+    if (prepared === undefined) throw new Error(`${tc.name}: unknown source ${e.source}`);
     return detectInputs(prepared);
   });
 }
