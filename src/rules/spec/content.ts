@@ -19,7 +19,7 @@ export function readEquivalents(r: Reader, e: Entry): Equivalents | undefined {
   const list = entries(r, e.value, e.path);
   if (list === undefined) return undefined;
   if (list.length === 0) {
-    report(r, e.path, e.value, 'names at least one of panther, sigma, elastic (or leave the block out)');
+    report(r, e.path, e.value, 'names at least one of panther, sigma, elastic, or says why there is none (none: …)');
     return undefined;
   }
   const b = checkKeys(r, list, BLOCK_KEYS.equivalents);
@@ -32,11 +32,18 @@ export function readEquivalents(r: Reader, e: Entry): Equivalents | undefined {
   const panther = read('panther', PANTHER_ID, 'a Panther RuleID (e.g. AWS.CloudTrail.Created)');
   const sigma = read('sigma', UUID, 'a Sigma rule id (a lowercase UUID)');
   const elastic = read('elastic', UUID, 'an Elastic rule_id (a lowercase UUID)');
-  if (!panther.ok || !sigma.ok || !elastic.ok || b.size !== list.length) return undefined;
+  const noneE = b.get('none');
+  const none = noneE && readString(r, noneE, { nonEmpty: true });
+  if (noneE !== undefined && (panther.v !== undefined || sigma.v !== undefined || elastic.v !== undefined)) {
+    report(r, noneE.path, noneE.keyNode, 'says there is no equivalent, yet ids are named beside it: keep one or the other');
+    return undefined;
+  }
+  if (!panther.ok || !sigma.ok || !elastic.ok || (noneE !== undefined && none === undefined) || b.size !== list.length) return undefined;
   return {
     ...(panther.v === undefined ? {} : { panther: panther.v }),
     ...(sigma.v === undefined ? {} : { sigma: sigma.v }),
     ...(elastic.v === undefined ? {} : { elastic: elastic.v }),
+    ...(none === undefined ? {} : { none }),
   };
 }
 

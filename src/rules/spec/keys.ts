@@ -52,7 +52,7 @@ export const BLOCK_KEYS = {
   travel: ['group_by', 'location', 'max_speed_kmh', 'min_distance_km', 'window'],
   suppression: ['group_by', 'duration'],
   output: ['fields'],
-  equivalents: ['panther', 'sigma', 'elastic'],
+  equivalents: ['panther', 'sigma', 'elastic', 'none'],
   noise: ['level', 'note'],
   'tests[]': ['name', 'source', 'events', 'expect'],
   base_event: ['raw', 'source', 'ecs'],

@@ -219,6 +219,8 @@ export interface Equivalents {
   readonly sigma?: readonly string[];
   /** Elastic detection-rules `rule_id`s. */
   readonly elastic?: readonly string[];
+  /** Instead of ids: why no public Panther, Sigma or Elastic rule covers this intent. */
+  readonly none?: string;
 }
 
 /** Expected noise: how often benign activity triggers the rule, and which. */

@@ -31,7 +31,7 @@ function equivalentsOf(rule: CompiledRule): string {
     ...(e.sigma ?? []).map((id) => `Sigma \`${id}\``),
     ...(e.elastic ?? []).map((id) => `Elastic \`${id}\``),
   ];
-  return parts.join(', ');
+  return e.none === undefined ? parts.join(', ') : `none: ${e.none}`;
 }
 
 /** Rules grouped by their folder under rules/ (the source), folders and ids in order. */

@@ -84,7 +84,7 @@ describe('sift rules test', () => {
     expect(rule?.file).toMatch(/rules\/okta\/okta\.brute-force-then-success\.yml$/);
     expect(Object.keys(rule?.cases[0] ?? {})).toEqual(['name', 'passed', 'expected', 'actual']);
     expect(rule?.cases[0]?.actual.count).toBe(1);
-  });
+  }, 120_000);
 
   it('exits 1 and explains a failing case', async () => {
     const dir = tmpRules({ 'mfa.yml': FAILING_RULE });
@@ -140,7 +140,7 @@ describe('sift rules lint', () => {
     const io = capture();
     expect(await rulesCommand(['lint'])).toBe(0);
     expect(io.out()).toMatch(/\d+ rule\(s\) compiled, 0 error\(s\), 0 warning\(s\)/);
-  });
+  }, 60_000);
 });
 
 describe('sift rules explain', () => {
@@ -175,7 +175,7 @@ describe('sift rules help and usage', () => {
     expect(await rulesCommand(['test', '--help'])).toBe(0);
     expect(await rulesCommand(['lint', '-h'])).toBe(0);
     expect(await rulesCommand(['explain', '--help'])).toBe(0);
-    expect(io.out()).toContain('Usage: sift rules <test | lint | explain | import-sigma>');
+    expect(io.out()).toContain('Usage: sift rules <test | lint | explain | verify | coverage | catalog | import-sigma>');
     expect(io.out()).toContain('Usage: sift rules test [paths…] [--json]');
     expect(io.out()).toContain('Usage: sift rules explain <id>');
   });

@@ -24,7 +24,7 @@ function gaps(r: (typeof ruleset.rules)[number]): string[] {
   if (s.noise === undefined) out.push('noise');
   if (s.noise !== undefined && s.noise.level !== 'low' && s.suppression === undefined) out.push(`suppression (noise ${s.noise.level})`);
   const e = s.equivalents;
-  if (e === undefined || (e.panther?.length ?? 0) + (e.sigma?.length ?? 0) + (e.elastic?.length ?? 0) === 0) out.push('equivalents');
+  if (e === undefined || ((e.panther?.length ?? 0) + (e.sigma?.length ?? 0) + (e.elastic?.length ?? 0) === 0 && (e.none ?? '') === '')) out.push('equivalents');
   if (!s.tests.some((t) => t.count > 0)) out.push('a positive test');
   if (!s.tests.some((t) => t.count === 0)) out.push('a negative test');
   return out;

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -39,8 +39,24 @@ const STOP_LOGGING = {
 };
 
 let dir: string;
+/**
+ * The shipped rules these tests expect alerts from, alone: replay's
+ * mechanics are under test here, and the growing library would add alerts
+ * of other rules to the exact lists below (one test runs the whole library).
+ */
+let rules: string;
+let awsRules: string;
+const RULES_UNDER_TEST = ['okta/okta.brute-force-then-success.yml', 'okta/okta.sign-in-from-new-country.yml', 'aws/aws.cloudtrail-logging-stopped.yml', 'aws/aws.console-login-failures-from-one-address.yml'];
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sift-replay-'));
+  rules = join(dir, 'rules');
+  awsRules = join(dir, 'rules-aws');
+  mkdirSync(rules);
+  mkdirSync(awsRules);
+  for (const f of RULES_UNDER_TEST) {
+    copyFileSync(join(process.cwd(), 'rules', f), join(rules, f.split('/')[1] as string));
+    if (f.startsWith('aws/')) copyFileSync(join(process.cwd(), 'rules', f), join(awsRules, f.split('/')[1] as string));
+  }
   mkdirSync(join(dir, 'day'));
   const lines = [
     // The day before, from home: the baseline that makes Amsterdam a new country for the user.
@@ -69,9 +85,9 @@ interface AlertLine {
 }
 
 describe('sift replay', () => {
-  it('replays a folder through the shipped rules and prints one JSON line per alert', async () => {
+  it('replays a folder through the rules and prints one JSON line per alert', async () => {
     const io = capture();
-    expect(await replayCommand([join(dir, 'day'), '--json'])).toBe(0);
+    expect(await replayCommand([join(dir, 'day'), '--rules', rules, '--json'])).toBe(0);
     const alerts = io
       .out()
       .trim()
@@ -97,9 +113,20 @@ describe('sift replay', () => {
     expect(io.err()).toMatch(/6 events, 3 alerts, 1 errors/);
   });
 
+  it('runs the shipped library without --rules', async () => {
+    const io = capture();
+    expect(await replayCommand([join(dir, 'day'), '--json'])).toBe(0);
+    const fired = io
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as AlertLine).rule);
+    expect(fired).toEqual(expect.arrayContaining(['aws.cloudtrail-logging-stopped', 'okta.brute-force-then-success', 'okta.sign-in-from-new-country']));
+  }, 60_000);
+
   it('prints a readable table and the summary on stdout without --json', async () => {
     const io = capture();
-    expect(await replayCommand([join(dir, 'day', 'b-trail.json')])).toBe(0);
+    expect(await replayCommand([join(dir, 'day', 'b-trail.json'), '--rules', rules])).toBe(0);
     expect(io.out()).toMatch(/2024-06-03T08:14:22\.000Z +high +aws\.cloudtrail-logging-stopped +1 +.*event\.action=StopLogging/);
     expect(io.out()).toMatch(/1 events, 1 alerts, 0 errors/);
   });
@@ -126,13 +153,13 @@ describe('sift replay', () => {
 
   it('draws a progress bar with events/s on stderr when asked', async () => {
     const io = capture();
-    expect(await replayCommand([join(dir, 'day'), '--json', '--progress'])).toBe(0);
+    expect(await replayCommand([join(dir, 'day'), '--rules', rules, '--json', '--progress'])).toBe(0);
     expect(io.err()).toMatch(/\r█+ +100% +6 events +\d+ ev\/s +3 alerts +1 errors/);
   });
 
   it('honours --rules and --lateness', async () => {
     const io = capture();
-    expect(await replayCommand([join(dir, 'day'), '--rules', join(process.cwd(), 'rules', 'aws'), '--lateness', '0s', '--json'])).toBe(0);
+    expect(await replayCommand([join(dir, 'day'), '--rules', awsRules, '--lateness', '0s', '--json'])).toBe(0);
     expect(io.out().trim().split('\n')).toHaveLength(1);
   });
 });
@@ -167,7 +194,7 @@ describe('sift replay: one input, however it is packed', () => {
     const file = join(dir, `packed-${name}`);
     writeFileSync(file, shapes[name] as string);
     const io = capture();
-    expect(await replayCommand([file, '--rules', join(process.cwd(), 'rules', 'aws'), '--json'])).toBe(0);
+    expect(await replayCommand([file, '--rules', awsRules, '--json'])).toBe(0);
     const alerts = io
       .out()
       .trim()
@@ -186,7 +213,7 @@ describe('sift replay refuses what sift run refuses', () => {
     const good = (n: number) => Buffer.from(`${JSON.stringify(oktaLogin(10 + n, `2024-04-03T10:0${n}:00.000Z`, true))}\n`);
     writeFileSync(file, Buffer.concat([Buffer.from('{"not": json\n'), good(1), Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d, 0x0a]), good(2)]));
     const io = capture();
-    expect(await replayCommand([file, '--source', 'okta', '--json'])).toBe(0);
+    expect(await replayCommand([file, '--source', 'okta', '--rules', rules, '--json'])).toBe(0);
     expect(io.err()).toMatch(/broken-first\.ndjson:1: SIFT_DECODE_NOT_JSON/);
     expect(io.err()).toMatch(/broken-first\.ndjson:3: SIFT_DECODE_NOT_UTF8/);
     expect(io.err()).toMatch(/4 records, 2 events, 0 alerts, 2 errors/);
@@ -203,7 +230,7 @@ describe('sift replay refuses what sift run refuses', () => {
     ];
     writeFileSync(file, lines.map((e) => JSON.stringify(e)).join('\n'));
     const io = capture();
-    expect(await replayCommand([file, '--json'])).toBe(0);
+    expect(await replayCommand([file, '--rules', rules, '--json'])).toBe(0);
     expect(io.err()).toMatch(/4 records, 4 events, \d+ alerts, 0 errors, [1-9]\d* late, 1 future-dated/);
   });
 });
@@ -215,7 +242,7 @@ describe('sift replay reads lines across read chunks', () => {
     const file = join(dir, 'long-line.ndjson');
     writeFileSync(file, ['{"broken": ', JSON.stringify({ Records: many }), '{"also": broken'].join('\r\n'));
     const io = capture();
-    expect(await replayCommand([file, '--source', 'aws_cloudtrail', '--rules', join(process.cwd(), 'rules', 'aws'), '--json'])).toBe(0);
+    expect(await replayCommand([file, '--source', 'aws_cloudtrail', '--rules', awsRules, '--json'])).toBe(0);
     expect(io.err()).toMatch(/long-line\.ndjson:1: SIFT_DECODE_NOT_JSON/);
     expect(io.err()).toMatch(/long-line\.ndjson:3: SIFT_DECODE_NOT_JSON/);
     // 400 failures from one address: 80 threshold windows of 5, folded by the rule's 1h suppression into one alert.

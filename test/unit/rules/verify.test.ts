@@ -132,3 +132,33 @@ describe('sift rules coverage', () => {
     expect(report.panther).toEqual({ corpus: root, files: 2, covered: 1, ratio: 0.5, uncovered: ['aws_cloudtrail_rules/aws_console_root_login.json'] });
   });
 });
+
+describe('equivalents: none', () => {
+  const rule = (equivalents: string): string => `id: tmp.original
+name: x
+description: x
+version: 1
+severity: low
+scope: {datasets: [okta.system]}
+equivalents: ${equivalents}
+detection:
+  sel: {event.action: user.session.start}
+  condition: sel
+`;
+  const load = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'sift-none-'));
+    writeFileSync(join(dir, 'r.yml'), text);
+    return loadRules([dir]);
+  };
+
+  it('says why an original rule has no equivalent', () => {
+    const r = load(rule('{none: no public rule watches this}'));
+    expect(r.issues).toEqual([]);
+    expect(r.rules[0]?.spec.equivalents).toEqual({ none: 'no public rule watches this' });
+  });
+
+  it('stands alone, and an empty block is refused', () => {
+    expect(load(rule('{none: nothing, panther: [Okta.APIKeyCreated]}')).issues.map((i) => i.message)).toEqual(['says there is no equivalent, yet ids are named beside it: keep one or the other']);
+    expect(load(rule('{}')).issues.map((i) => i.message)).toEqual(['names at least one of panther, sigma, elastic, or says why there is none (none: …)']);
+  });
+});
