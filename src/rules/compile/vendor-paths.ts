@@ -22,6 +22,9 @@ export function movedTo(field: string): string | undefined {
     if (m.path.endsWith('*')) {
       const prefix = m.path.slice(0, -1);
       if (field.startsWith(prefix) && field.length > prefix.length) return m.to.replace('*', field.slice(prefix.length));
+    } else if (field === m.to || field.startsWith(`${m.to}.`)) {
+      // Already where the key lands (`scope` → `scope.value`: the destination sits below the old name).
+      continue;
     } else if (field === m.path || field.startsWith(`${m.path}.`)) {
       return `${m.to}${field.slice(m.path.length)}`;
     }

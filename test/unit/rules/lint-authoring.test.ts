@@ -107,6 +107,15 @@ output: {fields: [google_workspace.drive.doc_title, google_workspace.drive.doc_i
     ]);
   });
 
+  it('does not warn on the destination of a key moved one level down', () => {
+    // Elastic's token pipeline: scope → google_workspace.token.scope.value, scope_data → …scope.data.
+    const token = write('token.yml', `${HEAD('tmp.token-scope', 'google_workspace.token')}detection:\n  sel: {google_workspace.token.scope.value: https://mail.google.com/, google_workspace.token.scope: x}\n  condition: sel\n`);
+    const spec = loadRules([token]).rules[0]?.spec;
+    expect(spec && vendorPathAdvice(spec)).toEqual([
+      'warning: 10:71 detection.sel.google_workspace.token.scope: no event carries "google_workspace.token.scope": Sift moves that vendor key to "google_workspace.token.scope.value" (did you mean "google_workspace.token.scope.value"?)',
+    ]);
+  });
+
   it('sift rules lint prints the warning under the rule and keeps exit code 0', async () => {
     const io = capture();
     expect(await rulesCommand(['lint', file])).toBe(0);
