@@ -11,11 +11,10 @@
  * live per topic partition, so each case × mode gets its own single-partition
  * topic, and cases that could produce the same alert id never share an alerts
  * index. One pipeline ("slot") consumes several topics at once only when they
- * cannot see each other's events: at most one case × mode per vendor, and
- * none whose rule is scoped to another member's vendor. A rule only ever sees
- * events of its scope's datasets, and a topic's events only ever have its
- * vendor's datasets, so every alert of a rule in a slot's index comes from
- * that rule's one case. Each slot loads exactly the rule files of its cases
+ * cannot disturb each other: no two runs of one rule, and no rule that acts
+ * on (matches, counts) an event of another member's case. So every alert of
+ * a rule in a slot's index comes from that rule's one case, however many
+ * cases of the same source share the slot. Each slot loads exactly the rule files of its cases
  * (as `sift rules test` runs each case with its rule alone) and has its own
  * consumer group, state topic and alerts index; events share one namespace
  * (their documents are not what is checked here, and creating 33 dataset
@@ -27,7 +26,11 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsIndexName, ensureAlertsIndex } from '../../src/alerts/index.js';
 import { datasetsOf, fieldsOf } from '../../src/ecs/index.js';
+import type { EcsEvent } from '../../src/ecs/index.js';
 import { ensureDatasetIndex } from '../../src/ingest/index.js';
+import { loadRules } from '../../src/rules/index.js';
+import { prepareOffline } from '../../src/rules/testing/index.js';
+import { ruleActsOn } from '../../src/rules/verify/index.js';
 import { pack } from '../helpers/packing.js';
 import { produceExactly } from '../helpers/produce.js';
 import { inProcessSift, runUntilConsumed } from '../helpers/pipelines.js';
@@ -81,8 +84,25 @@ for (const rule of rules) {
   }
 }
 
-/** Can `a` and `b` share a pipeline without either rule seeing the other's events? */
-const apart = (a: Run, b: Run): boolean => a.vendor !== b.vendor && a.rule.id !== b.rule.id && !a.rule.vendors.has(b.vendor) && !b.rule.vendors.has(a.vendor);
+/**
+ * Can `a` and `b` share a pipeline? Not when they are the same rule (their
+ * alerts would share ids), nor when either rule acts on an event of the
+ * other's case (it would count or alert on it). Whether a rule acts on an
+ * event is asked of the compiled rule offline (the verdict `sift rules
+ * verify` uses); a wrong "apart" could only add alerts and fail a case,
+ * never make one pass.
+ */
+const compiled = new Map(loadRules([join(ROOT, 'rules')]).rules.map((r) => [r.spec.id, r]));
+const eventsOf = new Map<Run, EcsEvent[]>();
+for (const run of runs) {
+  const received = Date.now();
+  eventsOf.set(run, run.tc.events.flatMap((e, i) => prepareOffline(run.vendor, i, Buffer.from(JSON.stringify(e.raw)), received)?.origins.map((o) => o.event) ?? []));
+}
+const actsOnAny = (rule: Run, other: Run): boolean => {
+  const r = compiled.get(rule.rule.id);
+  return r === undefined || (eventsOf.get(other) ?? []).some((e) => ruleActsOn(r, e));
+};
+const apart = (a: Run, b: Run): boolean => a.rule.id !== b.rule.id && !actsOnAny(a, b) && !actsOnAny(b, a);
 const slots: Run[][] = [];
 for (const run of runs) {
   let slot = slots.findIndex((members) => members.every((m) => apart(m, run)));
