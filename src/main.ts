@@ -24,5 +24,13 @@ if (process.argv[2] !== 'run') {
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // Kafka and ES clients can keep sockets open for a while after disconnect;
-// the job is done, so exit instead of waiting for them.
-if (process.argv[2] !== undefined) setImmediate(() => process.exit(code)).unref();
+// the job is done, so exit instead of waiting for them. But first let
+// stdout and stderr drain: a pipe to a slow reader (`sift rules verify
+// --json | jq`) takes 64 KiB at once, and exiting with the rest queued
+// would cut the output short.
+const drained = (stream: NodeJS.WriteStream): Promise<void> =>
+  stream.writableLength === 0 ? Promise.resolve() : new Promise((resolve) => stream.once('drain', () => resolve()));
+if (process.argv[2] !== undefined) {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  setImmediate(() => process.exit(code)).unref();
+}

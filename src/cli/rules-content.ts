@@ -1,6 +1,6 @@
 /**
  * `sift rules verify` and `sift rules coverage`: the rule library measured
- * against third-party detections (docs/rules-library.md).
+ * against third-party detections (docs/detection-cli.md).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
