@@ -62,11 +62,15 @@ export function fingerprintOf(rule: CompiledRule): string {
   return hash('sha1', `${rule.spec.id}\n${rule.spec.version}\n${rule.source}`, 'hex').slice(0, 16);
 }
 
+/** The `event` block's fields project() copies into every projection (state/project.ts). */
+const ALWAYS_PROJECTED = new Set(['event.kind', 'event.dataset', 'event.module', 'event.action', 'event.outcome']);
+
 function sampleFields(fields: readonly (readonly [string, FieldGetter])[]): ProjectedField[] {
   const seen = new Set<string>();
   const out: ProjectedField[] = [];
   for (const [path, get] of fields) {
-    if (seen.has(path) || path === '@timestamp' || path.startsWith('event.')) continue;
+    // project() always keeps these; any other event.* field (provider, type, category…) is projected like the rest.
+    if (seen.has(path) || path === '@timestamp' || ALWAYS_PROJECTED.has(path)) continue;
     seen.add(path);
     out.push({ path, segments: path.split('.'), get });
   }

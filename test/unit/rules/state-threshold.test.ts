@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../../src/rules/runtime/index.js';
+import { drain, KeyedTopic } from '../../helpers/keyed-sim.js';
 import { MIN, SEC, T0, event, inputs, isFailure, rule, threshold } from './runtime-helpers.js';
 
 const brute = rule({ id: 'test.brute', match: isFailure, aggregation: threshold(3, 5 * MIN), output: ['source.ip'] });
@@ -26,6 +27,25 @@ describe('threshold windows', () => {
     });
     expect(d[0]?.sample.map((e) => e['@timestamp'])).toEqual([0, MIN, 2 * MIN].map((t) => new Date(T0 + t).toISOString()));
     expect(d[0]?.sample[2]).toMatchObject({ user: { name: 'alice' }, source: { ip: '198.51.100.7' }, event: { dataset: 'okta.system', outcome: 'failure' } });
+  });
+
+  it('carries event.* output fields beyond the event block kept in every projection (event.provider, event.type), locally and keyed', () => {
+    const withProvider = rule({ id: 'test.provider', match: isFailure, aggregation: threshold(2, 5 * MIN), output: ['event.provider', 'event.type', 'event.action'] });
+    const evs = [0, MIN].map((t) => {
+      const e = event({ at: t, outcome: 'failure', user: 'alice' });
+      return { ...e, event: { ...e.event, provider: 'guardduty.amazonaws.com', type: ['change'] } };
+    });
+    const want = { 'user.name': 'alice', 'event.provider': 'guardduty.amazonaws.com', 'event.type': ['change'], 'event.action': 'user.session.start' };
+    expect(createEngine([withProvider]).partition('t/0').evaluate(inputs(evs))[0]?.fields).toEqual(want);
+    // Keyed: the ingest engine routes a projection of each event, the detect engine alerts from it.
+    const topic = new KeyedTopic(3);
+    const ingest = createEngine([withProvider]);
+    const detect = createEngine([withProvider]);
+    const keyed = inputs(evs).flatMap((i) => {
+      topic.write(ingest.route('t/0', [i]).keyed);
+      return drain(detect, topic);
+    });
+    expect(keyed[0]?.fields).toEqual(want);
   });
 
   it('counts events exactly one window apart, but not one millisecond more', () => {
