@@ -158,7 +158,7 @@ describe('sift rules explain', () => {
   it('describes sequences with their steps', async () => {
     const io = capture();
     expect(await rulesCommand(['explain', 'okta.brute-force-then-success'])).toBe(0);
-    expect(io.out()).toContain('sequence by user.name within 10m: failures(failed_login)×3 → success(success_login)');
+    expect(io.out()).toContain('sequence by user.name within 10m: failures(failed_login)×5 → success(success_login)');
   });
 
   it('exits 1 for an unknown id', async () => {

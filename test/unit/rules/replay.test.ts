@@ -64,6 +64,8 @@ beforeAll(() => {
     oktaLogin(1, '2024-04-02T19:01:05.000Z', false),
     oktaLogin(2, '2024-04-02T19:01:25.000Z', false),
     oktaLogin(3, '2024-04-02T19:01:50.000Z', false),
+    oktaLogin(5, '2024-04-02T19:02:00.000Z', false),
+    oktaLogin(6, '2024-04-02T19:02:10.000Z', false),
   ].map((e) => JSON.stringify(e));
   lines.push('{"this is": not json', '', JSON.stringify(oktaLogin(4, '2024-04-02T19:02:30.000Z', true)));
   // The vendor is found from the content: the name says nothing.
@@ -99,18 +101,18 @@ describe('sift replay', () => {
       severity: 'high',
       group: { 'user.name': 'casey.hill@hey.com' },
       fields: { 'user.name': 'casey.hill@hey.com', 'source.ip': '198.51.100.23' },
-      count: 4,
+      count: 6,
       first: '2024-04-02T19:01:05.000Z',
       last: '2024-04-02T19:02:30.000Z',
     });
-    expect(seq?.event_ids).toHaveLength(4);
+    expect(seq?.event_ids).toHaveLength(6);
     const country = alerts.find((a) => a.rule === 'okta.sign-in-from-new-country');
     expect(country).toMatchObject({ group: { 'user.name': 'casey.hill@hey.com', 'client.geo.country_name': 'Netherlands' }, last: '2024-04-02T19:02:30.000Z' });
     const trail = alerts.find((a) => a.rule === 'aws.cloudtrail-logging-stopped');
     expect(trail?.fields).toMatchObject({ 'event.action': 'StopLogging', 'cloud.account.id': '123456789012' });
     // The bad line is reported with its place, counted, and does not stop the run.
-    expect(io.err()).toMatch(/a-events\.ndjson:5: SIFT_DECODE_NOT_JSON/);
-    expect(io.err()).toMatch(/6 events, 3 alerts, 1 errors/);
+    expect(io.err()).toMatch(/a-events\.ndjson:7: SIFT_DECODE_NOT_JSON/);
+    expect(io.err()).toMatch(/8 events, 3 alerts, 1 errors/);
   });
 
   it('runs the shipped library without --rules', async () => {
@@ -154,7 +156,7 @@ describe('sift replay', () => {
   it('draws a progress bar with events/s on stderr when asked', async () => {
     const io = capture();
     expect(await replayCommand([join(dir, 'day'), '--rules', rules, '--json', '--progress'])).toBe(0);
-    expect(io.err()).toMatch(/\r█+ +100% +6 events +\d+ ev\/s +3 alerts +1 errors/);
+    expect(io.err()).toMatch(/\r█+ +100% +8 events +\d+ ev\/s +3 alerts +1 errors/);
   });
 
   it('honours --rules and --lateness', async () => {
