@@ -40,9 +40,32 @@ export async function createTopic(topic: string, partitions = 3, maxMessageBytes
   await admin.connect();
   try {
     const configEntries = maxMessageBytes === undefined ? [] : [{ name: 'max.message.bytes', value: String(maxMessageBytes) }];
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }] });
+    await admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }] });
+    await leadersOf(admin, topic, partitions);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of a new topic has a leader. kafkajs's own
+ * wait (waitForLeaders) gives up on "This server does not host this
+ * topic-partition", which a broker still busy with an earlier test's mass
+ * topic deletion answers for a while about a topic it just created.
+ */
+async function leadersOf(admin: ReturnType<typeof kafka.admin>, topic: string, partitions: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      const parts = meta.topics[0]?.partitions ?? [];
+      if (parts.length === partitions && parts.every((p) => p.leader >= 0)) return;
+    } catch (err) {
+      const type = (err as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic}: no leader for all ${partitions} partitions within 60 s`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

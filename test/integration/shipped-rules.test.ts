@@ -1,8 +1,9 @@
 /**
  * Every shipped rule's own `tests:` through the real pipeline: Kafka → decode
- * → explode → normalize → detect → the alerts index. Each case runs twice,
- * once with one raw event per Kafka record and once with all of them packed
- * into one record (the vendor's batch envelope, else NDJSON), and must
+ * → explode → normalize → detect → the alerts index. Each case of several
+ * events runs twice, once with one raw event per Kafka record and once with
+ * all of them packed into one record (the vendor's batch envelope, else
+ * NDJSON); a case of one event runs once, one record. Each run must
  * produce exactly the alerts the rule file declares: `expect.count` alert
  * documents of the rule, each `expect.alerts` map inside a distinct one.
  * The expectation is read from the YAML by this test, never computed by Sift.
@@ -76,7 +77,10 @@ for (const rule of rules) {
       const raws = tc.events.map((e) => e.raw ?? null);
       const packed = pack(vendor, raws);
       const single = { records: raws.map((r) => JSON.stringify(r)), shape: 'one record each' };
-      for (const mode of MODES) {
+      // A case of one event is sent once: packing a single event changes only
+      // its envelope (decoded for every vendor by sources.test.ts), not which
+      // events share a record, which is what the packed run is for.
+      for (const mode of raws.length > 1 ? MODES : MODES.slice(0, 1)) {
         const { records, shape } = mode === MODES[0] ? single : { records: [packed.value], shape: packed.shape };
         runs.push({ rule, tc, mode, vendor, topic: topicOf(runs.length), records, shape, slot: -1 });
       }
@@ -206,7 +210,7 @@ beforeAll(async () => {
   deadLetters = await topicSize(dlqTopic);
   const cases = new Set(runs.map((r) => r.tc)).size;
   console.log(
-    `shipped rules: ${cases} cases × ${MODES.length} modes through ${slots.length} pipelines in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+    `shipped rules: ${cases} cases in ${runs.length} runs (cases of several events once per mode) through ${slots.length} pipelines in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
       `${skipped.length} cases skipped${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}`,
   );
 }, 240_000);
