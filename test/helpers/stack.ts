@@ -41,30 +41,33 @@ export async function createTopic(topic: string, partitions = 3, maxMessageBytes
   try {
     const configEntries = maxMessageBytes === undefined ? [] : [{ name: 'max.message.bytes', value: String(maxMessageBytes) }];
     await admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }] });
-    await leadersOf(admin, topic, partitions);
+    await leadersOf(admin, [topic], partitions);
   } finally {
     await admin.disconnect();
   }
 }
 
 /**
- * Waits until every partition of a new topic has a leader. kafkajs's own
- * wait (waitForLeaders) gives up on "This server does not host this
- * topic-partition", which a broker still busy with an earlier test's mass
- * topic deletion answers for a while about a topic it just created.
+ * Waits until every partition of new topics has a leader. kafkajs's own wait
+ * (createTopics' waitForLeaders) gives up on "This server does not host this
+ * topic-partition", which a broker busy with an earlier test's mass topic
+ * deletion answers for a while about topics it has just created.
  */
-async function leadersOf(admin: ReturnType<typeof kafka.admin>, topic: string, partitions: number): Promise<void> {
+export async function leadersOf(admin: ReturnType<typeof kafka.admin>, topics: readonly string[], partitions: ReadonlyMap<string, number> | number): Promise<void> {
   const deadline = Date.now() + 60_000;
-  for (;;) {
+  const want = (t: string): number => (typeof partitions === 'number' ? partitions : (partitions.get(t) ?? 1));
+  let pending = [...topics];
+  while (pending.length > 0) {
     try {
-      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-      const parts = meta.topics[0]?.partitions ?? [];
-      if (parts.length === partitions && parts.every((p) => p.leader >= 0)) return;
+      const meta = await admin.fetchTopicMetadata({ topics: pending });
+      const ready = new Set(meta.topics.filter((t) => t.partitions.length === want(t.name) && t.partitions.every((p) => p.leader >= 0)).map((t) => t.name));
+      pending = pending.filter((t) => !ready.has(t));
     } catch (err) {
       const type = (err as { type?: string }).type;
       if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw err;
     }
-    if (Date.now() > deadline) throw new Error(`topic ${topic}: no leader for all ${partitions} partitions within 60 s`);
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`no leader for every partition within 60 s: ${pending.slice(0, 5).join(', ')}${pending.length > 5 ? ', …' : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

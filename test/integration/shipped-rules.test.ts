@@ -36,7 +36,7 @@ import { pack } from '../helpers/packing.js';
 import { produceExactly } from '../helpers/produce.js';
 import { inProcessSift, runUntilConsumed } from '../helpers/pipelines.js';
 import { readRuleFiles, unmatchedAlerts, type RuleCase, type RuleFile } from '../helpers/rule-cases.js';
-import { BROKERS, ES_URL, ROOT, es, kafka, topicSize, uniqueNames } from '../helpers/stack.js';
+import { BROKERS, ES_URL, ROOT, es, kafka, leadersOf, topicSize, uniqueNames } from '../helpers/stack.js';
 
 const MODES = ['one event per record', 'packed in one record'] as const;
 type Mode = (typeof MODES)[number];
@@ -131,15 +131,14 @@ async function createTopics(): Promise<void> {
     const compacted = slots.map((_, i) => stateTopic(i));
     // Keyed mode (the default): each pipeline's keyed topic and its state, 3 partitions each, so groups really are spread.
     const keyed = slots.map((_, i) => `${groupOf(i)}.keyed`);
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        ...plain.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
-        ...compacted.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
-        ...keyed.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
-        ...keyed.map((topic) => ({ topic: `${topic}.state`, numPartitions: 3, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
-      ],
-    });
+    const topics = [
+      ...plain.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
+      ...compacted.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
+      ...keyed.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+      ...keyed.map((topic) => ({ topic: `${topic}.state`, numPartitions: 3, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
+    ];
+    await admin.createTopics({ waitForLeaders: false, topics });
+    await leadersOf(admin, topics.map((t) => t.topic), new Map(topics.map((t) => [t.topic, t.numPartitions])));
   } finally {
     await admin.disconnect();
   }
