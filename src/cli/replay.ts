@@ -331,7 +331,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   const plans: FilePlan[] = [];
   for (const f of files) plans.push(await planFile(f, values.source, config.elasticsearch.namespace));
 
-  const ruleset = emitEcs ? { rules: [], issues: [] } : loadRules([values.rules ?? join(packageRoot(), 'rules')], { regexMaxInputBytes: config.rules.regex_max_input_bytes, lookupPaths: config.rules.lookup_paths });
+  const ruleset = emitEcs ? { rules: [], issues: [] } : loadRules([values.rules ?? join(packageRoot(), 'rules')], { regexMaxInputBytes: config.rules.regex_max_input_bytes, lookupPaths: config.rules.lookup_paths, tests: false });
   for (const issue of ruleset.issues) console.error(`rule not loaded: ${formatIssue(issue)}`);
   if (ruleset.rules.length === 0 && !emitEcs) {
     console.error('no rule loaded: nothing to detect');

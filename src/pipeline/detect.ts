@@ -90,7 +90,8 @@ const filesOf = (issues: readonly { file: string }[]): string[] => [...new Set(i
  * while reporting ready would hide a detection gap from the orchestrator.
  */
 export function loadInitialRules(dir: string, log: Logger, options: LoadOptions & { allowInvalid?: boolean } = {}): InitialRules {
-  const loaded = loadRules([dir], options);
+  // The pipeline runs rules, not their test cases: skip those unparsed.
+  const loaded = loadRules([dir], { ...options, tests: false });
   const rejected = filesOf(loaded.issues);
   for (const issue of loaded.issues) log.error({ issue: formatIssue(issue) }, 'Rule rejected.');
   if (rejected.length > 0 && options.allowInvalid !== true) {
@@ -166,7 +167,7 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
   }
 
   const reload = (files: readonly string[]): void => {
-    const loaded = loadRules([deps.rulesDir], { regexMaxInputBytes: config.regex_max_input_bytes, lookupPaths: config.lookup_paths });
+    const loaded = loadRules([deps.rulesDir], { regexMaxInputBytes: config.regex_max_input_bytes, lookupPaths: config.lookup_paths, tests: false });
     // A file that no longer compiles keeps its previous version running: an
     // edit in progress must not switch a detection off. An unreadable folder
     // (its issue names the folder) keeps every rule below it.

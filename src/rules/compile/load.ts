@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { byPosition, parseRuleFile, type RuleIssue } from '../spec/index.js';
+import { byPosition, parseRuleFile, withoutTestSections, type RuleIssue } from '../spec/index.js';
 import { compileRule } from './compile.js';
 import { LOOKUP_DIR, loadLookups } from './lookup-load.js';
 import type { CompiledRule, CompileOptions, Ruleset } from './types.js';
@@ -53,6 +53,12 @@ function ruleFiles(path: string, issues: RuleIssue[], seenDirs: Set<string>): st
 /** Where lookup tables come from besides the lookups/ folder beside the rules: rules.lookup_paths. */
 export interface LoadOptions extends CompileOptions {
   readonly lookupPaths?: readonly string[];
+  /**
+   * Read each rule's `tests:` and `base_event:` (default true). The pipeline
+   * and replay run rules, not their tests, and skip them unparsed
+   * (spec/skip-tests.ts): loading the library takes about half as long.
+   */
+  readonly tests?: boolean;
 }
 
 export function loadRules(paths: readonly string[], load: LoadOptions = {}): Ruleset {
@@ -71,7 +77,7 @@ export function loadRules(paths: readonly string[], load: LoadOptions = {}): Rul
       issues.push({ file, path: '', message: `cannot read: ${err instanceof Error ? err.message : String(err)}` });
       continue;
     }
-    const parsed = parseRuleFile(text, file);
+    const parsed = parseRuleFile(load.tests === false ? withoutTestSections(text) : text, file);
     if (parsed.rule === undefined) {
       // What the compiler finds in the parts that parsed, in file order with the parser's own problems.
       const more = parsed.draft === undefined ? [] : compileRule(parsed.draft, options).issues;

@@ -3,6 +3,7 @@ export { parseRuleFile, byPosition, type ParseResult } from './parse.js';
 export { parseDuration } from './duration.js';
 export { checkAliases, MAX_ALIAS_NODES, type AliasCheck } from './aliases.js';
 export { formatIssue } from './issues.js';
+export { withoutTestSections } from './skip-tests.js';
 export { parseCondition, expandOf, globMatch, checkConditionNames, type ConditionResult } from './condition.js';
 export { closest, didYouMean } from './suggest.js';
 export {
