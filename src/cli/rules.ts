@@ -1,5 +1,5 @@
 import { relative, join, isAbsolute } from 'node:path';
-import { formatIssue, loadRules, vendorPathAdvice, type CompiledRule, type Ruleset } from '../rules/index.js';
+import { formatIssue, loadRules, TECHNIQUE_TAG, vendorPathAdvice, type CompiledRule, type Ruleset } from '../rules/index.js';
 import type { RuleReport, TestReport } from '../rules/testing/index.js';
 import { packageRoot } from '../shared/index.js';
 import { parse, UsageError } from './args.js';
@@ -58,7 +58,6 @@ Options:
   --rules <dir>  rules folder or file (default: the rules/ folder shipped with Sift)
   -h, --help     show this help`;
 
-const ATTACK_TECHNIQUE = /^attack\.t\d{4}(\.\d{3})?$/;
 
 function defaultRules(): string {
   return join(packageRoot(), 'rules');
@@ -102,7 +101,7 @@ function adviceOf(rule: CompiledRule): string[] {
   const s = rule.spec;
   const out: string[] = [];
   if (s.tests.length === 0) out.push('warning: no tests: add positive and negative cases under tests:');
-  if (!s.tags.some((t) => ATTACK_TECHNIQUE.test(t))) out.push('warning: no ATT&CK technique tag (attack.tNNNN or attack.tNNNN.NNN)');
+  if (!s.tags.some((t) => TECHNIQUE_TAG.test(t))) out.push('warning: no ATT&CK technique tag (attack.tNNNN or attack.tNNNN.NNN)');
   if (s.runbook === undefined || s.runbook.trim() === '') out.push('warning: no runbook: say what the responder should check');
   out.push(...vendorPathAdvice(s));
   return out;

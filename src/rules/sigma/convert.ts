@@ -8,7 +8,7 @@
  */
 import { LineCounter } from 'yaml';
 import { compileRule } from '../compile/index.js';
-import { checkAliases, parseRuleFile, type RuleIssue } from '../spec/index.js';
+import { checkAliases, parseRuleFile, RULE_UUID, type RuleIssue } from '../spec/index.js';
 import { convertDetection } from './detection.js';
 import { emitRule } from './emit.js';
 import { resolveField } from './fields/resolve.js';
@@ -94,9 +94,6 @@ function lint(yaml: string, path: string): string | undefined {
   return compiled.rule === undefined || compiled.issues.length > 0 ? describe(compiled.issues) : undefined;
 }
 
-/** Sigma rule ids are UUIDs (Sigma specification); anything else is not named as an equivalent. */
-const SIGMA_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 export function convertSigma(text: string, path: string): ConvertResult {
   const parsed = parse(text);
   if (!parsed.ok) return { ...parsed, product: 'unknown' };
@@ -118,7 +115,7 @@ export function convertSigma(text: string, path: string): ConvertResult {
   const enabled = enabledOf(meta);
   const runbook = runbookOf(meta);
   const given = optStr(rule['id'])?.toLowerCase();
-  const sigmaUuid = given !== undefined && SIGMA_UUID.test(given) ? given : undefined;
+  const sigmaUuid = given !== undefined && RULE_UUID.test(given) ? given : undefined;
   const doc: SiftRuleDoc = {
     id: ruleId(meta),
     name: title,

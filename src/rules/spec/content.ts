@@ -10,8 +10,8 @@ import type { Equivalents, NoiseSpec } from './types.js';
 
 /** Panther RuleIDs: dotted names such as `AWS.CloudTrail.Created` or `GCP.IAM.OrgFolderIAMChanges`. */
 const PANTHER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{1,127}$/;
-/** Sigma and Elastic rule ids are UUIDs. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Sigma and Elastic rule ids are UUIDs (lowercase, as both projects write them). */
+export const RULE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const idCheck = (pattern: RegExp, what: string) => (s: string): string | undefined => (pattern.test(s) ? undefined : `"${s}" is not ${what}`);
 
@@ -30,8 +30,8 @@ export function readEquivalents(r: Reader, e: Entry): Equivalents | undefined {
     return { v, ok: v !== undefined };
   };
   const panther = read('panther', PANTHER_ID, 'a Panther RuleID (e.g. AWS.CloudTrail.Created)');
-  const sigma = read('sigma', UUID, 'a Sigma rule id (a lowercase UUID)');
-  const elastic = read('elastic', UUID, 'an Elastic rule_id (a lowercase UUID)');
+  const sigma = read('sigma', RULE_UUID, 'a Sigma rule id (a lowercase UUID)');
+  const elastic = read('elastic', RULE_UUID, 'an Elastic rule_id (a lowercase UUID)');
   const noneE = b.get('none');
   const none = noneE && readString(r, noneE, { nonEmpty: true });
   if (noneE !== undefined && (panther.v !== undefined || sigma.v !== undefined || elastic.v !== undefined)) {

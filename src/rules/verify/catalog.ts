@@ -6,6 +6,7 @@
  */
 import { basename, dirname } from 'node:path';
 import type { CompiledRule } from '../compile/types.js';
+import { TECHNIQUE_TAG } from '../spec/index.js';
 import { coverageOf } from './coverage.js';
 
 const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -18,7 +19,7 @@ function kindOf(rule: CompiledRule): string {
 
 function techniquesOf(rule: CompiledRule): string {
   return rule.spec.tags
-    .filter((t) => /^attack\.t\d{4}/.test(t))
+    .filter((t) => TECHNIQUE_TAG.test(t))
     .map((t) => t.slice('attack.'.length).toUpperCase())
     .join(', ');
 }

@@ -5,7 +5,11 @@
  */
 import { datasetsOf, knownVendors } from '../../ecs/index.js';
 import type { CompiledRule } from '../compile/types.js';
+import { TECHNIQUE_TAG } from '../spec/index.js';
 import type { PantherRuleFile } from './panther-corpus.js';
+
+/** A share to four decimals, 0 for an empty whole (the figure both reports print). */
+export const ratioOf = (part: number, whole: number): number => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000);
 
 /** The ATT&CK Enterprise tactics, in kill-chain order, as Sigma-style tag words. */
 export const TACTICS = [
@@ -25,7 +29,6 @@ export const TACTICS = [
   'impact',
 ] as const;
 
-const TECHNIQUE = /^attack\.(t\d{4}(?:\.\d{3})?)$/;
 
 export interface SourceCoverage {
   readonly rules: number;
@@ -77,7 +80,7 @@ export function coverageOf(rules: readonly CompiledRule[], panther?: { corpus: s
     const seen = new Set<string>();
     for (const tag of rule.spec.tags) {
       const tactic = tacticOf(tag);
-      const technique = TECHNIQUE.exec(tag)?.[1];
+      const technique = TECHNIQUE_TAG.test(tag) ? tag.slice('attack.'.length) : undefined;
       const key = tactic ?? technique;
       if (key === undefined || seen.has(key)) continue;
       seen.add(key);
@@ -97,7 +100,7 @@ export function coverageOf(rules: readonly CompiledRule[], panther?: { corpus: s
       corpus: panther.corpus,
       files: panther.files.length,
       covered,
-      ratio: panther.files.length === 0 ? 0 : Math.round((covered / panther.files.length) * 10_000) / 10_000,
+      ratio: ratioOf(covered, panther.files.length),
       uncovered,
     },
   };

@@ -9,6 +9,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { isObj } from '../../ingest/normalize/accessors.js';
 
 export interface PantherTest {
   readonly name: string;
@@ -30,8 +31,6 @@ export interface PantherRuleFile {
 }
 
 export class CorpusError extends Error {}
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })

@@ -16,6 +16,7 @@
 import type { EcsEvent } from '../../ecs/index.js';
 import type { CompiledRule } from '../compile/types.js';
 import { describeFailure, prepareOffline } from '../testing/index.js';
+import { ratioOf } from './coverage.js';
 import { PANTHER_LOG_TYPES } from './log-types.js';
 import type { PantherRuleFile, PantherTest } from './panther-corpus.js';
 import { ruleActsOn } from './verdict.js';
@@ -88,8 +89,6 @@ function ingest(test: PantherTest, offset: number): Events {
   return { ok: true, events: prepared.origins.map((o) => o.event) };
 }
 
-const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
-
 export function verifyRules(rules: readonly CompiledRule[], corpus: readonly PantherRuleFile[]): VerifyReport {
   const byId = new Map<string, PantherRuleFile[]>();
   for (const f of corpus) byId.set(f.ruleId, [...(byId.get(f.ruleId) ?? []), f]);
@@ -152,10 +151,10 @@ export function verifyRules(rules: readonly CompiledRule[], corpus: readonly Pan
     rules: Object.keys(byRule).length,
     tests,
     agree,
-    ratio: tests === 0 ? 0 : round4(agree / tests),
+    ratio: ratioOf(agree, tests),
     refused,
     mocked,
-    coverage: { panther_files: corpus.length, covered_files: covered, ratio: corpus.length === 0 ? 0 : round4(covered / corpus.length) },
+    coverage: { panther_files: corpus.length, covered_files: covered, ratio: ratioOf(covered, corpus.length) },
     by_rule: byRule,
     disagreements,
   };
