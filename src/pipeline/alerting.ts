@@ -10,7 +10,8 @@ import type { Detection } from '../rules/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 
 export interface AlertStageDeps {
-  indexer: Indexer;
+  /** Only whole lists of alerts are indexed here. */
+  indexer: Pick<Indexer, 'index'>;
   index: string;
   topic: { write(alerts: readonly Alert[], update?: boolean): Promise<void> };
   deadLetter: (alert: Alert, sink: string, reason: string, code: string) => Promise<void>;

@@ -15,6 +15,7 @@ import {
   waitForCluster,
   retryWhileSettling,
   waitForKafka,
+  type BulkStream,
   type RawBatch,
   type KafkaSource,
   type TopicSpec,
@@ -39,7 +40,7 @@ import { createDeadLetterSink, type DeadLetter } from './dead-letter.js';
 import { createAlertStage } from './alerting.js';
 import { createDetectionStage, loadInitialRules, type DetectionStage } from './detect.js';
 import { checkCoPartitioned, createKeyedWriter, drainKeyed, keyedPartitionOf, keyedTopology, readKeyed } from './keyed.js';
-import { planSource, prepareBatch, type Prepared, type PrepareOptions, type SourcePlan } from '../ingest/index.js';
+import { planSource, prepareBatch, type DocOrigin, type PrepareOptions, type SourcePlan } from '../ingest/index.js';
 import { geoIpOf } from './geoip.js';
 import { countAlerts, emptyStats, type PipelineStats } from './stats.js';
 import { staticChecks } from './preflight.js';
@@ -121,6 +122,26 @@ const TOPIC_MESSAGE_BYTES = String(8 * 1024 * 1024);
 
 /** The source's check that a batch's partition is still this member's (see BatchHandler). */
 type Owned = () => Promise<void>;
+
+/**
+ * Records prepared at a time within a batch. Small enough that a slice's
+ * events (a few MB of objects) die young, large enough that per-slice costs
+ * (a detection call, a bulk add) stay noise.
+ */
+const SLICE_RECORDS = 256;
+
+/** Where a document came from, without its event (detection is done with it by the time the bulk is answered). */
+type DocTrace = Omit<DocOrigin, 'event'>;
+
+/** What a batch's slices leave for its delivery. */
+interface Written {
+  /** `traces[i]`: the i-th document added to the batch's bulk stream. */
+  readonly traces: DocTrace[];
+  readonly dead: DeadLetter[];
+  readonly detections: Detection[];
+  /** Keyed mode: the re-keyed events to write. */
+  readonly keyed: KeyedInput[];
+}
 
 /** The composition root of `sift run`: the only place components are built. */
 export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline {
@@ -217,20 +238,37 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     }
   }
 
+  /**
+   * A batch is prepared, detected on and written slice by slice: each slice's
+   * events are garbage once its documents are in the bulk body (scavenged
+   * young, never promoted with the whole batch), and a full bulk request goes
+   * out while the next slice is prepared. Nothing is acknowledged, alerted,
+   * checkpointed or committed before every slice is indexed or dead-lettered.
+   */
   async function processBatch(batch: RawBatch, plan: SourcePlan, signal: AbortSignal, owned: Owned): Promise<void> {
-    const prepared = prepareBatch(batch.records, plan, prepareOptions);
     const scope = `${batch.topic}/${batch.partition}`;
-    if (keyedMode && detection) {
-      // Stateless here: the windows are the detect stage's.
-      const routed = detection.route(scope, prepared);
-      await deliverBatch(batch, prepared, scope, routed.detections, signal, owned, routed.keyed);
-      return;
-    }
-    const detections = detection ? await detection.evaluate(scope, prepared) : [];
+    const bulk = indexer.open(signal);
+    const written: Written = { traces: [], dead: [], detections: [], keyed: [] };
+    const local = detection && !keyedMode ? detection : undefined;
     try {
-      await deliverBatch(batch, prepared, scope, detections, signal, owned);
+      for (let from = 0; from < batch.records.length; from += SLICE_RECORDS) {
+        const prepared = prepareBatch(batch.records.slice(from, from + SLICE_RECORDS), plan, prepareOptions);
+        if (detection && keyedMode) {
+          // Stateless here: the windows are the detect stage's.
+          const routed = detection.route(scope, prepared);
+          written.detections.push(...routed.detections);
+          written.keyed.push(...routed.keyed);
+        } else if (local) {
+          written.detections.push(...(await local.evaluate(scope, prepared)));
+        }
+        written.dead.push(...prepared.dead);
+        for (const o of prepared.origins) written.traces.push({ record: o.record, dataset: o.dataset, eventIndex: o.eventIndex, future: o.future });
+        await bulk.add(prepared.docs);
+      }
+      await deliverBatch(batch, bulk, written, scope, signal, owned);
     } catch (err) {
-      detection?.invalidate(scope);
+      // Its events are in the in-memory windows but neither alerted nor checkpointed.
+      local?.invalidate(scope);
       throw err;
     }
   }
@@ -260,9 +298,9 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   }
 
   /** Future-dated events, by dataset, once per batch. */
-  function countFuture(prepared: Prepared): void {
+  function countFuture(traces: readonly DocTrace[]): void {
     let byDataset: Map<string, number> | undefined;
-    for (const o of prepared.origins) {
+    for (const o of traces) {
       if (!o.future) continue;
       byDataset ??= new Map();
       byDataset.set(o.dataset, (byDataset.get(o.dataset) ?? 0) + 1);
@@ -270,29 +308,20 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     if (byDataset) for (const [dataset, n] of byDataset) metrics.rulesFuture.inc({ dataset }, n);
   }
 
-  async function deliverBatch(
-    batch: RawBatch,
-    prepared: Prepared,
-    scope: string,
-    detections: Detection[],
-    signal: AbortSignal,
-    owned: Owned,
-    keyed?: readonly KeyedInput[],
-  ): Promise<void> {
-    const n = batch.records.length;
-    // Keyed records go out while the bulk is in flight: both are acknowledged
-    // before the commit, and a failure of either refetches the batch (whose
-    // rewritten keyed records the detect stage skips by source position).
-    const keyedWrite = detection && keyed ? keyedWriter.write(keyed) : undefined;
+  async function deliverBatch(batch: RawBatch, bulk: BulkStream, written: Written, scope: string, signal: AbortSignal, owned: Owned): Promise<void> {
+    const { traces, dead, detections, keyed } = written;
+    // Keyed records go out while the last bulk is in flight: both are
+    // acknowledged before the commit, and a failure of either refetches the
+    // batch (whose rewritten keyed records the detect stage skips by source position).
+    const keyedWrite = detection && keyedMode ? keyedWriter.write(keyed) : undefined;
     keyedWrite?.catch(() => undefined); // awaited below; never unhandled if the bulk throws first
-    const report = await indexer.index(prepared.docs, signal);
+    const report = await bulk.finish();
     failpoint('ingest.after-index');
-    const dead: DeadLetter[] = prepared.dead;
     const rejected = new Set<number>();
     // handle() found this topic's plan before the batch got here.
     const vendor = plans.get(batch.topic)?.source.vendor ?? batch.topic;
     for (const r of report.rejected) {
-      const origin = prepared.origins[r.position];
+      const origin = traces[r.position];
       if (!origin) continue;
       rejected.add(r.position);
       // Only refusals of the document itself get here (the indexer throws on a refused target and waits out blocks).
@@ -303,7 +332,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     // session timeout) leaves them to the new owner, which writes the same.
     await owned();
     await dlq.send(dead);
-    if (detection && keyed) {
+    if (detection && keyedWrite) {
       // Single-event rules without suppression: nothing to fold, no window.
       await owned();
       await alertStage.raise(scope, detections, createSuppressionStore(), signal);
@@ -321,18 +350,18 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     // Only counted once the whole batch is safe: these figures match what a
     // search of ES plus a read of the DLQ would show.
     const indexedBy = new Map<string, number>();
-    prepared.origins.forEach((o, i) => {
+    traces.forEach((o, i) => {
       if (!rejected.has(i)) indexedBy.set(o.dataset, (indexedBy.get(o.dataset) ?? 0) + 1);
     });
     for (const [dataset, count] of indexedBy) metrics.indexed.inc({ dataset }, count);
-    countFuture(prepared);
+    countFuture(traces);
     for (const d of dead) {
       // Labels as documented in docs/operations.md: the vendor until index, where the dataset is certain.
       metrics.failed.inc({ dataset: d.stage === Stage.Index && d.dataset !== null ? d.dataset : d.vendor, stage: d.stage, code: d.code });
       stats.byCode[d.code] = (stats.byCode[d.code] ?? 0) + 1;
     }
     if (dead.length > 0) log.warn({ topic: batch.topic, partition: batch.partition, count: dead.length, codes: [...new Set(dead.map((d) => d.code))] }, 'Events sent to the dead-letter topic.');
-    stats.consumed += n;
+    stats.consumed += batch.records.length;
     stats.indexed += report.indexed;
     stats.deadLettered += dead.length;
     stats.batches++;

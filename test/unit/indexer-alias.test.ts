@@ -46,8 +46,8 @@ function fakeEs(failCreate: Error[] = []): Fake {
       },
     },
     transport: {
-      request: async (params: { bulkBody: string }) => {
-        const lines = params.bulkBody.trim().split('\n');
+      request: async (params: { bulkBody: string | Buffer }) => {
+        const lines = String(params.bulkBody).trim().split('\n');
         const targets = lines.filter((_, i) => i % 2 === 0).map((l) => (JSON.parse(l) as { index: { _index: string } }).index._index);
         calls.push(`bulk ${[...new Set(targets)].join(',')}`);
         return { errors: false, items: targets.map(() => ({ index: { status: 201 } })) };

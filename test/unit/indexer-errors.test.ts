@@ -97,8 +97,8 @@ function fakeClient(respond: Responder): { client: Client; calls: string[][] } {
   const calls: string[][] = [];
   const client = {
     transport: {
-      request: async (params: { bulkBody: string }) => {
-        const lines = params.bulkBody.trim().split('\n');
+      request: async (params: { bulkBody: string | Buffer }) => {
+        const lines = String(params.bulkBody).trim().split('\n');
         const ids = lines.filter((_, i) => i % 2 === 0).map((l) => (JSON.parse(l) as { index: { _id: string } }).index._id);
         calls.push(ids);
         const r = respond(ids, calls.length);
@@ -284,9 +284,9 @@ describe('indexer: a block while creating a dataset\'s first index', () => {
         },
       },
       transport: {
-        request: async (params: { bulkBody: string }) => {
+        request: async (params: { bulkBody: string | Buffer }) => {
           calls.push('bulk');
-          const n = params.bulkBody.trim().split('\n').length / 2;
+          const n = String(params.bulkBody).trim().split('\n').length / 2;
           return { errors: false, items: Array.from({ length: n }, () => ({ index: { status: 201 } })) };
         },
       },

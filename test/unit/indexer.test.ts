@@ -13,8 +13,8 @@ function fakeClient(respond: Responder): { client: Client; calls: string[][] } {
   const calls: string[][] = [];
   const client = {
     transport: {
-      request: async (params: { bulkBody: string }) => {
-        const lines = params.bulkBody.trim().split('\n');
+      request: async (params: { bulkBody: string | Buffer }) => {
+        const lines = String(params.bulkBody).trim().split('\n');
         const ids = lines.filter((_, i) => i % 2 === 0).map((l) => (JSON.parse(l) as { index: { _id: string } }).index._id);
         calls.push(ids);
         const r = respond(ids);

@@ -84,7 +84,7 @@ export function alertDocs(index: string, alerts: readonly Alert[]): IndexDoc[] {
 }
 
 /** Indexes alerts through the same retrying bulk indexer as events. */
-export async function writeAlerts(indexer: Indexer, index: string, alerts: readonly Alert[], signal: AbortSignal): Promise<IndexReport> {
+export async function writeAlerts(indexer: Pick<Indexer, 'index'>, index: string, alerts: readonly Alert[], signal: AbortSignal): Promise<IndexReport> {
   if (alerts.length === 0) return { indexed: 0, rejected: [] };
   return indexer.index(alertDocs(index, alerts), signal);
 }

@@ -1,4 +1,4 @@
-export { createIndexer, type Indexer, type IndexDoc, type IndexReport, type Rejection, type IndexerOptions } from './indexer.js';
+export { createIndexer, type BulkStream, type Indexer, type IndexDoc, type IndexReport, type Rejection, type IndexerOptions } from './indexer.js';
 export { createEsClient } from './client.js';
 export { ensureDatasetIndex, installDatasetTemplate, waitForCluster } from './setup.js';
 export { classifyItem, classifyRequest, ItemVerdict, RequestVerdict } from './classify.js';

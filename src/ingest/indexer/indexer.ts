@@ -3,6 +3,7 @@ import { ErrorCode, SiftError } from '../../shared/index.js';
 import type { Logger, Metrics } from '../../telemetry/index.js';
 import { createAliasGate } from './alias.js';
 import { backoffDelay, sleep } from './backoff.js';
+import { BodyBuilder, bodyOf, type BodyChunk, type BodyLine } from './body.js';
 import { classifyItem, classifyRequest, itemReason, ItemVerdict, rejectionCode, RequestVerdict, type BulkItemResult } from './classify.js';
 
 /** One serialized document on its way to ES. `source` is already JSON. */
@@ -32,6 +33,23 @@ export interface IndexReport {
   readonly rejected: readonly Rejection[];
 }
 
+/**
+ * One batch's documents, written as they are prepared: each full bulk request
+ * goes out while the caller prepares the next documents, one request in
+ * flight at a time and in order. Nothing is acknowledged until `finish()`.
+ */
+export interface BulkStream {
+  /**
+   * Adds documents (positions continue from the previous call). Resolves at
+   * once, or, when this completed a request while the previous one is still
+   * in flight, once that one is answered: the caller prepares no further
+   * ahead than one request. Rejects with that request's failure.
+   */
+  add(docs: readonly IndexDoc[]): Promise<void>;
+  /** Sends what is left and resolves once every document is indexed or rejected (the same contract as `index`). */
+  finish(): Promise<IndexReport>;
+}
+
 export interface Indexer {
   /**
    * Indexes every document or reports it rejected. Retryable failures (429,
@@ -41,6 +59,8 @@ export interface Indexer {
    * (SIFT_INDEX_UNAUTHORIZED, SIFT_INDEX_REJECTED) naming the index and reason.
    */
   index(docs: readonly IndexDoc[], signal: AbortSignal): Promise<IndexReport>;
+  /** The same, for documents that arrive in parts (a batch prepared slice by slice). */
+  open(signal: AbortSignal): BulkStream;
 }
 
 export interface IndexerOptions {
@@ -57,13 +77,6 @@ export interface IndexerOptions {
    * alerts index) are written as they are.
    */
   aliases?: ReadonlyMap<string, string>;
-}
-
-interface Pending {
-  readonly position: number;
-  /** The target as Sift wrote it (a dataset's write alias, the alerts index): named in logs and errors. */
-  readonly index: string;
-  readonly line: string;
 }
 
 interface BulkResponse {
@@ -116,7 +129,7 @@ function errorTypeOf(err: unknown): string | undefined {
 }
 
 /** The target refused every document: stop with the index and ES's reason, commit nothing. */
-function targetRefused(doc: Pending, item: BulkItemResult, log: Logger): SiftError {
+function targetRefused(doc: BodyLine, item: BulkItemResult, log: Logger): SiftError {
   const type = item.error?.type ?? 'error';
   const reason = item.error?.reason ?? `status ${item.status}`;
   log.error({ index: doc.index, status: item.status, type, reason }, 'Elasticsearch refuses every document for this index; stopping without committing.');
@@ -130,25 +143,7 @@ export function createIndexer(opts: IndexerOptions): Indexer {
   /** Sends (of any batch) now held by a block: sift_index_blocked is 1 while any is. */
   let heldByBlock = 0;
 
-  function chunk(lines: Pending[]): Pending[][] {
-    const chunks: Pending[][] = [];
-    let current: Pending[] = [];
-    let bytes = 0;
-    for (const p of lines) {
-      const size = Buffer.byteLength(p.line);
-      if (current.length > 0 && (bytes + size > opts.bulkMaxBytes || current.length >= opts.bulkMaxDocs)) {
-        chunks.push(current);
-        current = [];
-        bytes = 0;
-      }
-      current.push(p);
-      bytes += size;
-    }
-    if (current.length > 0) chunks.push(current);
-    return chunks;
-  }
-
-  async function send(todo: Pending[], rejected: Rejection[], signal: AbortSignal): Promise<number> {
+  async function send(chunk: BodyChunk, todo: readonly BodyLine[], rejected: Rejection[], signal: AbortSignal): Promise<number> {
     let holding = false;
     const hold = (on: boolean): void => {
       if (on === holding) return;
@@ -157,13 +152,13 @@ export function createIndexer(opts: IndexerOptions): Indexer {
       metrics.indexBlocked.set(heldByBlock > 0 ? 1 : 0);
     };
     try {
-      return await sendHeld(todo, rejected, signal, hold);
+      return await sendHeld(chunk, todo, rejected, signal, hold);
     } finally {
       hold(false);
     }
   }
 
-  async function sendHeld(todo: Pending[], rejected: Rejection[], signal: AbortSignal, hold: (on: boolean) => void): Promise<number> {
+  async function sendHeld(chunk: BodyChunk, todo: readonly BodyLine[], rejected: Rejection[], signal: AbortSignal, hold: (on: boolean) => void): Promise<number> {
     let indexed = 0;
     let attempt = 0;
     while (todo.length > 0) {
@@ -174,7 +169,7 @@ export function createIndexer(opts: IndexerOptions): Indexer {
           {
             method: 'POST',
             path: '/_bulk',
-            bulkBody: todo.map((p) => p.line).join(''),
+            bulkBody: bodyOf(chunk, todo),
             querystring: { filter_path: 'errors,items.*.status,items.*.error' },
           },
           { maxRetries: 0, signal },
@@ -194,13 +189,13 @@ export function createIndexer(opts: IndexerOptions): Indexer {
         }
         if (verdict === RequestVerdict.Split) {
           if (todo.length === 1) {
-            const only = todo[0] as Pending;
+            const only = todo[0] as BodyLine;
             rejected.push({ position: only.position, status: 413, code: ErrorCode.IndexTooLarge, reason: 'document larger than the cluster accepts (413)' });
             return indexed;
           }
           const half = Math.ceil(todo.length / 2);
-          indexed += await send(todo.slice(0, half), rejected, signal);
-          indexed += await send(todo.slice(half), rejected, signal);
+          indexed += await send(chunk, todo.slice(0, half), rejected, signal);
+          indexed += await send(chunk, todo.slice(half), rejected, signal);
           return indexed;
         }
         const blocked = verdict === RequestVerdict.Blocked;
@@ -225,12 +220,12 @@ export function createIndexer(opts: IndexerOptions): Indexer {
         continue;
       }
       // Retried in their order: throttled items and items held by a block alike.
-      const again: Pending[] = [];
+      const again: BodyLine[] = [];
       let throttled = 0;
       let block: { index: string; status: number; reason: string; items: number } | undefined;
       for (let i = 0; i < items.length; i++) {
         const result = items[i] as BulkItemResult;
-        const doc = todo[i] as Pending;
+        const doc = todo[i] as BodyLine;
         switch (classifyItem(result)) {
           case ItemVerdict.Indexed:
             indexed++;
@@ -273,20 +268,47 @@ export function createIndexer(opts: IndexerOptions): Indexer {
     return indexed;
   }
 
+  function open(signal: AbortSignal): BulkStream {
+    const body = new BodyBuilder({ maxBytes: opts.bulkMaxBytes, maxDocs: opts.bulkMaxDocs });
+    const rejected: Rejection[] = [];
+    let position = 0;
+    let indexed = 0;
+    /** The request in flight, if any; requests go one at a time, in order. */
+    let inFlight: Promise<void> | undefined;
+    const dispatch = async (chunk: BodyChunk): Promise<void> => {
+      // The alias gate needs the targets before the first document reaches a new dataset's alias.
+      if (gate) await gate.ready(chunk.lines, signal);
+      indexed += await send(chunk, chunk.lines, rejected, signal);
+    };
+    const start = async (chunk: BodyChunk): Promise<void> => {
+      if (inFlight) await inFlight;
+      const sending = dispatch(chunk);
+      // Awaited by the next add() or by finish(); never unhandled if the caller gives up first.
+      sending.catch(() => undefined);
+      inFlight = sending;
+    };
+    return {
+      async add(docs) {
+        for (const d of docs) {
+          const full = body.add(position++, d.index, d.id, d.source);
+          if (full) await start(full);
+        }
+      },
+      async finish() {
+        const last = body.flush();
+        if (last) await start(last);
+        if (inFlight) await inFlight;
+        return { indexed, rejected };
+      },
+    };
+  }
+
   return {
+    open,
     async index(docs, signal) {
-      await gate?.ready(docs, signal);
-      const lines: Pending[] = docs.map((d, position) => ({
-        position,
-        index: d.index,
-        // The action line is built from ids Sift made (base64url) and index
-        // names from validated config, so plain concatenation is safe.
-        line: `{"index":{"_index":${JSON.stringify(d.index)},"_id":${JSON.stringify(d.id)}}}\n${d.source}\n`,
-      }));
-      const rejected: Rejection[] = [];
-      let indexed = 0;
-      for (const c of chunk(lines)) indexed += await send(c, rejected, signal);
-      return { indexed, rejected };
+      const stream = open(signal);
+      await stream.add(docs);
+      return stream.finish();
     },
   };
 }
