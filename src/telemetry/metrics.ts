@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { collectGc } from './gc.js';
 
 /**
  * Every metric Sift exports is defined here and nowhere else. Labels are
@@ -41,7 +42,10 @@ export interface Metrics {
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'sift_' });
+  if (opts.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry, prefix: 'sift_' });
+    collectGc(registry);
+  }
   const registers = [registry];
   return {
     registry,
