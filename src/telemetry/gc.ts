@@ -14,7 +14,7 @@ const KINDS: Readonly<Record<number, string>> = {
 /** Observes every entry of a list: Node hands the observer its buffered GC entries in batches. */
 export function observeGcEntries(histogram: Histogram<'kind'>, entries: readonly PerformanceEntry[]): void {
   for (const entry of entries) {
-    const kind = (entry.detail as { kind?: number } | undefined)?.kind;
+    const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
     histogram.observe({ kind: (kind !== undefined && KINDS[kind]) || 'other' }, entry.duration / 1000);
   }
 }

@@ -7,7 +7,7 @@ import { createMetrics } from '../../src/telemetry/index.js';
 const entry = (kind: number, ms: number): PerformanceEntry => ({ name: 'gc', entryType: 'gc', startTime: 0, duration: ms, detail: { kind } }) as unknown as PerformanceEntry;
 
 async function sumAndCount(registry: Registry): Promise<{ sum: number; count: number }> {
-  const values = (await registry.getSingleMetric(GC_METRIC)?.get())?.values ?? [];
+  const values: readonly { metricName?: string; value: number }[] = (await registry.getSingleMetric(GC_METRIC)?.get())?.values ?? [];
   const pick = (suffix: string): number => values.filter((v) => v.metricName === `${GC_METRIC}${suffix}`).reduce((n, v) => n + v.value, 0);
   return { sum: pick('_sum'), count: pick('_count') };
 }
@@ -17,7 +17,7 @@ describe('GC time as Node reports it', () => {
     const registry = new Registry();
     const h = new Histogram({ name: GC_METRIC, help: 'h', labelNames: ['kind'], registers: [registry] });
     observeGcEntries(h, [entry(constants.NODE_PERFORMANCE_GC_MINOR, 2), entry(constants.NODE_PERFORMANCE_GC_MINOR, 3), entry(constants.NODE_PERFORMANCE_GC_MAJOR, 10)]);
-    const values = (await h.get()).values;
+    const values: readonly { metricName?: string; labels: Record<string, string | number>; value: number }[] = (await h.get()).values;
     const countOf = (kind: string): number | undefined => values.find((v) => v.metricName === `${GC_METRIC}_count` && v.labels.kind === kind)?.value;
     expect(countOf('minor')).toBe(2);
     expect(countOf('major')).toBe(1);
