@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { BROKERS, ES_URL, metric, percentiles, reachable, sleep, startSift, until, type Percentiles, type SiftChild } from './live.js';
 
 /**
  * produce → alert latency of a real `sift run`, in keyed mode and in local
@@ -43,17 +42,6 @@ const THRESHOLD = 25;
 const MODES = ['keyed', 'local'] as const;
 type Mode = (typeof MODES)[number];
 
-const BROKERS = (process.env['SIFT_KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-const ES_URL = process.env['SIFT_ES_URL'] ?? 'http://127.0.0.1:9200';
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
-
-export interface Percentiles {
-  count: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
 
 export interface Breakdown {
   to_created: number;
@@ -98,6 +86,11 @@ export interface LatencyResult {
   load_average: { before: number[]; after: number[] };
 }
 
+type Child = SiftChild & { readonly mode: Mode };
+
+/** A `sift run` child in one stateful mode. */
+const sift = (mode: Mode, config: Record<string, unknown>, dir: string): Child => ({ ...startSift({ name: mode, config, dir, env: { SIFT_RULES_STATEFUL: mode } }), mode });
+
 const RULE = `id: bench.latency.threshold
 name: Bench threshold that fires often
 description: 25 failed sign-ins of one user within a minute (keyed-latency benchmark).
@@ -127,72 +120,6 @@ function logEvent(seq: number, user: number, published: string, runId: string): 
     outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
     transaction: { type: 'WEB', id: `tx${runId}${seq}` },
   });
-}
-
-async function reachable(kafka: Kafka): Promise<string | undefined> {
-  const timeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-    Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
-  try {
-    const res = await timeout(fetch(`${ES_URL}/_cluster/health`), 5000, `Elasticsearch at ${ES_URL}`);
-    if (!res.ok) return `Elasticsearch at ${ES_URL} answered ${res.status}`;
-  } catch (err) {
-    return `Elasticsearch at ${ES_URL}: ${err instanceof Error ? err.message : String(err)}`;
-  }
-  const admin = kafka.admin();
-  try {
-    await timeout(admin.connect(), 5000, `Kafka at ${BROKERS.join(',')}`);
-    await admin.disconnect();
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-  return undefined;
-}
-
-interface Child {
-  readonly mode: Mode;
-  readonly proc: ChildProcess;
-  readonly exited: Promise<unknown>;
-  output(): string;
-  /** Port of its /metrics, once it logged it. */
-  port(): string | undefined;
-}
-
-function startSift(mode: Mode, config: Record<string, unknown>, dir: string): Child {
-  const file = join(dir, `sift-${mode}.json`);
-  writeFileSync(file, JSON.stringify(config, null, 2));
-  const proc = spawn(process.execPath, [MAIN, 'run', '--config', file], {
-    env: { ...process.env, SIFT_LOG_FORMAT: 'json', SIFT_LOG_LEVEL: 'info', SIFT_RULES_STATEFUL: mode },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let port: string | undefined;
-  // Keep the tail only: an alert is logged per line, for minutes.
-  const keep = (d: Buffer): void => {
-    out += d.toString();
-    port ??= /"port":(\d+)[^\n]*Serving \/metrics/.exec(out)?.[1];
-    out = out.slice(-200_000);
-  };
-  proc.stdout?.on('data', keep);
-  proc.stderr?.on('data', keep);
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
-  return { mode, proc, exited, output: () => out, port: () => port };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-function percentiles(xs: number[]): Percentiles {
-  const s = [...xs].sort((a, b) => a - b);
-  // Nearest rank: the smallest value with at least q of the samples at or below it.
-  const at = (q: number): number => (s.length === 0 ? NaN : (s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] as number));
-  return { count: s.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: s.length === 0 ? NaN : (s[s.length - 1] as number) };
 }
 
 /** Feeds `topic` at RATE for `ms`; returns the [start, end) produce-time interval and the events sent. */
@@ -286,7 +213,7 @@ export async function benchKeyedLatency(say: (s: string) => void): Promise<Laten
     for (const mode of MODES) {
       const n = names(mode);
       children.push(
-        startSift(
+        sift(
           mode,
           {
             kafka: { brokers: BROKERS, topics: [{ name: n.raw, source: 'okta' }], dlq_topic: n.dlq, group_id: n.group, from_beginning: true, topic_partitions: 6 },
@@ -369,16 +296,6 @@ export async function benchKeyedLatency(say: (s: string) => void): Promise<Laten
     await admin.disconnect().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Sums a metric's samples whose labels contain `labels` (Prometheus text format). */
-function metric(text: string, name: string, labels = ''): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{') || !line.includes(labels)) continue;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
 }
 
 async function profileOf(child: Child | undefined, rawTopic: string, keyedTopic: string): Promise<Profile | undefined> {

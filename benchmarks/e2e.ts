@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { probeLatency, type LatencyProbe } from './e2e/latency.js';
+import { buildJson, table, upsertSection } from './e2e/report.js';
+import { CONTENDERS, runRound, type Bench, type Contender, type RoundResult } from './e2e/round.js';
+import { RSYSLOG_SKIPPED, rsyslogAvailable } from './e2e/rsyslog.js';
+import { createTopics, deleteTopics, produceOkta, stackUp } from './e2e/setup.js';
+import { round } from './e2e/stats.js';
+
+/**
+ * `npm run bench:e2e [-- --json] [-- --events N] [-- --rounds R] [-- --baseline <dir>] [-- --no-write]`
+ *
+ * Issue 15's end-to-end comparison on the local stack, in one run: N
+ * generated Okta records produced once to a 3-partition topic, then a
+ * warm-up round and R measured rounds, interleaved (the order flips every
+ * round), in which each contender consumes that topic with its own group
+ * into its own fresh index (refresh off): the bare loader, rsyslog (when
+ * installed), `sift run`, and with --baseline another built checkout's
+ * `sift run`. The warm-up's Sift runs under --trace-gc: the GC cross-check.
+ * Then the latency probe at 70 % of Sift's measured rate. Writes the
+ * "End to end (bench:e2e)" section of BENCHMARKS.md unless --no-write.
+ */
+const argv = process.argv.slice(2);
+const json = argv.includes('--json');
+const flag = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i < 0 ? undefined : argv[i + 1];
+};
+const intFlag = (name: string, fallback: number): number => {
+  const v = flag(name);
+  if (v === undefined) return fallback;
+  const n = Number(v.replace(/[_,]/g, ''));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} wants a positive integer, not ${v}`);
+  return n;
+};
+const EVENTS = intFlag('--events', 200_000);
+const ROUNDS = intFlag('--rounds', 3);
+const LATENCY_S = intFlag('--latency-seconds', 30);
+const baselineDir = flag('--baseline');
+const write = !argv.includes('--no-write');
+const say = (s: string): void => void process.stderr.write(`bench:e2e: ${s}\n`);
+
+const baselineMain = baselineDir === undefined ? undefined : join(resolve(baselineDir), 'dist/src/main.js');
+if (baselineMain !== undefined && !existsSync(baselineMain)) throw new Error(`--baseline ${baselineDir}: no ${baselineMain} (build that checkout first: npm ci && npx tsc -p tsconfig.build.json)`);
+
+const loadBefore = loadavg().map((x) => round(x, 2));
+const started = new Date();
+const { kafka, es } = await stackUp(say);
+const runId = Date.now().toString(36);
+const prefix = `bench.e2e.${runId}`;
+const siftTopics = { dlq: `${prefix}.dlq`, alerts: `${prefix}.alerts`, alertsDlq: `${prefix}.alerts-dlq`, state: `${prefix}.state` };
+const latencyTopics = { raw: `${prefix}.latency`, alerts: `${prefix}.latency-alerts`, dlq: siftTopics.dlq, alertsDlq: siftTopics.alertsDlq, state: siftTopics.state };
+const dir = mkdtempSync(join(tmpdir(), 'sift-e2e-'));
+const withRsyslog = rsyslogAvailable();
+if (!withRsyslog) say(RSYSLOG_SKIPPED);
+const contenders: Contender[] = CONTENDERS.filter((c) => (c === 'rsyslog' ? withRsyslog : c === 'sift_base' ? baselineMain !== undefined : true));
+
+try {
+  await createTopics(kafka, [
+    { topic: `${prefix}.okta`, numPartitions: 3 },
+    { topic: latencyTopics.raw, numPartitions: 3 },
+    { topic: siftTopics.dlq, numPartitions: 3 },
+    { topic: siftTopics.alerts, numPartitions: 3 },
+    { topic: latencyTopics.alerts, numPartitions: 3 },
+    { topic: siftTopics.alertsDlq, numPartitions: 1 },
+    { topic: siftTopics.state, numPartitions: 3, compacted: true },
+  ]);
+  say(`producing ${EVENTS.toLocaleString('en-US')} generated Okta records to ${prefix}.okta (3 partitions)…`);
+  await produceOkta(kafka, `${prefix}.okta`, EVENTS, say);
+
+  const bench: Bench = { es, runId, topic: `${prefix}.okta`, events: EVENTS, siftTopics, dir, ...(baselineMain ? { baselineMain } : {}), say };
+  const timeoutMs = 60_000 + EVENTS; // 1 ms per event: a contender ten times slower than Sift today still finishes.
+  const measured: Partial<Record<Contender, RoundResult[]>> = {};
+  let gcCrossCheck: Parameters<typeof buildJson>[0]['gcCrossCheck'];
+  for (let r = 0; r <= ROUNDS; r++) {
+    const order = r % 2 === 0 ? contenders : [...contenders].reverse();
+    for (const c of order) {
+      const warm = r === 0;
+      say(`${warm ? 'warm-up' : `round ${r}/${ROUNDS}`}: ${c}${warm && c === 'sift' ? ' (under --trace-gc: the GC cross-check)' : ''}…`);
+      const res = await runRound(bench, c, r, { timeoutMs, traceGc: warm && c === 'sift' });
+      say(`  ${c}: ${Math.round(res.events_per_s).toLocaleString('en-US')} events/s in ${res.seconds.toFixed(1)} s, own CPU ${res.cpu_s.own.toFixed(1)} s, ES ${res.cpu_s.es.toFixed(1)} s, Kafka ${res.cpu_s.kafka.toFixed(1)} s, peak RSS ${Math.round(res.peak_rss_mb ?? 0)} MB`);
+      if (res.gc_trace && res.sift) {
+        gcCrossCheck = { gc_trace_s: round(res.gc_trace.pause_s, 3), gc_trace_incremental_s: round(res.gc_trace.incremental_s, 3), gc_metric_s: round(res.sift.gc_metric_s, 3), collections: res.gc_trace.collections };
+      }
+      if (!warm) (measured[c] ??= []).push(res);
+    }
+  }
+
+  const siftRounds = measured.sift ?? [];
+  const siftRate = siftRounds.reduce((a, r) => a + r.events_per_s, 0) / Math.max(1, siftRounds.length);
+  let latency: LatencyProbe | undefined;
+  if (LATENCY_S > 0) {
+    say(`latency probe at 70 % of Sift's measured ${Math.round(siftRate).toLocaleString('en-US')} events/s…`);
+    latency = await probeLatency({ kafka, es, runId, dir, topics: latencyTopics, say }, 0.7 * siftRate, LATENCY_S);
+  }
+
+  const machine = { cores: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const out = buildJson({
+    byContender: measured,
+    events: EVENTS,
+    latency,
+    gcCrossCheck,
+    extra: { events: EVENTS, rounds: ROUNDS, machine, load_before: loadBefore, load_after: loadavg().map((x) => round(x, 2)), date: started.toISOString(), rsyslog_skipped: withRsyslog ? undefined : RSYSLOG_SKIPPED },
+  });
+  const tbl = table(out);
+  const l = out.latency;
+  const gc = gcCrossCheck;
+  const notes = [
+    `Measured ${started.toISOString().slice(0, 10)} on ${machine.cores} cores (${machine.cpu_model}), ${machine.memory_gib} GiB RAM, ${machine.node}; load average before ${loadBefore.join(' ')}. ${EVENTS.toLocaleString('en-US')} generated Okta records (seed 15) on one 3-partition topic; ${ROUNDS} measured rounds after a warm-up, interleaved; each contender its own consumer group and a fresh index with refresh_interval -1; the clock stops when the index's _count (after _refresh, polled every second) reaches ${EVENTS.toLocaleString('en-US')}. CPU from /proc/<pid>/stat (the contender's process, ES's and Kafka's JVMs); peak RSS is VmHWM.`,
+    '',
+    tbl,
+    '',
+    `Latency under load (\`sift run\` at 70 % of its measured rate, ${l['rate_per_s'] === undefined ? '–' : String(l['rate_per_s'])} events/s, 1 s refresh, a probe every 100 ms for ${LATENCY_S} s): produce → alert p50 / p99 ${l.alert_p50_ms ?? '–'} / ${l.alert_p99_ms ?? '–'} ms; produce → searchable p50 / p99 ${l.searchable_p50_ms ?? '–'} / ${l.searchable_p99_ms ?? '–'} ms.`,
+    '',
+    gc
+      ? `GC cross-check (the warm-up's \`sift run\` under \`node --trace-gc\`): the trace's pauses sum to ${gc.gc_trace_s} s (${gc.collections} collections; plus ${gc.gc_trace_incremental_s} s of incremental marking steps); Sift's \`sift_nodejs_gc_duration_seconds_sum\` says ${gc.gc_metric_s} s.`
+      : 'GC cross-check: no figures (the warm-up Sift served no /metrics).',
+  ].join('\n');
+  if (write) {
+    const file = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+    writeFileSync(file, upsertSection(readFileSync(file, 'utf8'), 'End to end (bench:e2e)', `\`npm run bench:e2e\` (benchmarks/e2e.ts; issue 15).\n\n${notes}`));
+    say('wrote the "End to end (bench:e2e)" section of BENCHMARKS.md');
+  }
+  if (json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  else process.stdout.write(`\n${notes}\n`);
+} finally {
+  await deleteTopics(kafka, [prefix, `bench-e2e-${runId}-`]);
+  rmSync(dir, { recursive: true, force: true });
+}

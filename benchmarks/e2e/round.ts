@@ -1,0 +1,179 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@elastic/elasticsearch';
+import { ensureDatasetIndex } from '../../src/ingest/index.js';
+import { fieldsOf } from '../../src/ecs/index.js';
+import { BROKERS, ES_URL, metric, sleep, startSift, stopChild } from '../live.js';
+import { cpuSeconds, rssMb, stackPids } from './proc.js';
+import { startRsyslog } from './rsyslog.js';
+import { traceGcCounter, type TraceGc } from './stats.js';
+
+/**
+ * One round of one contender: a fresh consumer group and a fresh index with
+ * refresh_interval -1, the contender started as its own process, and the
+ * clock stopped when the index's count (after a refresh, polled every
+ * second) reaches the number of records on the topic: the same finish line
+ * for every contender.
+ */
+export const CONTENDERS = ['loader', 'rsyslog', 'sift', 'sift_base'] as const;
+export type Contender = (typeof CONTENDERS)[number];
+
+export interface Bench {
+  readonly es: Client;
+  readonly runId: string;
+  readonly topic: string;
+  readonly events: number;
+  /** Topics every `sift run` of this bench shares (created up front; alerts land there too). */
+  readonly siftTopics: { dlq: string; alerts: string; alertsDlq: string; state: string };
+  /** Temp dir for configs and rsyslog's work files. */
+  readonly dir: string;
+  /** dist/src/main.js of the --baseline checkout. */
+  readonly baselineMain?: string;
+  readonly say: (s: string) => void;
+}
+
+export interface CpuSplit {
+  own: number;
+  es: number;
+  kafka: number;
+}
+
+export interface RoundResult {
+  contender: Contender;
+  round: number;
+  seconds: number;
+  events_per_s: number;
+  cpu_s: CpuSplit;
+  peak_rss_mb: number | undefined;
+  /** From the Sift child's /metrics at the finish line (whole process life: one process per round). */
+  sift?: { gc_metric_s: number; loop_lag_p99_s: number; heap_used_mb: number };
+  /** --trace-gc's sums, when the round ran with it. */
+  gc_trace?: TraceGc;
+}
+
+const LOADER = fileURLToPath(new URL('./loader.js', import.meta.url));
+const DATASET = 'okta.system';
+const POLL_MS = 1000;
+
+interface Running {
+  pid: number | undefined;
+  exited: () => boolean;
+  output: () => string;
+  stop: () => Promise<void>;
+  /** /metrics port of a Sift child. */
+  port?: () => string | undefined;
+}
+
+/** Names of a round's group and index (the index as the contender writes it: Sift's alias for Sift). */
+export function roundNames(runId: string, contender: Contender, round: number): { group: string; index: string; namespace: string } {
+  const namespace = `e2e${runId}${contender.replace('_', '')}${round}`;
+  const isSift = contender === 'sift' || contender === 'sift_base';
+  return { group: `bench-e2e-${runId}-${contender}-${round}`, index: isSift ? `logs-${DATASET}-${namespace}` : `bench-e2e-${runId}-${contender}-${round}`, namespace };
+}
+
+async function freshIndex(b: Bench, contender: Contender, names: ReturnType<typeof roundNames>): Promise<void> {
+  if (contender === 'sift' || contender === 'sift_base') {
+    // Sift's own template and alias, created before it starts (its alias gate
+    // then finds them), with refresh off like the others' indices. This needs
+    // no Sift setting, so a --baseline checkout is measured the same way.
+    await ensureDatasetIndex(b.es, DATASET, names.namespace, fieldsOf(DATASET) ?? []);
+    await b.es.indices.putSettings({ index: names.index, settings: { index: { refresh_interval: '-1' } } });
+    return;
+  }
+  await b.es.indices.create({ index: names.index, settings: { index: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1' } } });
+}
+
+function start(b: Bench, contender: Contender, names: ReturnType<typeof roundNames>, traceGc: ReturnType<typeof traceGcCounter> | undefined): Running {
+  if (contender === 'loader') {
+    const proc = spawn(process.execPath, [LOADER, BROKERS.join(','), ES_URL, b.topic, names.group, names.index], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let out = '';
+    proc.stderr?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+    const exited = new Promise((resolve) => proc.on('exit', resolve));
+    return { pid: proc.pid, exited: () => proc.exitCode !== null, output: () => out, stop: () => stopChild(proc, exited) };
+  }
+  if (contender === 'rsyslog') {
+    const es = new URL(ES_URL);
+    const r = startRsyslog({ brokers: BROKERS, esHost: es.hostname, esPort: Number(es.port || 9200), topic: b.topic, group: names.group, index: names.index, dir: b.dir });
+    return { pid: r.proc.pid, exited: () => r.proc.exitCode !== null, output: r.output, stop: () => stopChild(r.proc, r.exited) };
+  }
+  const s = b.siftTopics;
+  const child = startSift({
+    name: `${contender}-${names.namespace}`,
+    dir: b.dir,
+    ...(contender === 'sift_base' && b.baselineMain !== undefined ? { main: b.baselineMain } : {}),
+    ...(traceGc ? { nodeArgs: ['--trace-gc'], onOutput: (c: string) => traceGc.feed(c) } : {}),
+    // Sift's defaults otherwise: keyed mode, the shipped rules, its bulk sizes.
+    config: {
+      kafka: { brokers: BROKERS, topics: [{ name: b.topic, source: 'okta' }], dlq_topic: s.dlq, group_id: names.group, from_beginning: true },
+      elasticsearch: { node: ES_URL, namespace: names.namespace },
+      rules: { state_topic: s.state },
+      alerts: { topic: s.alerts, dlq_topic: s.alertsDlq },
+      telemetry: { http_port: 0, http_host: '127.0.0.1' },
+    },
+  });
+  return { pid: child.proc.pid, exited: () => child.proc.exitCode !== null, output: child.output, stop: () => stopChild(child.proc, child.exited), port: child.port };
+}
+
+async function count(es: Client, index: string): Promise<number> {
+  await es.indices.refresh({ index, ignore_unavailable: true, allow_no_indices: true });
+  const res = await es.count({ index, ignore_unavailable: true, allow_no_indices: true });
+  return res.count;
+}
+
+async function siftMetrics(port: string | undefined): Promise<RoundResult['sift']> {
+  if (port === undefined) return undefined;
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return {
+      gc_metric_s: metric(text, 'sift_nodejs_gc_duration_seconds_sum'),
+      // prom-client resets its lag histogram at each scrape: this is the whole run's p99.
+      loop_lag_p99_s: metric(text, 'sift_nodejs_eventloop_lag_p99_seconds'),
+      heap_used_mb: metric(text, 'sift_nodejs_heap_size_used_bytes') / 1e6,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs one contender once; throws when it exits early or misses the finish line within `timeoutMs`. */
+export async function runRound(b: Bench, contender: Contender, round: number, opts: { traceGc?: boolean; timeoutMs: number }): Promise<RoundResult> {
+  const names = roundNames(b.runId, contender, round);
+  await freshIndex(b, contender, names);
+  const stack = stackPids();
+  const cpu = (pid: number | undefined): number => (pid === undefined ? 0 : (cpuSeconds(pid) ?? 0));
+  const esBefore = cpu(stack.es);
+  const kafkaBefore = cpu(stack.kafka);
+  const trace = opts.traceGc ? traceGcCounter() : undefined;
+  const t0 = performance.now();
+  const run = start(b, contender, names, trace);
+  try {
+    let seen = 0;
+    for (;;) {
+      await sleep(POLL_MS);
+      if (run.exited()) throw new Error(`${contender} exited before indexing ${b.events} events (${seen} indexed):\n${run.output().slice(-3000)}`);
+      seen = await count(b.es, names.index);
+      if (seen >= b.events) break;
+      if (performance.now() - t0 > opts.timeoutMs) throw new Error(`${contender} indexed ${seen} of ${b.events} events within ${opts.timeoutMs / 1000} s:\n${run.output().slice(-3000)}`);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const own = run.pid === undefined ? 0 : cpu(run.pid);
+    const result: RoundResult = {
+      contender,
+      round,
+      seconds,
+      events_per_s: b.events / seconds,
+      cpu_s: { own, es: cpu(stack.es) - esBefore, kafka: cpu(stack.kafka) - kafkaBefore },
+      peak_rss_mb: run.pid === undefined ? undefined : rssMb(run.pid),
+    };
+    if (run.port) {
+      const m = await siftMetrics(run.port());
+      if (m) result.sift = m;
+    }
+    await run.stop();
+    if (trace) result.gc_trace = trace.total();
+    return result;
+  } finally {
+    await run.stop();
+    await b.es.indices.delete({ index: contender === 'sift' || contender === 'sift_base' ? `${names.index}*,sift-alerts-${names.namespace}` : names.index, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
+  }
+}
