@@ -57,5 +57,16 @@ export function getter(path: string): FieldGetter {
   const parts = path.split('.');
   if (parts.some((p) => p === '' || FORBIDDEN_SEGMENTS.has(p))) return absent;
   const keys = keyTable(parts);
-  return (e) => readAt(e, 0, keys);
+  // Most reads are plain nesting (`e.user.name`), the first alternative the
+  // search tries: walk it with direct property reads, and search only when it
+  // does not resolve. A function is never an event's own value (events are
+  // JSON data), so one found here is inherited (`toString`): search instead.
+  return (e) => {
+    let o: unknown = e;
+    for (const part of parts) {
+      if (o === null || typeof o !== 'object' || Array.isArray(o)) return readAt(e, 0, keys);
+      o = (o as Bag)[part];
+    }
+    return o === undefined || typeof o === 'function' ? readAt(e, 0, keys) : o;
+  };
 }

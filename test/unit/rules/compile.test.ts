@@ -171,6 +171,13 @@ describe('getter', () => {
     expect(getter('list.z')(e)).toBeUndefined();
     expect(getter('event.dataset')(e)).toBe('d');
   });
+  it('prefers plain nesting over a dotted key, and finds the dotted key past a value that is not an object', () => {
+    const both = { p: { q: 1 }, 'p.q': 2, s: 'text', 's.t': 3, n: null, 'n.m': 4 } as unknown as EcsEvent;
+    expect(getter('p.q')(both)).toBe(1);
+    expect(getter('s.t')(both)).toBe(3);
+    expect(getter('n.m')(both)).toBe(4);
+    expect(getter('p.hasOwnProperty')(both)).toBeUndefined();
+  });
   it('never walks into prototypes', () => {
     expect(getter('__proto__.polluted')(e)).toBeUndefined();
     expect(getter('a.constructor')(e)).toBeUndefined();
