@@ -64,6 +64,22 @@ describe('prepare never throws on deep input', () => {
     expect(out.dead.map((d) => d.code)).toEqual(['SIFT_DECODE_TOO_DEEP']);
   });
 
+  it('judges text as it judges its bytes: brackets in strings, escapes, a newline ending a string, multi-byte text', () => {
+    const cases: [string, boolean][] = [
+      [deepArray(65), true],
+      [deepArray(64), false],
+      [`{"s":"${'['.repeat(500)}"}`, false],
+      // An escaped backslash ends before the quote that closes the string; an escaped quote does not close it.
+      [String.raw`{"é🙂":"\\"}` + deepArray(65), true],
+      [String.raw`{"q":"\"` + '['.repeat(100) + '"}', false],
+      ['{"broken":"\n' + deepArray(100), true],
+    ];
+    for (const [text, deep] of cases) {
+      expect(nestingExceeds(text, 64)).toBe(deep);
+      expect(nestingExceeds(Buffer.from(text), 64)).toBe(deep);
+    }
+  });
+
   it('a normalizer or serializer that throws becomes a dead letter with its code', () => {
     const plan = planOf('okta');
     const throwing = { ...plan, source: { ...plan.source, normalize: () => { throw new Error('boom'); } } };

@@ -26,17 +26,20 @@ const NEWLINE = 0x0a;
  * otherwise one invalid NDJSON line with a lone `"` would hide every later
  * line of the record from this check. Runs before JSON.parse so that a hostile record (10,000 nested
  * arrays) is refused before anything recursive can see it. Stops early once
- * the limit is exceeded.
+ * the limit is exceeded. Takes the bytes or the text itself: the brackets,
+ * quote, backslash and newline are one byte in UTF-8 and one code unit in a
+ * string alike, so a caller holding text never copies it into a Buffer.
  */
-export function nestingExceeds(bytes: Uint8Array, limit: number): boolean {
+export function nestingExceeds(input: Uint8Array | string, limit: number): boolean {
   // Cheap bound first: nesting can't exceed the number of opening brackets,
-  // and counting those is a native memchr per hit. Typical audit events have
-  // a few dozen, so the byte-by-byte scan below runs only on suspects.
-  if (countOpenings(bytes, limit) <= limit) return false;
+  // and counting those is a native search per hit. Typical audit events have
+  // a few dozen, so the unit-by-unit scan below runs only on suspects.
+  if (countOpenings(input, limit) <= limit) return false;
+  const at = typeof input === 'string' ? (i: number) => input.charCodeAt(i) : (i: number) => input[i];
   let depth = 0;
   let inString = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i];
+  for (let i = 0; i < input.length; i++) {
+    const c = at(i);
     if (inString) {
       if (c === BACKSLASH) i++;
       else if (c === QUOTE || c === NEWLINE) inString = false;
@@ -51,16 +54,13 @@ export function nestingExceeds(bytes: Uint8Array, limit: number): boolean {
   return false;
 }
 
-/** Count of `{` and `[` in `bytes`, stopping once it passes `limit`. */
-function countOpenings(bytes: Uint8Array, limit: number): number {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** Count of `{` and `[` in the input, stopping once it passes `limit`. */
+function countOpenings(input: Uint8Array | string, limit: number): number {
+  const buf = typeof input === 'string' ? undefined : Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   let n = 0;
   for (const ch of [OPEN_BRACE, OPEN_BRACKET]) {
-    let at = buf.indexOf(ch);
-    while (at !== -1) {
-      if (++n > limit) return n;
-      at = buf.indexOf(ch, at + 1);
-    }
+    const find = (from: number): number => (buf ? buf.indexOf(ch, from) : (input as string).indexOf(String.fromCharCode(ch), from));
+    for (let at = find(0); at !== -1; at = find(at + 1)) if (++n > limit) return n;
   }
   return n;
 }

@@ -64,7 +64,7 @@ const MAX_DEPTH = 1024;
 /** Whether the JSON text nests arrays and objects deeper than MAX_DEPTH (the decoder's own scan; brackets in strings do not count). */
 function nestsTooDeep(text: string): boolean {
   // Each level takes at least one character: short texts cannot be too deep.
-  return text.length > MAX_DEPTH && nestingExceeds(Buffer.from(text), MAX_DEPTH);
+  return text.length > MAX_DEPTH && nestingExceeds(text, MAX_DEPTH);
 }
 
 function rulesOf(v: unknown): KeyedRule[] | undefined {
