@@ -3,7 +3,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeLatency, type LatencyProbe } from './e2e/latency.js';
-import { buildJson, table, upsertSection } from './e2e/report.js';
+import { buildJson, table, upsertSection, type ContenderSummary } from './e2e/report.js';
 import { CONTENDERS, runRound, type Bench, type Contender, type RoundResult } from './e2e/round.js';
 import { RSYSLOG_SKIPPED, rsyslogAvailable } from './e2e/rsyslog.js';
 import { createTopics, deleteTopics, produceOkta, stackUp } from './e2e/setup.js';
@@ -80,7 +80,7 @@ try {
       const warm = r === 0;
       say(`${warm ? 'warm-up' : `round ${r}/${ROUNDS}`}: ${c}${warm && c === 'sift' ? ' (under --trace-gc: the GC cross-check)' : ''}…`);
       const res = await runRound(bench, c, r, { timeoutMs, traceGc: warm && c === 'sift' });
-      say(`  ${c}: ${Math.round(res.events_per_s).toLocaleString('en-US')} events/s in ${res.seconds.toFixed(1)} s, own CPU ${res.cpu_s.own.toFixed(1)} s, ES ${res.cpu_s.es.toFixed(1)} s, Kafka ${res.cpu_s.kafka.toFixed(1)} s, peak RSS ${Math.round(res.peak_rss_mb ?? 0)} MB`);
+      say(`  ${c}: ${Math.round(res.events_per_s).toLocaleString('en-US')} events/s in ${res.seconds.toFixed(1)} s (first document at ${res.first_doc_s?.toFixed(0) ?? '–'} s), own CPU ${res.cpu_s.own.toFixed(1)} s, ES ${res.cpu_s.es.toFixed(1)} s, Kafka ${res.cpu_s.kafka.toFixed(1)} s, peak RSS ${Math.round(res.peak_rss_mb ?? 0)} MB`);
       if (res.gc_trace && res.sift) {
         gcCrossCheck = { gc_trace_s: round(res.gc_trace.pause_s, 3), gc_trace_incremental_s: round(res.gc_trace.incremental_s, 3), gc_metric_s: round(res.sift.gc_metric_s, 3), collections: res.gc_trace.collections };
       }
@@ -104,15 +104,16 @@ try {
     gcCrossCheck,
     extra: { events: EVENTS, rounds: ROUNDS, machine, load_before: loadBefore, load_after: loadavg().map((x) => round(x, 2)), date: started.toISOString(), rsyslog_skipped: withRsyslog ? undefined : RSYSLOG_SKIPPED },
   });
+  const starts = contenders.map((c) => `${c} ${(out[c] as ContenderSummary | null | undefined)?.first_doc_s ?? '–'} s`).join(', ');
   const tbl = table(out);
   const l = out.latency;
   const gc = gcCrossCheck;
   const notes = [
-    `Measured ${started.toISOString().slice(0, 10)} on ${machine.cores} cores (${machine.cpu_model}), ${machine.memory_gib} GiB RAM, ${machine.node}; load average before ${loadBefore.join(' ')}. ${EVENTS.toLocaleString('en-US')} generated Okta records (seed 15) on one 3-partition topic; ${ROUNDS} measured rounds after a warm-up, interleaved; each contender its own consumer group and a fresh index with refresh_interval -1; the clock stops when the index's _count (after _refresh, polled every second) reaches ${EVENTS.toLocaleString('en-US')}. CPU from /proc/<pid>/stat (the contender's process, ES's and Kafka's JVMs); peak RSS is VmHWM.`,
+    `Measured ${started.toISOString().slice(0, 10)} on ${machine.cores} cores (${machine.cpu_model}), ${machine.memory_gib} GiB RAM, ${machine.node}; load average before ${loadBefore.join(' ')}. ${EVENTS.toLocaleString('en-US')} generated Okta records (seed 15) on one 3-partition topic; ${ROUNDS} measured round${ROUNDS === 1 ? '' : 's'} after a warm-up, interleaved; each contender its own consumer group and a fresh index with refresh_interval -1; the clock stops when the index's _count (after _refresh, polled every second) reaches ${EVENTS.toLocaleString('en-US')}, so every contender's time includes its start-up (first document counted after, on average: ${starts}). CPU from /proc/<pid>/stat (the contender's process, ES's and Kafka's JVMs); peak RSS is VmHWM.`,
     '',
     tbl,
     '',
-    `Latency under load (\`sift run\` at 70 % of its measured rate, ${l['rate_per_s'] === undefined ? '–' : String(l['rate_per_s'])} events/s, 1 s refresh, a probe every 100 ms for ${LATENCY_S} s): produce → alert p50 / p99 ${l.alert_p50_ms ?? '–'} / ${l.alert_p99_ms ?? '–'} ms; produce → searchable p50 / p99 ${l.searchable_p50_ms ?? '–'} / ${l.searchable_p99_ms ?? '–'} ms.`,
+    `Latency under load (\`sift run\` at 70 % of its measured rate, ${typeof l['rate_per_s'] === 'number' ? l['rate_per_s'].toLocaleString('en-US') : '–'} events/s, 1 s refresh, a probe every 100 ms for ${LATENCY_S} s): produce → alert p50 / p99 ${l.alert_p50_ms ?? '–'} / ${l.alert_p99_ms ?? '–'} ms; produce → searchable p50 / p99 ${l.searchable_p50_ms ?? '–'} / ${l.searchable_p99_ms ?? '–'} ms.`,
     '',
     gc
       ? `GC cross-check (the warm-up's \`sift run\` under \`node --trace-gc\`): the trace's pauses sum to ${gc.gc_trace_s} s (${gc.collections} collections; plus ${gc.gc_trace_incremental_s} s of incremental marking steps); Sift's \`sift_nodejs_gc_duration_seconds_sum\` says ${gc.gc_metric_s} s.`

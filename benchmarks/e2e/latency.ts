@@ -1,7 +1,8 @@
 import type { Client } from '@elastic/elasticsearch';
 import { Partitioners, type Kafka } from 'kafkajs';
-import { ES_URL, BROKERS, percentiles, sleep, startSift, stopChild, until, type Percentiles } from '../live.js';
+import { percentiles, sleep, startSift, stopChild, until, type Percentiles } from '../live.js';
 import { startFeed } from './feed.js';
+import { joinedBoth, siftRunConfig, type SiftTopics } from './sift-config.js';
 import { trafficPool } from './traffic.js';
 
 /**
@@ -30,7 +31,7 @@ export interface LatencyContext {
   es: Client;
   runId: string;
   dir: string;
-  topics: { raw: string; alerts: string; dlq: string; alertsDlq: string; state: string };
+  topics: SiftTopics & { raw: string };
   say: (s: string) => void;
 }
 
@@ -66,13 +67,7 @@ export async function probeLatency(c: LatencyContext, rate: number, seconds: num
   const child = startSift({
     name: 'latency',
     dir: c.dir,
-    config: {
-      kafka: { brokers: BROKERS, topics: [{ name: c.topics.raw, source: 'okta' }], dlq_topic: c.topics.dlq, group_id: group, from_beginning: true },
-      elasticsearch: { node: ES_URL, namespace },
-      rules: { state_topic: c.topics.state },
-      alerts: { topic: c.topics.alerts, dlq_topic: c.topics.alertsDlq },
-      telemetry: { http_port: 0, http_host: '127.0.0.1' },
-    },
+    config: siftRunConfig({ topic: c.topics.raw, group, namespace, topics: c.topics }),
   });
   let searching = true;
   try {
@@ -88,8 +83,7 @@ export async function probeLatency(c: LatencyContext, rate: number, seconds: num
       },
     });
     await producer.connect();
-    // Keyed mode joins two groups (raw topic, keyed topic).
-    await until(() => (child.output().match(/Joined the consumer group/g) ?? []).length >= 2 || child.proc.exitCode !== null, 90_000, 'sift run to join its groups');
+    await until(() => joinedBoth(child.output()) || child.proc.exitCode !== null, 90_000, 'sift run to join its groups');
     if (child.proc.exitCode !== null) throw new Error(`sift run exited (${child.proc.exitCode}):\n${child.output().slice(-3000)}`);
     c.say(`latency: ${Math.round(rate)} events/s for ${WARMUP_S} s warm-up + ${seconds} s with a probe every ${PROBE_EVERY_MS} ms`);
     const pool = trafficPool(20_000, 7);

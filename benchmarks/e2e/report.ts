@@ -13,6 +13,8 @@ export interface ContenderSummary {
   kafka_cpu_s_per_1k: number;
   total_cpu_s_per_1k: number;
   peak_rss_mb: number | null;
+  /** Mean time to the first counted document (start-up), s. */
+  first_doc_s: number | null;
   ratio_to_loader?: number | null;
 }
 
@@ -27,6 +29,7 @@ export interface SiftSummary extends ContenderSummary {
 export function summarize(rounds: readonly RoundResult[], events: number): ContenderSummary {
   const per1k = (f: (r: RoundResult) => number): number => round(mean(rounds.map((r) => (f(r) * 1000) / events)), 4);
   const rss = rounds.flatMap((r) => (r.peak_rss_mb === undefined ? [] : [r.peak_rss_mb]));
+  const firsts = rounds.flatMap((r) => (r.first_doc_s === undefined ? [] : [r.first_doc_s]));
   return {
     events_per_s: Math.round(mean(rounds.map((r) => r.events_per_s))),
     cpu_s_per_1k: per1k((r) => r.cpu_s.own),
@@ -35,6 +38,7 @@ export function summarize(rounds: readonly RoundResult[], events: number): Conte
     kafka_cpu_s_per_1k: per1k((r) => r.cpu_s.kafka),
     total_cpu_s_per_1k: per1k((r) => r.cpu_s.own + r.cpu_s.es + r.cpu_s.kafka),
     peak_rss_mb: rss.length === 0 ? null : Math.round(Math.max(...rss)),
+    first_doc_s: firsts.length === 0 ? null : round(mean(firsts), 1),
   };
 }
 

@@ -6,6 +6,7 @@ import { fieldsOf } from '../../src/ecs/index.js';
 import { BROKERS, ES_URL, metric, sleep, startSift, stopChild } from '../live.js';
 import { cpuSeconds, rssMb, stackPids } from './proc.js';
 import { startRsyslog } from './rsyslog.js';
+import { scrape, siftRunConfig, type SiftTopics } from './sift-config.js';
 import { traceGcCounter, type TraceGc } from './stats.js';
 
 /**
@@ -24,7 +25,7 @@ export interface Bench {
   readonly topic: string;
   readonly events: number;
   /** Topics every `sift run` of this bench shares (created up front; alerts land there too). */
-  readonly siftTopics: { dlq: string; alerts: string; alertsDlq: string; state: string };
+  readonly siftTopics: SiftTopics;
   /** Temp dir for configs and rsyslog's work files. */
   readonly dir: string;
   /** dist/src/main.js of the --baseline checkout. */
@@ -42,6 +43,8 @@ export interface RoundResult {
   contender: Contender;
   round: number;
   seconds: number;
+  /** Until the first document was counted: start-up (process, group join) plus the first bulk, to 1 s. */
+  first_doc_s: number | undefined;
   events_per_s: number;
   cpu_s: CpuSplit;
   peak_rss_mb: number | undefined;
@@ -96,20 +99,12 @@ function start(b: Bench, contender: Contender, names: ReturnType<typeof roundNam
     const r = startRsyslog({ brokers: BROKERS, esHost: es.hostname, esPort: Number(es.port || 9200), topic: b.topic, group: names.group, index: names.index, dir: b.dir });
     return { pid: r.proc.pid, exited: () => r.proc.exitCode !== null, output: r.output, stop: () => stopChild(r.proc, r.exited) };
   }
-  const s = b.siftTopics;
   const child = startSift({
     name: `${contender}-${names.namespace}`,
     dir: b.dir,
     ...(contender === 'sift_base' && b.baselineMain !== undefined ? { main: b.baselineMain } : {}),
     ...(traceGc ? { nodeArgs: ['--trace-gc'], onOutput: (c: string) => traceGc.feed(c) } : {}),
-    // Sift's defaults otherwise: keyed mode, the shipped rules, its bulk sizes.
-    config: {
-      kafka: { brokers: BROKERS, topics: [{ name: b.topic, source: 'okta' }], dlq_topic: s.dlq, group_id: names.group, from_beginning: true },
-      elasticsearch: { node: ES_URL, namespace: names.namespace },
-      rules: { state_topic: s.state },
-      alerts: { topic: s.alerts, dlq_topic: s.alertsDlq },
-      telemetry: { http_port: 0, http_host: '127.0.0.1' },
-    },
+    config: siftRunConfig({ topic: b.topic, group: names.group, namespace: names.namespace, topics: b.siftTopics }),
   });
   return { pid: child.proc.pid, exited: () => child.proc.exitCode !== null, output: child.output, stop: () => stopChild(child.proc, child.exited), port: child.port };
 }
@@ -121,18 +116,14 @@ async function count(es: Client, index: string): Promise<number> {
 }
 
 async function siftMetrics(port: string | undefined): Promise<RoundResult['sift']> {
-  if (port === undefined) return undefined;
-  try {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    return {
-      gc_metric_s: metric(text, 'sift_nodejs_gc_duration_seconds_sum'),
-      // prom-client resets its lag histogram at each scrape: this is the whole run's p99.
-      loop_lag_p99_s: metric(text, 'sift_nodejs_eventloop_lag_p99_seconds'),
-      heap_used_mb: metric(text, 'sift_nodejs_heap_size_used_bytes') / 1e6,
-    };
-  } catch {
-    return undefined;
-  }
+  const text = await scrape(port);
+  if (text === undefined) return undefined;
+  return {
+    gc_metric_s: metric(text, 'sift_nodejs_gc_duration_seconds_sum'),
+    // prom-client resets its lag histogram at each scrape: this is the whole run's p99.
+    loop_lag_p99_s: metric(text, 'sift_nodejs_eventloop_lag_p99_seconds'),
+    heap_used_mb: metric(text, 'sift_nodejs_heap_size_used_bytes') / 1e6,
+  };
 }
 
 /** Runs one contender once; throws when it exits early or misses the finish line within `timeoutMs`. */
@@ -148,10 +139,12 @@ export async function runRound(b: Bench, contender: Contender, round: number, op
   const run = start(b, contender, names, trace);
   try {
     let seen = 0;
+    let firstDoc: number | undefined;
     for (;;) {
       await sleep(POLL_MS);
       if (run.exited()) throw new Error(`${contender} exited before indexing ${b.events} events (${seen} indexed):\n${run.output().slice(-3000)}`);
       seen = await count(b.es, names.index);
+      if (seen > 0) firstDoc ??= (performance.now() - t0) / 1000;
       if (seen >= b.events) break;
       if (performance.now() - t0 > opts.timeoutMs) throw new Error(`${contender} indexed ${seen} of ${b.events} events within ${opts.timeoutMs / 1000} s:\n${run.output().slice(-3000)}`);
     }
@@ -161,6 +154,7 @@ export async function runRound(b: Bench, contender: Contender, round: number, op
       contender,
       round,
       seconds,
+      first_doc_s: firstDoc,
       events_per_s: b.events / seconds,
       cpu_s: { own, es: cpu(stack.es) - esBefore, kafka: cpu(stack.kafka) - kafkaBefore },
       peak_rss_mb: run.pid === undefined ? undefined : rssMb(run.pid),

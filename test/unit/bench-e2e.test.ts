@@ -90,6 +90,7 @@ const roundOf = (contender: RoundResult['contender'], events_per_s: number, own:
   contender,
   round: 1,
   seconds: 10,
+  first_doc_s: 2,
   events_per_s,
   cpu_s: { own, es, kafka: 1 },
   peak_rss_mb: rss,
@@ -120,7 +121,7 @@ describe('the --json shape', () => {
   });
   it('reports null latency when no probe ran, and CPU totals per 1k events', () => {
     const s = summarize([roundOf('rsyslog', 8000, 1, 9, 90)], 10_000);
-    expect(s).toEqual({ events_per_s: 8000, cpu_s_per_1k: 0.1, events_per_s_rounds: [8000], es_cpu_s_per_1k: 0.9, kafka_cpu_s_per_1k: 0.1, total_cpu_s_per_1k: 1.1, peak_rss_mb: 90 });
+    expect(s).toEqual({ events_per_s: 8000, cpu_s_per_1k: 0.1, events_per_s_rounds: [8000], es_cpu_s_per_1k: 0.9, kafka_cpu_s_per_1k: 0.1, total_cpu_s_per_1k: 1.1, peak_rss_mb: 90, first_doc_s: 2 });
     const j = buildJson({ byContender: { loader: [roundOf('loader', 1, 1, 1, 1)], sift: [] }, events: 10, latency: undefined, gcCrossCheck: undefined, extra: {} });
     expect(j.latency).toEqual({ alert_p99_ms: null, searchable_p99_ms: null, alert_p50_ms: null, searchable_p50_ms: null });
     expect(j.sift.gc_share).toBeNull();
