@@ -30,7 +30,13 @@ const absent = (v: unknown): boolean => v === undefined || v === null || v === '
 export function withoutPantherFields(o: Obj, timeKeys: readonly string[]): Obj {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(o)) {
-    if (!isPantherKey(k)) Object.defineProperty(out, k, { value: o[k], enumerable: true, writable: true, configurable: true });
+    if (isPantherKey(k)) continue;
+    // A plain store keeps `out` a fast-properties object (defining every key
+    // turned it into a dictionary, slow to read for the normalizer and the
+    // serializer); only an own `__proto__` key (JSON.parse makes one) must be
+    // defined, as a store would set the prototype instead.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: o[k], enumerable: true, writable: true, configurable: true });
+    else out[k] = o[k];
   }
   const first = timeKeys[0];
   const pet = o['p_event_time'];

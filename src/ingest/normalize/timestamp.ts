@@ -136,32 +136,69 @@ export function isoFromIntegerMs(ms: number): string {
   return `${y}${yy}-${TWO[month] as string}-${TWO[day] as string}T${TWO[hour] as string}:${TWO[minute] as string}:${TWO[second] as string}.${mmm}Z`;
 }
 
+/** Days from 1970-01-01 to a proleptic Gregorian date (civil-to-days, the inverse of isoFromIntegerMs's). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
 /**
- * Fast path 2: any fraction of 1–9 digits, with or without Z, for days ≤ 28
- * (valid in every month, so no calendar check is needed).
+ * Where the zone starts in `v` (its length when there is none) and its
+ * offset in minutes: `Z`, `+hh:mm`, `+hhmm` (hh ≤ 23, mm ≤ 59), or nothing
+ * (UTC). Undefined for anything else, which the reference then judges.
  */
-/** `YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z]` with every field valid in any month (day ≤ 28), else undefined. */
-function fastUtc(v: string): string | undefined {
+function zoneOf(v: string): { at: number; minutes: number } | undefined {
   const n = v.length;
-  const end = v.charCodeAt(n - 1) === 0x5a /* Z */ ? n - 1 : n;
+  if (v.charCodeAt(n - 1) === 0x5a /* Z */) return { at: n - 1, minutes: 0 };
+  const colon = v.charCodeAt(n - 3) === 0x3a;
+  const at = colon ? n - 6 : n - 5;
+  const sign = v.charCodeAt(at);
+  // Past the seconds (index 19) only: a "-" before that is the date's.
+  if (at < 19 || (sign !== 0x2b /* + */ && sign !== 0x2d) /* - */) return { at: n, minutes: 0 };
+  const hours = two(v, at + 1);
+  const minutes = two(v, colon ? at + 4 : at + 3);
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
+  return { at, minutes: (sign === 0x2d ? -1 : 1) * (hours * 60 + minutes) };
+}
+
+/**
+ * Fast path 2: `YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|±hh:mm|±hhmm]` with every
+ * field valid (the calendar included), else undefined. Without an offset
+ * the text is rearranged; with one, the instant is worked out in integers.
+ */
+function fastUtc(v: string): string | undefined {
+  const zone = zoneOf(v);
+  if (zone === undefined) return undefined;
+  const end = zone.at;
   if (end !== 19 && (end < 21 || end > 29 || v.charCodeAt(19) !== 0x2e /* . */)) return undefined;
   const sep = v.charCodeAt(10);
   if (v.charCodeAt(4) !== 0x2d || v.charCodeAt(7) !== 0x2d || (sep !== 0x54 /* T */ && sep !== 0x20) || v.charCodeAt(13) !== 0x3a || v.charCodeAt(16) !== 0x3a) {
     return undefined;
   }
-  if (two(v, 0) < 0 || two(v, 2) < 0) return undefined;
+  const century = two(v, 0);
+  const yy = two(v, 2);
+  if (century < 0 || yy < 0) return undefined;
   const month = two(v, 5);
   const day = two(v, 8);
   const hour = two(v, 11);
   const minute = two(v, 14);
   const second = two(v, 17);
-  if (month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  const year = century * 100 + yy;
+  if (day > daysInMonth(year, month)) return undefined;
   for (let i = 20; i < end; i++) {
     const c = v.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return undefined;
   }
+  // Date.parse keeps the first three fraction digits: so does this.
   const fraction = end === 19 ? '000' : v.slice(20, Math.min(end, 23)).padEnd(3, '0');
-  return `${v.slice(0, 10)}T${v.slice(11, 19)}.${fraction}Z`;
+  if (zone.minutes === 0) return `${v.slice(0, 10)}T${v.slice(11, 19)}.${fraction}Z`;
+  const local = ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + Number(fraction);
+  return isoFromIntegerMs(local - zone.minutes * 60_000);
 }
 
 /** An RFC 3339 timestamp as ISO 8601 UTC with milliseconds, or undefined. */
