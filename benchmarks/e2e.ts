@@ -106,6 +106,7 @@ try {
     extra: { events: EVENTS, rounds: ROUNDS, machine, load_before: loadBefore, load_after: loadavg().map((x) => round(x, 2)), date: started.toISOString(), rsyslog_skipped: withRsyslog ? undefined : RSYSLOG_SKIPPED },
   });
   const starts = contenders.map((c) => `${c} ${(out[c] as ContenderSummary | null | undefined)?.first_doc_s ?? '–'} s`).join(', ');
+  const ms = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : x.toLocaleString('en-US'));
   const tbl = table(out);
   const l = out.latency;
   const gc = gcCrossCheck;
@@ -114,7 +115,7 @@ try {
     '',
     tbl,
     '',
-    `Latency under load (\`sift run\` at 70 % of its measured rate, ${typeof l['rate_per_s'] === 'number' ? l['rate_per_s'].toLocaleString('en-US') : '–'} events/s, 1 s refresh, a probe every 100 ms for ${LATENCY_S} s): produce → alert p50 / p99 ${l.alert_p50_ms ?? '–'} / ${l.alert_p99_ms ?? '–'} ms; produce → searchable p50 / p99 ${l.searchable_p50_ms ?? '–'} / ${l.searchable_p99_ms ?? '–'} ms.`,
+    `Latency under load (\`sift run\` at 70 % of its measured rate, ${typeof l['rate_per_s'] === 'number' ? l['rate_per_s'].toLocaleString('en-US') : '–'} events/s, 1 s refresh, a probe every 100 ms for ${LATENCY_S} s): produce → alert p50 / p99 ${ms(l.alert_p50_ms)} / ${ms(l.alert_p99_ms)} ms; produce → searchable p50 / p99 ${ms(l.searchable_p50_ms)} / ${ms(l.searchable_p99_ms)} ms; Sift's consumer lag when the feed stopped: ${typeof l['lag_at_end'] === 'number' ? `${l['lag_at_end'].toLocaleString('en-US')} records${l['lag_at_end'] > Number(l['rate_per_s']) ? ' (it fell behind the rate: these latencies are mostly queueing)' : ''}` : '–'}.`,
     '',
     gc
       ? `GC cross-check (the warm-up's \`sift run\` under \`node --trace-gc\`): the trace's pauses sum to ${gc.gc_trace_s} s (${gc.collections} collections; plus ${gc.gc_trace_incremental_s} s of incremental marking steps); Sift's \`sift_nodejs_gc_duration_seconds_sum\` says ${gc.gc_metric_s} s.`

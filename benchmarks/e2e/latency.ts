@@ -1,8 +1,8 @@
 import type { Client } from '@elastic/elasticsearch';
 import { Partitioners, type Kafka } from 'kafkajs';
-import { percentiles, sleep, startSift, stopChild, until, type Percentiles } from '../live.js';
+import { metric, percentiles, sleep, startSift, stopChild, until, type Percentiles } from '../live.js';
 import { startFeed } from './feed.js';
-import { joinedBoth, siftRunConfig, type SiftTopics } from './sift-config.js';
+import { joinedBoth, scrape, siftRunConfig, type SiftTopics } from './sift-config.js';
 import { trafficPool } from './traffic.js';
 
 /**
@@ -24,6 +24,8 @@ export interface LatencyProbe {
   searchable_ms: Percentiles;
   /** Probes whose alert or document never showed within the drain time. */
   missing: { alert: number; searchable: number };
+  /** Sift's consumer lag (records) when the feed stopped: well above zero means Sift fell behind the rate, and latency is queueing. */
+  lag_at_end: number | null;
 }
 
 export interface LatencyContext {
@@ -107,6 +109,8 @@ export async function probeLatency(c: LatencyContext, rate: number, seconds: num
     probing = true;
     await sleep(seconds * 1000);
     probing = false;
+    const text = await scrape(child.port());
+    const lagAtEnd = text === undefined ? null : metric(text, 'sift_ingest_consumer_lag_records');
     await feed.stop();
     const drainEnd = Date.now() + DRAIN_MS;
     while (Date.now() < drainEnd && (alerted.size < produced.size || searchable.size < produced.size)) await sleep(200);
@@ -121,6 +125,7 @@ export async function probeLatency(c: LatencyContext, rate: number, seconds: num
       alert_ms: percentiles(diffs(alerted)),
       searchable_ms: percentiles(diffs(searchable)),
       missing: { alert: produced.size - inWindow(alerted), searchable: produced.size - inWindow(searchable) },
+      lag_at_end: lagAtEnd,
     };
   } finally {
     searching = false;

@@ -94,7 +94,7 @@ export function buildJson(args: {
       searchable_p99_ms: p(l?.searchable_ms, 'p99'),
       alert_p50_ms: p(l?.alert_ms, 'p50'),
       searchable_p50_ms: p(l?.searchable_ms, 'p50'),
-      ...(l ? { rate_per_s: l.rate_per_s, seconds: l.seconds, probes: l.probes, missing: l.missing } : {}),
+      ...(l ? { rate_per_s: l.rate_per_s, seconds: l.seconds, probes: l.probes, missing: l.missing, lag_at_end: l.lag_at_end } : {}),
     },
     ...(args.gcCrossCheck ? { gc_cross_check: args.gcCrossCheck } : {}),
     ...args.extra,

@@ -105,7 +105,7 @@ describe('the --json shape', () => {
         sift: [roundOf('sift', 5_500, 20, 25, 800, { gc_metric_s: 5, loop_lag_p99_s: 0.25, heap_used_mb: 300 })],
       },
       events: 100_000,
-      latency: { rate_per_s: 3850, seconds: 30, probes: 300, alert_ms: { count: 300, p50: 20, p95: 60, p99: 80, max: 90 }, searchable_ms: { count: 300, p50: 700, p95: 1200, p99: 1300, max: 1400 }, missing: { alert: 0, searchable: 0 } },
+      latency: { rate_per_s: 3850, seconds: 30, probes: 300, alert_ms: { count: 300, p50: 20, p95: 60, p99: 80, max: 90 }, searchable_ms: { count: 300, p50: 700, p95: 1200, p99: 1300, max: 1400 }, missing: { alert: 0, searchable: 0 }, lag_at_end: 12 },
       gcCrossCheck: undefined,
       extra: { events: 100_000 },
     });
@@ -115,7 +115,7 @@ describe('the --json shape', () => {
     expect(j.loader).toMatchObject({ events_per_s: 11_000, cpu_s_per_1k: 0.025, es_cpu_s_per_1k: 0.21, peak_rss_mb: 220 });
     // Sift: 5,500 / 11,000 = 0.5; 20 s / 100k = 0.2 s per 1k; GC 5 of 20 CPU s; lag 250 ms.
     expect(j.sift).toMatchObject({ events_per_s: 5500, cpu_s_per_1k: 0.2, ratio_to_loader: 0.5, peak_rss_mb: 800, gc_share: 0.25, loop_lag_p99_ms: 250 });
-    expect(j.latency).toMatchObject({ alert_p99_ms: 80, searchable_p99_ms: 1300, alert_p50_ms: 20, searchable_p50_ms: 700 });
+    expect(j.latency).toMatchObject({ alert_p99_ms: 80, searchable_p99_ms: 1300, alert_p50_ms: 20, searchable_p50_ms: 700, lag_at_end: 12 });
     expect(j['events']).toBe(100_000);
     expect(j.sift_base).toBeUndefined();
   });
