@@ -47,6 +47,8 @@ interface Sample {
   gc_s: number;
   cpu_s: number;
   consumed: number;
+  /** Records sent minus Sift's consumed count: the lag as the producer sees it (Sift's gauge is set when it fetches). */
+  behind: number;
 }
 
 const loadBefore = loadavg().map((x) => round(x, 2));
@@ -91,6 +93,7 @@ try {
       if (child.proc.exitCode !== null) throw new Error(`sift run exited during the soak (${child.proc.exitCode}):\n${child.output().slice(-3000)}`);
       const text = await scrape(child.port());
       if (text === undefined) continue;
+      const consumed = metric(text, 'sift_ingest_events_consumed_total');
       const s: Sample = {
         t_min: (Date.now() - t0) / 60_000,
         rss_mb: metric(text, 'sift_process_resident_memory_bytes') / 1e6,
@@ -98,10 +101,11 @@ try {
         lag: metric(text, 'sift_ingest_consumer_lag_records'),
         gc_s: metric(text, 'sift_nodejs_gc_duration_seconds_sum'),
         cpu_s: child.proc.pid === undefined ? 0 : (cpuSeconds(child.proc.pid) ?? 0),
-        consumed: metric(text, 'sift_ingest_events_consumed_total'),
+        consumed,
+        behind: Math.max(0, feed.sent() - consumed),
       };
       samples.push(s);
-      say(`  ${s.t_min.toFixed(1)} min: RSS ${Math.round(s.rss_mb)} MB, heap ${Math.round(s.heap_mb)} MB, lag ${s.lag}, GC ${s.gc_s.toFixed(1)} s of ${s.cpu_s.toFixed(1)} CPU s, sent ${feed.sent().toLocaleString('en-US')}`);
+      say(`  ${s.t_min.toFixed(1)} min: RSS ${Math.round(s.rss_mb)} MB, heap ${Math.round(s.heap_mb)} MB, lag ${s.lag} (sent − consumed ${s.behind}), GC ${s.gc_s.toFixed(1)} s of ${s.cpu_s.toFixed(1)} CPU s, sent ${feed.sent().toLocaleString('en-US')}`);
     }
     const sent = await feed.stop();
     const steady = tail(samples, 0.8);
@@ -125,6 +129,7 @@ try {
       rss_mb: { first: round(samples[0]?.rss_mb ?? NaN), last: round(last?.rss_mb ?? NaN), max: round(Math.max(...samples.map((s) => s.rss_mb))) },
       heap_mb: { first: round(samples[0]?.heap_mb ?? NaN), last: round(last?.heap_mb ?? NaN), max: round(Math.max(...samples.map((s) => s.heap_mb))) },
       max_lag: Math.max(...samples.map((s) => s.lag)),
+      max_behind: Math.max(...samples.map((s) => s.behind)),
       gc_share: d((s) => s.cpu_s) === 0 ? null : round(d((s) => s.gc_s) / d((s) => s.cpu_s), 3),
       cpu_s_per_1k: d((s) => s.consumed) === 0 ? null : round((d((s) => s.cpu_s) * 1000) / d((s) => s.consumed), 4),
       machine: { cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -137,9 +142,9 @@ try {
       '',
       `Measured ${out.date.slice(0, 10)} on ${out.machine.cores} cores, ${out.machine.memory_gib} GiB RAM, ${out.machine.node}; load average before ${loadBefore.join(' ')}. \`sift run\` (defaults, shipped rules, 1 s refresh) fed generated Okta traffic at ${out.rate_per_s.toLocaleString('en-US')} events/s (70 % of its measured ${out.max_rate_per_s.toLocaleString('en-US')}) for ${MINUTES} min; ${out.samples} samples of its /metrics, one every 10 s.`,
       '',
-      '| RSS slope | heap slope | RSS first / last / max | heap first / last / max | max consumer lag | GC share of CPU | CPU s per 1k events |',
+      '| RSS slope | heap slope | RSS first / last / max | heap first / last / max | max consumer lag (gauge; sent − consumed) | GC share of CPU | CPU s per 1k events |',
       '|---|---|---|---|---|---|---|',
-      `| ${out.rss_slope_mb_per_min ?? '–'} MB/min | ${out.heap_slope_mb_per_min ?? '–'} MB/min | ${out.rss_mb.first} / ${out.rss_mb.last} / ${out.rss_mb.max} MB | ${out.heap_mb.first} / ${out.heap_mb.last} / ${out.heap_mb.max} MB | ${out.max_lag.toLocaleString('en-US')} records | ${out.gc_share === null ? '–' : `${round(out.gc_share * 100, 1)} %`} | ${out.cpu_s_per_1k ?? '–'} |`,
+      `| ${out.rss_slope_mb_per_min ?? '–'} MB/min | ${out.heap_slope_mb_per_min ?? '–'} MB/min | ${out.rss_mb.first} / ${out.rss_mb.last} / ${out.rss_mb.max} MB | ${out.heap_mb.first} / ${out.heap_mb.last} / ${out.heap_mb.max} MB | ${out.max_lag.toLocaleString('en-US')}; ${out.max_behind.toLocaleString('en-US')} records | ${out.gc_share === null ? '–' : `${round(out.gc_share * 100, 1)} %`} | ${out.cpu_s_per_1k ?? '–'} |`,
       '',
       'Slopes are least-squares fits over the last 80 % of the samples (the first 20 % are warm-up); GC share and CPU per 1k events are over the same window (GC from `sift_nodejs_gc_duration_seconds_sum`, CPU from /proc).',
     ].join('\n');
