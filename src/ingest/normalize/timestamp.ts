@@ -147,22 +147,25 @@ function daysFromCivil(year: number, month: number, day: number): number {
 }
 
 /**
- * Where the zone starts in `v` (its length when there is none) and its
- * offset in minutes: `Z`, `+hh:mm`, `+hhmm` (hh ≤ 23, mm ≤ 59), or nothing
- * (UTC). Undefined for anything else, which the reference then judges.
+ * Where the zone starts in `v`: at its `Z`, at the sign of a `±hh:mm` or
+ * `±hhmm` offset, or `v.length` when there is none (UTC). A number, not an
+ * object: this runs for most events.
  */
-function zoneOf(v: string): { at: number; minutes: number } | undefined {
+function zoneStart(v: string): number {
   const n = v.length;
-  if (v.charCodeAt(n - 1) === 0x5a /* Z */) return { at: n - 1, minutes: 0 };
-  const colon = v.charCodeAt(n - 3) === 0x3a;
-  const at = colon ? n - 6 : n - 5;
+  if (v.charCodeAt(n - 1) === 0x5a /* Z */) return n - 1;
+  const at = v.charCodeAt(n - 3) === 0x3a ? n - 6 : n - 5;
   const sign = v.charCodeAt(at);
   // Past the seconds (index 19) only: a "-" before that is the date's.
-  if (at < 19 || (sign !== 0x2b /* + */ && sign !== 0x2d) /* - */) return { at: n, minutes: 0 };
+  return at >= 19 && (sign === 0x2b /* + */ || sign === 0x2d) /* - */ ? at : n;
+}
+
+/** The offset starting at `at` (a sign, see zoneStart) in minutes east of UTC, or undefined when out of range. */
+function offsetMinutes(v: string, at: number): number | undefined {
   const hours = two(v, at + 1);
-  const minutes = two(v, colon ? at + 4 : at + 3);
+  const minutes = two(v, v.length - at === 6 ? at + 4 : at + 3);
   if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
-  return { at, minutes: (sign === 0x2d ? -1 : 1) * (hours * 60 + minutes) };
+  return (v.charCodeAt(at) === 0x2d ? -1 : 1) * (hours * 60 + minutes);
 }
 
 /**
@@ -171,9 +174,7 @@ function zoneOf(v: string): { at: number; minutes: number } | undefined {
  * the text is rearranged; with one, the instant is worked out in integers.
  */
 function fastUtc(v: string): string | undefined {
-  const zone = zoneOf(v);
-  if (zone === undefined) return undefined;
-  const end = zone.at;
+  const end = zoneStart(v);
   if (end !== 19 && (end < 21 || end > 29 || v.charCodeAt(19) !== 0x2e /* . */)) return undefined;
   const sep = v.charCodeAt(10);
   if (v.charCodeAt(4) !== 0x2d || v.charCodeAt(7) !== 0x2d || (sep !== 0x54 /* T */ && sep !== 0x20) || v.charCodeAt(13) !== 0x3a || v.charCodeAt(16) !== 0x3a) {
@@ -196,9 +197,11 @@ function fastUtc(v: string): string | undefined {
   }
   // Date.parse keeps the first three fraction digits: so does this.
   const fraction = end === 19 ? '000' : v.slice(20, Math.min(end, 23)).padEnd(3, '0');
-  if (zone.minutes === 0) return `${v.slice(0, 10)}T${v.slice(11, 19)}.${fraction}Z`;
+  const offset = end < v.length - 1 ? offsetMinutes(v, end) : 0;
+  if (offset === undefined) return undefined;
+  if (offset === 0) return `${v.slice(0, 10)}T${v.slice(11, 19)}.${fraction}Z`;
   const local = ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + Number(fraction);
-  return isoFromIntegerMs(local - zone.minutes * 60_000);
+  return isoFromIntegerMs(local - offset * 60_000);
 }
 
 /** An RFC 3339 timestamp as ISO 8601 UTC with milliseconds, or undefined. */
