@@ -244,6 +244,13 @@ export const configSpec = spec.object('Sift configuration.', {
       min: 1,
       max: 1000,
     }),
+    keyed_fetch_wait_ms: spec.int({
+      description:
+        'Keyed mode: how long a fetch of the detect stage may wait for more keyed records (up to 1 MiB) before its batch is evaluated. Each batch ends with a checkpoint of the windows it changed, so at a trickle fewer, larger batches cost far less CPU; stateful alerts come up to this much later. 0: evaluate whatever has arrived at once.',
+      default: 250,
+      min: 0,
+      max: 5000,
+    }),
   }),
   alerts: spec.object('Where alerts go (docs/alerts.md): the alerts index and Kafka topic always; Slack, PagerDuty and webhooks when configured.', {
     index_prefix: spec.string({

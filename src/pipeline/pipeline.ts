@@ -130,6 +130,9 @@ type Owned = () => Promise<void>;
  */
 const SLICE_RECORDS = 256;
 
+/** What a detect-stage fetch waits for, up to rules.keyed_fetch_wait_ms: about a thousand keyed records. */
+const DETECT_FETCH_MIN_BYTES = 1024 * 1024;
+
 /** Where a document came from, without its event (detection is done with it by the time the bulk is answered). */
 type DocTrace = Omit<DocOrigin, 'event'>;
 
@@ -497,6 +500,8 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
             detection?.assign(scopes);
           },
           lag: metrics.detectLag,
+          // Fewer, larger detect batches at a trickle: each ends with a checkpoint write.
+          ...(config.rules.keyed_fetch_wait_ms > 0 ? { fetchFill: { minBytes: DETECT_FETCH_MIN_BYTES, waitMs: config.rules.keyed_fetch_wait_ms } } : {}),
         });
         await detectSource.start(detectBatch);
         log.info({ topic: topology.topic, group: topology.group, state: topology.stateTopic }, 'Detect stage consuming the keyed topic.');

@@ -55,6 +55,11 @@ export interface SourceOptions {
   settleTimeoutMs?: number;
   /** Where the lag of each partition is reported; default the ingest lag (sift_ingest_consumer_lag_records). */
   lag?: Metrics['lag'];
+  /**
+   * A fetch waits up to `waitMs` for `minBytes` (the broker's fetch.min.bytes
+   * and max wait). Default: answer as soon as any record is there.
+   */
+  fetchFill?: { readonly minBytes: number; readonly waitMs: number };
 }
 
 export interface KafkaSource {
@@ -96,6 +101,7 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
     allowAutoTopicCreation: false,
     maxBytesPerPartition: opts.maxBytesPerPartition,
     maxBytes: opts.maxBytesPerPartition * Math.max(1, opts.partitionsConcurrently) * 2,
+    ...(opts.fetchFill ? { minBytes: opts.fetchFill.minBytes, maxWaitTimeInMs: opts.fetchFill.waitMs } : {}),
   });
   const abort = new AbortController();
   const inFlight = new Set<Promise<void>>();
