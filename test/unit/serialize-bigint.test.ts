@@ -3,7 +3,7 @@
 // round them through a double. Expected texts are the input digits, by hand.
 import { describe, expect, it } from 'vitest';
 import { createSerializer, fieldsOf, type EcsEvent } from '../../src/ecs/index.js';
-import { decodeJson, sourceFor } from '../../src/ingest/index.js';
+import { decodeJson, parseJsonExact, sourceFor } from '../../src/ingest/index.js';
 
 const serialize = createSerializer(fieldsOf('gitlab.audit') ?? []);
 
@@ -19,6 +19,16 @@ function doc(entityId: unknown, userId?: unknown): EcsEvent {
 function member(text: string, key: string): string | undefined {
   return new RegExp(`"${key}":(-?[0-9]+)[,}]`).exec(text)?.[1];
 }
+
+describe('decode: which integers are kept as digits', () => {
+  it('keeps integers beyond 2^53 exact, and safe ones (16-digit microsecond times included) as numbers', () => {
+    // By hand: 2^53 = 9007199254740992 is itself not safe (2^53 + 1 reads as it); 16 digits below 9e15 always are.
+    expect(parseJsonExact('{"usec":1717171717123456,"ms":1717171717123}')).toEqual({ usec: 1717171717123456, ms: 1717171717123 });
+    expect(parseJsonExact('{"z":9007199254740991,"a":9007199254740992,"b":9007199254740993,"c":-9007199254740993}')).toEqual({ z: 9007199254740991, a: '9007199254740992', b: '9007199254740993', c: '-9007199254740993' });
+    expect(parseJsonExact('[ 12345678901234567, 9999999999999999 ]')).toEqual(['12345678901234567', '9999999999999999']);
+    expect(parseJsonExact('{"s":"12345678901234567890","f":12345678901234567.5}')).toEqual({ s: '12345678901234567890', f: 12345678901234568 });
+  });
+});
 
 describe('serializer: exact big integers in long fields', () => {
   it.each([

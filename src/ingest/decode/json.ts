@@ -65,7 +65,9 @@ function countOpenings(input: Uint8Array | string, limit: number): number {
   return n;
 }
 
-const UNSAFE_INTEGER = /[:[,]\s*-?\d{16,}/;
+// Only 17+ digits, or 16 starting with 9 (2^53 = 9007199254740992), can lie beyond 2^53: a 16-digit
+// microsecond timestamp (Workspace's timestamp_usec, Slack's action_timestamp) is safe and skips the reviver.
+const UNSAFE_INTEGER = /[:[,]\s*-?(?:\d{17,}|9\d{15})/;
 
 interface SourceContext {
   source?: string;
