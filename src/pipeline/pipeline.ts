@@ -136,6 +136,15 @@ const DETECT_FETCH_MIN_BYTES = 1024 * 1024;
 /** Where a document came from, without its event (detection is done with it by the time the bulk is answered). */
 type DocTrace = Omit<DocOrigin, 'event'>;
 
+/**
+ * `target.push(...items)` without spreading: one 2 MiB record can hold
+ * hundreds of thousands of events (or dead letters), past the argument
+ * limit of a call.
+ */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 /** What a batch's slices leave for its delivery. */
 interface Written {
   /** `traces[i]`: the i-th document added to the batch's bulk stream. */
@@ -259,12 +268,12 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         if (detection && keyedMode) {
           // Stateless here: the windows are the detect stage's.
           const routed = detection.route(scope, prepared);
-          written.detections.push(...routed.detections);
-          written.keyed.push(...routed.keyed);
+          append(written.detections, routed.detections);
+          append(written.keyed, routed.keyed);
         } else if (local) {
-          written.detections.push(...(await local.evaluate(scope, prepared)));
+          append(written.detections, await local.evaluate(scope, prepared));
         }
-        written.dead.push(...prepared.dead);
+        append(written.dead, prepared.dead);
         for (const o of prepared.origins) written.traces.push({ record: o.record, dataset: o.dataset, eventIndex: o.eventIndex, future: o.future });
         await bulk.add(prepared.docs);
       }
