@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kafka } from 'kafkajs';
+import { sleep } from '../src/ingest/index.js';
 
 /**
  * What the benchmarks that run on the real stack share (keyed-latency, e2e,
@@ -14,7 +15,8 @@ export const ES_URL = process.env['SIFT_ES_URL'] ?? 'http://127.0.0.1:9200';
 /** The built CLI of this checkout (dist/src/main.js). */
 export const SIFT_MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** The project's own (src/ingest/indexer/backoff.ts), for the benches that poll. */
+export { sleep };
 
 export async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;

@@ -37,7 +37,7 @@ const FIRST_CAPACITY = 64 * 1024;
 const MAX_BYTES_PER_UNIT = 3;
 
 /** The action line for a document: ids are Sift's (base64url) and index names validated config, so concatenation is safe. */
-export const actionLine = (index: string, id: string): string => `{"index":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(id)}}}\n`;
+const actionLine = (index: string, id: string): string => `{"index":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(id)}}}\n`;
 
 /**
  * Appends documents to the current chunk and hands over each chunk once the
@@ -55,10 +55,6 @@ export class BodyBuilder {
   constructor(limits: BodyLimits) {
     this.limits = limits;
     this.buffer = Buffer.allocUnsafe(Math.min(limits.maxBytes, FIRST_CAPACITY));
-  }
-
-  get pending(): number {
-    return this.lines.length;
   }
 
   /** Adds one line pair; returns the chunk it completed, if this line did not fit beside the others. */
