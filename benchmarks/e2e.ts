@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeLatency, type LatencyProbe } from './e2e/latency.js';
 import { buildJson, table, upsertSection, type ContenderSummary } from './e2e/report.js';
+import { produceCeilingInput } from './e2e/ceiling.js';
 import { CONTENDERS, runRound, type Bench, type Contender, type RoundResult } from './e2e/round.js';
 import { RSYSLOG_SKIPPED, rsyslogAvailable } from './e2e/rsyslog.js';
 import { createTopics, deleteTopics, produceOkta, stackUp } from './e2e/setup.js';
@@ -18,7 +19,10 @@ import { round } from './e2e/stats.js';
  * round), in which each contender consumes that topic with its own group
  * into its own fresh index (refresh off): the bare loader, rsyslog (when
  * installed), `sift run`, and with --baseline another built checkout's
- * `sift run`. The warm-up's Sift runs under --trace-gc: the GC cross-check.
+ * `sift run`; and the ceiling, the bare loader on a second topic holding
+ * those records as Sift's prepare step turns them into documents (made
+ * before the rounds, keyed by _id; e2e/ceiling.ts). The warm-up's Sift runs
+ * under --trace-gc: the GC cross-check.
  * Then the latency probe at 70 % of Sift's measured rate. Writes the
  * "End to end (bench:e2e)" section of BENCHMARKS.md unless --no-write.
  */
@@ -61,6 +65,7 @@ const contenders: Contender[] = CONTENDERS.filter((c) => (c === 'rsyslog' ? with
 try {
   await createTopics(kafka, [
     { topic: `${prefix}.okta`, numPartitions: 3 },
+    { topic: `${prefix}.ceiling`, numPartitions: 3 },
     { topic: latencyTopics.raw, numPartitions: 3 },
     { topic: siftTopics.dlq, numPartitions: 3 },
     { topic: siftTopics.alerts, numPartitions: 3 },
@@ -70,8 +75,13 @@ try {
   ]);
   say(`producing ${EVENTS.toLocaleString('en-US')} generated Okta records to ${prefix}.okta (3 partitions)…`);
   await produceOkta(kafka, `${prefix}.okta`, EVENTS, say);
+  say(`ceiling: preparing the same records with Sift's prepare step and producing the documents to ${prefix}.ceiling, keyed by _id…`);
+  const ceilingInput = await produceCeilingInput({ kafka, topic: `${prefix}.ceiling`, events: EVENTS, dir, siftTopics, say });
+  const docBytes = Math.round(ceilingInput.bytes / ceilingInput.docs);
+  const rawBytes = Math.round(ceilingInput.rawBytes / ceilingInput.docs);
+  say(`ceiling: ${ceilingInput.docs.toLocaleString('en-US')} documents of ${docBytes} bytes on average (raw records ${rawBytes}), in ${ceilingInput.seconds.toFixed(1)} s`);
 
-  const bench: Bench = { es, runId, topic: `${prefix}.okta`, events: EVENTS, siftTopics, dir, ...(baselineMain ? { baselineMain } : {}), say };
+  const bench: Bench = { es, runId, topic: `${prefix}.okta`, ceilingTopic: `${prefix}.ceiling`, events: EVENTS, siftTopics, dir, ...(baselineMain ? { baselineMain } : {}), say };
   const timeoutMs = 60_000 + EVENTS; // 1 ms per event: a contender ten times slower than Sift today still finishes.
   const measured: Partial<Record<Contender, RoundResult[]>> = {};
   let gcCrossCheck: Parameters<typeof buildJson>[0]['gcCrossCheck'];
@@ -111,9 +121,11 @@ try {
   const l = out.latency;
   const gc = gcCrossCheck;
   const notes = [
-    `Measured ${started.toISOString().slice(0, 10)} on ${machine.cores} cores (${machine.cpu_model}), ${machine.memory_gib} GiB RAM, ${machine.node}; load average before ${loadBefore.join(' ')}. ${EVENTS.toLocaleString('en-US')} generated Okta records (seed 15) on one 3-partition topic; ${ROUNDS} measured round${ROUNDS === 1 ? '' : 's'} after a warm-up, interleaved; each contender its own consumer group and a fresh index with refresh_interval -1 (the loader's and rsyslog's map strings dynamically as one keyword each, as Sift's ECS template does, rather than Elasticsearch's default text + keyword pair); the clock stops when the index's _count (after _refresh, polled every second) reaches ${EVENTS.toLocaleString('en-US')}, so every contender's time includes its start-up (first document counted after, on average: ${starts}). CPU from /proc/<pid>/stat (the contender's process, ES's and Kafka's JVMs); peak RSS is VmHWM. Not the same work: the loader (benchmarks/e2e/loader.ts) sends the raw records and commits after each batch's bulks; rsyslog sends the raw records and commits through librdkafka's auto-commit, whether or not Elasticsearch took them; Sift decodes, normalizes to ECS, enriches, runs the shipped rules in keyed mode (a second Kafka hop), indexes ECS documents and alerts, and commits after all of it. Sift's index is created by the bench (Sift's own template and alias) with refresh off, so a --baseline checkout runs unchanged.`,
+    `Measured ${started.toISOString().slice(0, 10)} on ${machine.cores} cores (${machine.cpu_model}), ${machine.memory_gib} GiB RAM, ${machine.node}; load average before ${loadBefore.join(' ')}. ${EVENTS.toLocaleString('en-US')} generated Okta records (seed 15) on one 3-partition topic; ${ROUNDS} measured round${ROUNDS === 1 ? '' : 's'} after a warm-up, interleaved; each contender its own consumer group and a fresh index with refresh_interval -1 (the loader's and rsyslog's map strings dynamically as one keyword each, as Sift's ECS template does, rather than Elasticsearch's default text + keyword pair); the clock stops when the index's _count (after _refresh, polled every second) reaches ${EVENTS.toLocaleString('en-US')}, so every contender's time includes its start-up (first document counted after, on average: ${starts}). CPU from /proc/<pid>/stat (the contender's process, ES's and Kafka's JVMs); peak RSS is VmHWM. Not the same work: the loader (benchmarks/e2e/loader.ts) sends the raw records and commits after each batch's bulks; rsyslog sends the raw records and commits through librdkafka's auto-commit, whether or not Elasticsearch took them; Sift decodes, normalizes to ECS, enriches, runs the shipped rules in keyed mode (a second Kafka hop), indexes ECS documents and alerts, and commits after all of it. Sift's index is created by the bench (Sift's own template and alias) with refresh off, so a --baseline checkout runs unchanged. The ceiling is the rate Elasticsearch allows for Sift's documents with nothing else running: before the rounds (untimed), the same records went through Sift's own prepare step (benchmarks/e2e/ceiling.ts: decode, normalize, user-agent and GeoIP enrichment with the shipped databases, serialize, deterministic _id, with the options \`sift run\` takes from the Sift contender's config; ${docBytes} bytes per document against ${rawBytes} per raw record) onto a second 3-partition topic keyed by _id, which the bare loader indexes with that _id (--id-from-key) into an index made from Sift's template and alias, as Sift's is; Sift's keyed hop, rules and alerts are not in it.`,
     '',
     tbl,
+    '',
+    `Sift ran at ${out.sift.ratio_to_ceiling ?? '–'}× the ceiling${out.sift_base ? ` (the --baseline checkout at ${out.sift_base.ratio_to_ceiling ?? '–'}×)` : ''}: the gap between the ceiling and Sift is what Sift's own work (its keyed hop and alerts included) takes from the machine; the gap between the loader and the ceiling is Elasticsearch's extra work on Sift's larger documents and their _ids.`,
     '',
     `Latency under load (\`sift run\` at 70 % of its measured rate, ${typeof l['rate_per_s'] === 'number' ? l['rate_per_s'].toLocaleString('en-US') : '–'} events/s, 1 s refresh, a probe every 100 ms for ${LATENCY_S} s): produce → alert p50 / p99 ${ms(l.alert_p50_ms)} / ${ms(l.alert_p99_ms)} ms; produce → searchable p50 / p99 ${ms(l.searchable_p50_ms)} / ${ms(l.searchable_p99_ms)} ms; Sift's consumer lag when the feed stopped: ${typeof l['lag_at_end'] === 'number' ? `${l['lag_at_end'].toLocaleString('en-US')} records${l['lag_at_end'] > Number(l['rate_per_s']) ? ' (it fell behind the rate: these latencies are mostly queueing)' : ''}` : '–'}.`,
     '',

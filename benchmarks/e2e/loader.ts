@@ -1,5 +1,6 @@
 import { Client } from '@elastic/elasticsearch';
 import { Kafka, logLevel } from 'kafkajs';
+import { AUTO_ID_ACTION, actionWithId } from './bulk-action.js';
 
 /**
  * The bare loader of `npm run bench:e2e`: the least work that moves Kafka
@@ -9,11 +10,17 @@ import { Kafka, logLevel } from 'kafkajs';
  * the batch's offset is committed once its bulks are in. Run as its own
  * process, like the other contenders:
  *
- *   node dist/benchmarks/e2e/loader.js <brokers> <es url> <topic> <group> <index>
+ *   node dist/benchmarks/e2e/loader.js <brokers> <es url> <topic> <group> <index> [--id-from-key]
+ *
+ * With --id-from-key each document is indexed under its record's key as
+ * `_id` (the ceiling contender: Sift's documents under Sift's ids, so
+ * Elasticsearch does the id lookup it does for `sift run`).
  */
-const [brokers = '127.0.0.1:9092', esUrl = 'http://127.0.0.1:9200', topic, groupId, index] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const idFromKey = args.includes('--id-from-key');
+const [brokers = '127.0.0.1:9092', esUrl = 'http://127.0.0.1:9200', topic, groupId, index] = args.filter((a) => !a.startsWith('--'));
 if (topic === undefined || groupId === undefined || index === undefined) {
-  process.stderr.write('usage: loader.js <brokers> <es url> <topic> <group> <index>\n');
+  process.stderr.write('usage: loader.js <brokers> <es url> <topic> <group> <index> [--id-from-key]\n');
   process.exit(2);
 }
 
@@ -23,7 +30,6 @@ const MAX_BYTES = 5 * 1024 * 1024;
 const MAX_BYTES_PER_PARTITION = 4 * 1024 * 1024;
 const PARTITIONS_CONCURRENTLY = 3;
 
-const ACTION = Buffer.from('{"index":{}}\n');
 const NL = Buffer.from('\n');
 
 const es = new Client({ node: esUrl });
@@ -53,14 +59,20 @@ await consumer.run({
     let bytes = 0;
     for (const m of batch.messages) {
       if (m.value === null) continue;
-      const size = ACTION.length + m.value.length + 1;
+      if (idFromKey && m.key === null) {
+        // An id-less document would be indexed under a fresh id: a count that reaches the finish line for the wrong reason.
+        process.stderr.write(`loader: --id-from-key, but the record at ${batch.partition}/${m.offset} has no key\n`);
+        process.exit(1);
+      }
+      const action = idFromKey && m.key !== null ? actionWithId(m.key.toString('utf8')) : AUTO_ID_ACTION;
+      const size = action.length + m.value.length + 1;
       if (docs > 0 && (docs >= MAX_DOCS || bytes + size > MAX_BYTES)) {
         await bulk(parts);
         parts = [];
         docs = 0;
         bytes = 0;
       }
-      parts.push(ACTION, m.value, NL);
+      parts.push(action, m.value, NL);
       docs++;
       bytes += size;
     }

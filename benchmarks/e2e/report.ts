@@ -20,6 +20,8 @@ export interface ContenderSummary {
 
 export interface SiftSummary extends ContenderSummary {
   ratio_to_loader: number | null;
+  /** Its rate over the ceiling's (null without a ceiling round): how much of what Elasticsearch allows for its documents it reaches. */
+  ratio_to_ceiling: number | null;
   gc_share: number | null;
   loop_lag_p99_ms: number | null;
   gc_metric_s: number | null;
@@ -42,8 +44,11 @@ export function summarize(rounds: readonly RoundResult[], events: number): Conte
   };
 }
 
-/** A Sift contender: the common figures plus GC (share of its own CPU), loop lag and the ratio to the loader. */
-export function summarizeSift(rounds: readonly RoundResult[], events: number, loaderRate: number | undefined): SiftSummary {
+/** a / b to two decimals; null when there is no b to divide by. */
+const ratio = (a: number, b: number | undefined): number | null => (b === undefined || b === 0 ? null : round(a / b, 2));
+
+/** A Sift contender: the common figures plus GC (share of its own CPU), loop lag and its ratios to the loader and the ceiling. */
+export function summarizeSift(rounds: readonly RoundResult[], events: number, loaderRate: number | undefined, ceilingRate?: number): SiftSummary {
   const base = summarize(rounds, events);
   const withMetrics = rounds.filter((r) => r.sift !== undefined);
   const m = (f: (r: RoundResult) => number): number | null => (withMetrics.length === 0 ? null : mean(withMetrics.map(f)));
@@ -52,7 +57,8 @@ export function summarizeSift(rounds: readonly RoundResult[], events: number, lo
   const gc = m((r) => r.sift?.gc_metric_s ?? 0);
   return {
     ...base,
-    ratio_to_loader: loaderRate === undefined || loaderRate === 0 ? null : round(base.events_per_s / loaderRate, 2),
+    ratio_to_loader: ratio(base.events_per_s, loaderRate),
+    ratio_to_ceiling: ratio(base.events_per_s, ceilingRate),
     gc_share: gcShare === null ? null : round(gcShare, 3),
     loop_lag_p99_ms: lag === null ? null : round(lag, 1),
     gc_metric_s: gc === null ? null : round(gc, 2),
@@ -64,6 +70,8 @@ export interface E2eJson {
   rsyslog: ContenderSummary | null;
   sift: SiftSummary;
   sift_base?: SiftSummary;
+  /** The bare loader on Sift's prepared documents and ids (ceiling.ts); absent when no ceiling round ran. */
+  ceiling?: ContenderSummary;
   latency: { alert_p99_ms: number | null; searchable_p99_ms: number | null; alert_p50_ms?: number | null; searchable_p50_ms?: number | null; [k: string]: unknown };
   [extra: string]: unknown;
 }
@@ -80,15 +88,24 @@ export function buildJson(args: {
 }): E2eJson {
   const { byContender: by, events } = args;
   const loader = summarize(by.loader ?? [], events);
-  const rsyslog = by.rsyslog && by.rsyslog.length > 0 ? summarize(by.rsyslog, events) : null;
-  const sift = summarizeSift(by.sift ?? [], events, loader.events_per_s);
+  // rsyslog and the ceiling: the common figures and the ratio to the loader, when they ran.
+  const measured = (c: Contender): ContenderSummary | undefined => {
+    const rounds = by[c];
+    if (rounds === undefined || rounds.length === 0) return undefined;
+    const s = summarize(rounds, events);
+    return { ...s, ratio_to_loader: ratio(s.events_per_s, loader.events_per_s) };
+  };
+  const rsyslog = measured('rsyslog') ?? null;
+  const ceiling = measured('ceiling');
+  const sift = summarizeSift(by.sift ?? [], events, loader.events_per_s, ceiling?.events_per_s);
   const p = (x: Percentiles | undefined, q: 'p50' | 'p99'): number | null => (x === undefined ? null : finite(x[q]));
   const l = args.latency;
   return {
     loader,
-    rsyslog: rsyslog === null ? null : { ...rsyslog, ratio_to_loader: round(rsyslog.events_per_s / loader.events_per_s, 2) },
+    rsyslog,
     sift,
-    ...(by.sift_base && by.sift_base.length > 0 ? { sift_base: summarizeSift(by.sift_base, events, loader.events_per_s) } : {}),
+    ...(by.sift_base && by.sift_base.length > 0 ? { sift_base: summarizeSift(by.sift_base, events, loader.events_per_s, ceiling?.events_per_s) } : {}),
+    ...(ceiling ? { ceiling } : {}),
     latency: {
       alert_p99_ms: p(l?.alert_ms, 'p99'),
       searchable_p99_ms: p(l?.searchable_ms, 'p99'),
@@ -106,6 +123,7 @@ const num = (x: number | null | undefined, digits = 0): string => (x === null ||
 const LABELS: Record<Contender, string> = {
   loader: 'bare loader (kafkajs → bulk the raw JSON)',
   rsyslog: 'rsyslog imkafka → omelasticsearch',
+  ceiling: "ceiling: the bare loader on Sift's documents and ids",
   sift: 'Sift (`sift run`, defaults, shipped rules)',
   sift_base: 'Sift, --baseline checkout',
 };
@@ -129,6 +147,7 @@ export function table(j: E2eJson): string {
   };
   row('loader', j.loader);
   row('rsyslog', j.rsyslog);
+  if (j.ceiling) row('ceiling', j.ceiling);
   row('sift', j.sift);
   if (j.sift_base) row('sift_base', j.sift_base);
   return rows.join('\n');

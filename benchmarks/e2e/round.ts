@@ -16,13 +16,22 @@ import { traceGcCounter, type TraceGc } from './stats.js';
  * second) reaches the number of records on the topic: the same finish line
  * for every contender.
  */
-export const CONTENDERS = ['loader', 'rsyslog', 'sift', 'sift_base'] as const;
+export const CONTENDERS = ['loader', 'rsyslog', 'ceiling', 'sift', 'sift_base'] as const;
 export type Contender = (typeof CONTENDERS)[number];
+
+/**
+ * Contenders whose index is Sift's (its template and write alias): Sift, and
+ * the ceiling, which loads Sift's documents and must cost Elasticsearch what
+ * they cost it under `sift run`.
+ */
+const SIFT_INDEX: ReadonlySet<Contender> = new Set(['ceiling', 'sift', 'sift_base']);
 
 export interface Bench {
   readonly es: Client;
   readonly runId: string;
   readonly topic: string;
+  /** The topic of Sift's prepared documents, keyed by _id (ceiling.ts): the ceiling's input; absent in runs without a ceiling (the soak). */
+  readonly ceilingTopic?: string;
   readonly events: number;
   /** Topics every `sift run` of this bench shares (created up front; alerts land there too). */
   readonly siftTopics: SiftTopics;
@@ -70,12 +79,11 @@ interface Running {
 /** Names of a round's group and index (the index as the contender writes it: Sift's alias for Sift). */
 export function roundNames(runId: string, contender: Contender, round: number): { group: string; index: string; namespace: string } {
   const namespace = `e2e${runId}${contender.replace('_', '')}${round}`;
-  const isSift = contender === 'sift' || contender === 'sift_base';
-  return { group: `bench-e2e-${runId}-${contender}-${round}`, index: isSift ? `logs-${DATASET}-${namespace}` : `bench-e2e-${runId}-${contender}-${round}`, namespace };
+  return { group: `bench-e2e-${runId}-${contender}-${round}`, index: SIFT_INDEX.has(contender) ? `logs-${DATASET}-${namespace}` : `bench-e2e-${runId}-${contender}-${round}`, namespace };
 }
 
 async function freshIndex(b: Bench, contender: Contender, names: ReturnType<typeof roundNames>): Promise<void> {
-  if (contender === 'sift' || contender === 'sift_base') {
+  if (SIFT_INDEX.has(contender)) {
     // Sift's own template and alias, created before it starts (its alias gate
     // then finds them), with refresh off like the others' indices. This needs
     // no Sift setting, so a --baseline checkout is measured the same way.
@@ -95,8 +103,11 @@ async function freshIndex(b: Bench, contender: Contender, names: ReturnType<type
 }
 
 function start(b: Bench, contender: Contender, names: ReturnType<typeof roundNames>, traceGc: ReturnType<typeof traceGcCounter> | undefined): Running {
-  if (contender === 'loader') {
-    const proc = spawn(process.execPath, [LOADER, BROKERS.join(','), ES_URL, b.topic, names.group, names.index], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (contender === 'loader' || contender === 'ceiling') {
+    const topic = contender === 'ceiling' ? b.ceilingTopic : b.topic;
+    if (topic === undefined) throw new Error('a ceiling round needs the topic of prepared documents (Bench.ceilingTopic)');
+    const args = [LOADER, BROKERS.join(','), ES_URL, topic, names.group, names.index, ...(contender === 'ceiling' ? ['--id-from-key'] : [])];
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let out = '';
     proc.stderr?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
     const exited = new Promise((resolve) => proc.on('exit', resolve));
@@ -176,6 +187,6 @@ export async function runRound(b: Bench, contender: Contender, round: number, op
     return result;
   } finally {
     await run.stop();
-    await b.es.indices.delete({ index: contender === 'sift' || contender === 'sift_base' ? `${names.index}*,sift-alerts-${names.namespace}` : names.index, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
+    await b.es.indices.delete({ index: SIFT_INDEX.has(contender) ? `${names.index}*,sift-alerts-${names.namespace}` : names.index, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
   }
 }

@@ -54,14 +54,17 @@ export async function deleteTopics(kafka: Kafka, prefixes: readonly string[]): P
   }
 }
 
-/** Produces `events` generated Okta records (seeded: the same input every run) as fast as the broker takes them. */
+/** The bench's input: `events` generated Okta records, seeded, so every run and every contender sees the same ones. */
+export const oktaRecords = (events: number): Iterable<string> => generateOkta({ count: events, seed: 15, start: new Date('2026-01-01T00:00:00Z') });
+
+/** Produces the bench's Okta records (oktaRecords) as fast as the broker takes them. */
 export async function produceOkta(kafka: Kafka, topic: string, events: number, say: (s: string) => void): Promise<void> {
   let last = 0;
   await produceRecords({
     kafka,
     topic,
     rate: 0,
-    records: generateOkta({ count: events, seed: 15, start: new Date('2026-01-01T00:00:00Z') }),
+    records: oktaRecords(events),
     onProgress: (sent) => {
       if (sent - last >= 50_000 || sent === events) {
         last = sent;

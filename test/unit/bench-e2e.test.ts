@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { percentiles, metric } from '../../benchmarks/live.js';
 import { parseStackPids, parseStatTicks, parseStatusKb } from '../../benchmarks/e2e/proc.js';
-import { buildJson, summarize, upsertSection } from '../../benchmarks/e2e/report.js';
-import type { RoundResult } from '../../benchmarks/e2e/round.js';
+import { AUTO_ID_ACTION, actionWithId } from '../../benchmarks/e2e/bulk-action.js';
+import { buildJson, summarize, table, upsertSection } from '../../benchmarks/e2e/report.js';
+import { roundNames, type RoundResult } from '../../benchmarks/e2e/round.js';
 import { rsyslogConfig } from '../../benchmarks/e2e/rsyslog.js';
 import { parseTraceGc, slope, tail, traceGcCounter } from '../../benchmarks/e2e/stats.js';
 import { probeOfAlert } from '../../benchmarks/e2e/latency.js';
@@ -125,6 +126,46 @@ describe('the --json shape', () => {
     const j = buildJson({ byContender: { loader: [roundOf('loader', 1, 1, 1, 1)], sift: [] }, events: 10, latency: undefined, gcCrossCheck: undefined, extra: {} });
     expect(j.latency).toEqual({ alert_p99_ms: null, searchable_p99_ms: null, alert_p50_ms: null, searchable_p50_ms: null });
     expect(j.sift.gc_share).toBeNull();
+  });
+});
+
+describe('the ceiling', () => {
+  const loader = [roundOf('loader', 10_000, 2, 20, 200), roundOf('loader', 12_000, 3, 22, 220)];
+  const sift = [roundOf('sift', 5_500, 20, 25, 800, { gc_metric_s: 5, loop_lag_p99_s: 0.25, heap_used_mb: 300 })];
+  const ceiling = [roundOf('ceiling', 8_000, 2, 30, 210), roundOf('ceiling', 10_000, 2, 32, 230)];
+  const build = (withCeiling: boolean) => buildJson({ byContender: { loader, sift, ...(withCeiling ? { ceiling } : {}) }, events: 100_000, latency: undefined, gcCrossCheck: undefined, extra: {} });
+
+  it('is reported like the loader, with its ratio to the loader, and Sift gets its ratio to it', () => {
+    const j = build(true);
+    // Ceiling: mean of 8,000 and 10,000; 2 s own and (30 + 32) / 2 s ES per 100,000 events; 9,000 / 11,000 = 0.818….
+    expect(j.ceiling).toEqual({ events_per_s: 9000, cpu_s_per_1k: 0.02, events_per_s_rounds: [8000, 10_000], es_cpu_s_per_1k: 0.31, kafka_cpu_s_per_1k: 0.01, total_cpu_s_per_1k: 0.34, peak_rss_mb: 230, first_doc_s: 2, ratio_to_loader: 0.82 });
+    // 5,500 / 9,000 = 0.611…
+    expect(j.sift).toMatchObject({ ratio_to_loader: 0.5, ratio_to_ceiling: 0.61 });
+    // The keys issue 15 names keep their place.
+    expect(Object.keys(j).slice(0, 3)).toEqual(['loader', 'rsyslog', 'sift']);
+  });
+  it('is absent from the JSON when no ceiling round ran, and Sift has no ratio to it', () => {
+    const j = build(false);
+    expect('ceiling' in j).toBe(false);
+    expect(j.sift.ratio_to_ceiling).toBeNull();
+  });
+  it('is a row of the table, between rsyslog and Sift', () => {
+    const rows = table(build(true)).split('\n');
+    // Header, separator, loader, rsyslog (skipped), ceiling, Sift.
+    expect(rows).toHaveLength(6);
+    expect(rows[3]).toMatch(/^\| rsyslog .* \| skipped \|/);
+    expect(rows[4]).toBe("| ceiling: the bare loader on Sift's documents and ids | 9,000 | 8,000, 10,000 | 0.82 | 0.020 / 0.310 / 0.010 / 0.340 | 230 |  |  |");
+    expect(rows[5]).toMatch(/^\| Sift \(`sift run`/);
+    expect(table(build(false)).split('\n')).toHaveLength(5);
+  });
+  it("writes into an index of Sift's template and alias, as Sift does", () => {
+    expect(roundNames('r1', 'ceiling', 2)).toEqual({ group: 'bench-e2e-r1-ceiling-2', index: 'logs-okta.system-e2er1ceiling2', namespace: 'e2er1ceiling2' });
+    expect(roundNames('r1', 'loader', 2).index).toBe('bench-e2e-r1-loader-2');
+  });
+  it('sends each document under its key as _id; the loader lets Elasticsearch pick', () => {
+    expect(actionWithId('Xy3_-0aZ').toString()).toBe('{"index":{"_id":"Xy3_-0aZ"}}\n');
+    expect(actionWithId('a"b\\c').toString()).toBe('{"index":{"_id":"a\\"b\\\\c"}}\n');
+    expect(AUTO_ID_ACTION.toString()).toBe('{"index":{}}\n');
   });
 });
 

@@ -1,0 +1,99 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Partitioners, type Kafka } from 'kafkajs';
+import { loadConfig } from '../../src/config/index.js';
+import type { RawRecord } from '../../src/ingest/index.js';
+import { planSource, prepareBatch } from '../../src/pipeline/index.js';
+import { prepareOptionsOf } from '../../src/pipeline/pipeline.js';
+import { oktaRecords } from './setup.js';
+import { siftRunConfig, type SiftTopics } from './sift-config.js';
+
+/**
+ * The ceiling contender's input, made before any clock starts: the bench's
+ * Okta records put through Sift's own prepare step (decode, normalize,
+ * user-agent and GeoIP enrichment, serialize, deterministic `_id`) with the
+ * options `sift run` derives from the config the Sift contender gets, in
+ * batches of 1,000 as a fetch delivers them, and each document's source
+ * produced to its own topic with its `_id` as the record key. The bare loader
+ * run on that topic with --id-from-key then makes Elasticsearch do for these
+ * documents what it does for `sift run`, with no Sift running.
+ */
+const BATCH = 1000;
+const SOURCE = 'okta';
+
+export interface CeilingInput {
+  /** Documents produced: one per record (anything else throws). */
+  docs: number;
+  /** Sum of the documents' UTF-8 sizes. */
+  bytes: number;
+  /** Sum of the raw records' sizes, for comparison. */
+  rawBytes: number;
+  seconds: number;
+}
+
+export interface CeilingSetup {
+  kafka: Kafka;
+  /** The 3-partition topic the ceiling rounds consume. */
+  topic: string;
+  events: number;
+  /** Where the config file goes (the one a `sift run` of this bench would read). */
+  dir: string;
+  siftTopics: SiftTopics;
+  say: (s: string) => void;
+}
+
+/** A batch of generated records as a fetch would hand them over, stamped with the produce time (as Kafka's CreateTime is). */
+function asRecords(values: readonly string[], from: number, timestamp: string): RawRecord[] {
+  return values.map((v, i) => ({ topic: 'bench', partition: 0, offset: String(from + i), timestamp, key: null, value: Buffer.from(v) }));
+}
+
+export async function produceCeilingInput(o: CeilingSetup): Promise<CeilingInput> {
+  const started = performance.now();
+  // Not a round's config (no round has started): the one every Sift round is given, less its group and namespace, so the prepare options are those `sift run` would take from it.
+  const file = join(o.dir, 'sift-ceiling-prepare.json');
+  writeFileSync(file, JSON.stringify(siftRunConfig({ topic: o.topic, group: 'bench-e2e-ceiling-prepare', namespace: 'ceiling', topics: o.siftTopics })));
+  const opts = prepareOptionsOf(loadConfig(file));
+  const plan = planSource(SOURCE, 'ceiling');
+  if (!plan) throw new Error(`no source plan for ${SOURCE}`);
+  const producer = o.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const ids = new Set<string>();
+  let docs = 0;
+  let bytes = 0;
+  let rawBytes = 0;
+  let values: string[] = [];
+  let reported = 0;
+  const flush = async (): Promise<void> => {
+    if (values.length === 0) return;
+    const prepared = prepareBatch(asRecords(values, docs, String(Date.now())), plan, opts);
+    const dead = prepared.dead[0];
+    // The finish line is one document per record, the same as Sift's: a record that does not make exactly one would leave the ceiling short of it.
+    if (dead !== undefined) throw new Error(`Sift's prepare refused a bench record (${dead.code}: ${dead.message})`);
+    if (prepared.docs.length !== values.length) throw new Error(`Sift's prepare made ${prepared.docs.length} documents of ${values.length} records`);
+    const messages = prepared.docs.map((d) => {
+      ids.add(d.id);
+      bytes += Buffer.byteLength(d.source);
+      return { key: d.id, value: d.source };
+    });
+    await producer.send({ topic: o.topic, acks: -1, messages });
+    docs += messages.length;
+    values = [];
+    if (docs - reported >= 50_000 || docs === o.events) {
+      reported = docs;
+      o.say(`ceiling: prepared and produced ${docs.toLocaleString('en-US')} of ${o.events.toLocaleString('en-US')} Sift documents`);
+    }
+  };
+  try {
+    for (const v of oktaRecords(o.events)) {
+      values.push(v);
+      rawBytes += Buffer.byteLength(v);
+      if (values.length >= BATCH) await flush();
+    }
+    await flush();
+  } finally {
+    await producer.disconnect();
+  }
+  // Two records with one _id would be one document: the count would never reach the finish line.
+  if (ids.size !== docs) throw new Error(`the bench's records make ${docs - ids.size} duplicate _ids: the ceiling's count would stop short`);
+  return { docs, bytes, rawBytes, seconds: (performance.now() - started) / 1000 };
+}
