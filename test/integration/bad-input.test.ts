@@ -4,7 +4,8 @@ import { documentId } from '../../src/ingest/index.js';
 import { cleanup, countDocs, createTopic, es, offsets, produce, readAll, startSift, testConfig, uniqueNames, waitFor } from '../helpers/stack.js';
 
 const names = uniqueNames('bad');
-afterAll(() => cleanup(names));
+const many = uniqueNames('badmany');
+afterAll(() => Promise.all([cleanup(names), cleanup(many)]));
 
 const okta = (extra: Record<string, unknown>): string =>
   JSON.stringify({ uuid: `u-${Math.random()}`, published: '2026-05-01T00:00:00.000Z', eventType: 'user.session.start', ...extra });
@@ -68,4 +69,33 @@ describe('bad input never crashes the pipeline and never vanishes', () => {
     expect(big._source?.okta.debug_context.debug_data.flattened.counter).toBe('12345678901234567890');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
+
+  it('one record of 100,000 failing events is 100,000 dead letters, and Sift stays up and keeps indexing', async () => {
+    // Before the repeat budget every letter carried the whole 200 KB record:
+    // ~27 GB of strings, out of memory, and a crash loop on the refetch.
+    const hostile = `[${Array(100_000).fill('1').join(',')}]`;
+    const good = [...generateOkta({ count: 50, seed: 304, start: new Date('2026-05-02T00:00:00Z') })];
+    await createTopic(many.topic, 1, 16 * 1024 * 1024);
+    await produce(many.topic, [hostile, ...good]);
+
+    const sift = startSift(testConfig(many));
+    try {
+      await waitFor(async () => (await offsets(many.group, many.topic)).committed === 1 + good.length, 180_000, 'every record to be committed');
+    } finally {
+      sift.child.kill('SIGTERM');
+    }
+    expect(await sift.exited).toBe(0);
+    const dead = await readAll(many.dlq, 100_000, 120_000);
+    expect(dead).toHaveLength(100_000);
+    const letters = dead.map((d) => JSON.parse(d.value) as { reason: { code: string }; event_index: number; original_base64: string | null; original_in?: string });
+    expect(new Set(letters.map((l) => l.event_index)).size).toBe(100_000);
+    expect(letters.every((l) => l.reason.code === 'SIFT_NORMALIZE_NOT_OBJECT')).toBe(true);
+    const first = letters.find((l) => l.event_index === 0);
+    expect(Buffer.from(first?.original_base64 ?? '', 'base64').toString()).toBe(hostile);
+    const referenced = letters.filter((l) => l.original_in !== undefined);
+    expect(referenced.length).toBeGreaterThan(99_000);
+    expect(new Set(referenced.map((l) => l.original_in))).toEqual(new Set([`${many.topic}:0:0:0`]));
+    expect(await countDocs(many.alias)).toBe(good.length);
+  });
 });
+

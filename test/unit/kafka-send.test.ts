@@ -138,6 +138,13 @@ describe('sendChunked', () => {
     for (const c of chunks.slice(0, -1)) expect(await batchBytes(c, CompressionTypes.None)).toBeGreaterThan(limit / 2);
   });
 
+  it('cuts at 1,000 records too, however small (kafkajs groups a request by partition in quadratic time)', () => {
+    const messages = Array.from({ length: 2500 }, (_, i) => msg(`k${i}`, 10));
+    const chunks = chunkByBytes('sift.dlq', messages, 64 * 1024 * 1024);
+    expect(chunks.map((c) => c.length)).toEqual([1000, 1000, 500]);
+    expect(chunks.flat()).toEqual(messages);
+  });
+
   it('recordBytes never underestimates kafkajs\' encoding of a record', async () => {
     for (const m of [msg('', 0), msg('k', 1), msg('a'.repeat(300), 70_000, { h1: 'x'.repeat(200), h2: '' }), { key: null, value: null }]) {
       const alone = await batchBytes([m], CompressionTypes.None);

@@ -11,6 +11,11 @@
  * GZIP-compressed, and the chunks go one after the other (acks=all), which
  * keeps their order on each partition.
  *
+ * A chunk also holds at most MAX_CHUNK_RECORDS records: kafkajs groups a
+ * send's messages by partition by copying the group so far for every message,
+ * which is quadratic in the send's length. 100,000 dead letters of one hostile
+ * record fit one 64 MiB chunk and took 35 s of CPU in that loop alone.
+ *
  * A single record larger than the limit cannot be cut: it fails at once with
  * SIFT_KAFKA_MESSAGE_TOO_LARGE naming the topic, the size and the limit, and
  * the pipeline stops on it (docs/operations.md) instead of refetching forever.
@@ -67,6 +72,9 @@ function bytesOf(v: Buffer | string | null | undefined): number {
   return typeof v === 'string' ? Buffer.byteLength(v) : v.length;
 }
 
+/** The most records one chunk (one produce request) holds, whatever their size (see the header). */
+export const MAX_CHUNK_RECORDS = 1000;
+
 /** The most record bytes one chunk may hold under a topic limit of `limit` bytes. */
 export function budgetOf(limit: number): number {
   return Math.max(1, limit - BATCH_OVERHEAD - Math.ceil(limit / 500));
@@ -74,7 +82,8 @@ export function budgetOf(limit: number): number {
 
 /**
  * Consecutive slices of `messages`, in order, each at most `budget` record
- * bytes (recordBytes). A record larger than the budget alone throws.
+ * bytes (recordBytes) and MAX_CHUNK_RECORDS records. A record larger than
+ * the budget alone throws.
  */
 export function chunkByBytes(topic: string, messages: readonly Message[], limit: number): Message[][] {
   const budget = budgetOf(limit);
@@ -84,7 +93,7 @@ export function chunkByBytes(topic: string, messages: readonly Message[], limit:
   for (const m of messages) {
     const n = recordBytes(m);
     if (n > budget) throw tooLarge(topic, n, limit);
-    if (chunk.length > 0 && size + n > budget) {
+    if (chunk.length > 0 && (size + n > budget || chunk.length === MAX_CHUNK_RECORDS)) {
       chunks.push(chunk);
       chunk = [];
       size = 0;
