@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { silenceKafkajsTimeoutWarning } from '../src/shared/index.js';
+import { produceCeilingInput } from './e2e/ceiling.js';
 import { probeLatency, type LatencyProbe } from './e2e/latency.js';
 import { buildJson, table, upsertSection, type ContenderSummary } from './e2e/report.js';
-import { produceCeilingInput } from './e2e/ceiling.js';
 import { CONTENDERS, runRound, type Bench, type Contender, type RoundResult } from './e2e/round.js';
 import { RSYSLOG_SKIPPED, rsyslogAvailable } from './e2e/rsyslog.js';
 import { createTopics, deleteTopics, produceOkta, stackUp } from './e2e/setup.js';
@@ -26,6 +27,8 @@ import { round } from './e2e/stats.js';
  * Then the latency probe at 70 % of Sift's measured rate. Writes the
  * "End to end (bench:e2e)" section of BENCHMARKS.md unless --no-write.
  */
+// kafkajs's harmless negative-delay warning (src/shared/warnings.ts) would open every run's output, as it would Sift's.
+silenceKafkajsTimeoutWarning();
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
 const flag = (name: string): string | undefined => {
