@@ -76,7 +76,7 @@ interface Running {
   port?: () => string | undefined;
 }
 
-/** Names of a round's group and index (the index as the contender writes it: Sift's alias for Sift). */
+/** Names of a round's group and index (the index as the contender writes it: Sift's alias for Sift and the ceiling). */
 export function roundNames(runId: string, contender: Contender, round: number): { group: string; index: string; namespace: string } {
   const namespace = `e2e${runId}${contender.replace('_', '')}${round}`;
   return { group: `bench-e2e-${runId}-${contender}-${round}`, index: SIFT_INDEX.has(contender) ? `logs-${DATASET}-${namespace}` : `bench-e2e-${runId}-${contender}-${round}`, namespace };
