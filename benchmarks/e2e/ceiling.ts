@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { loadConfig } from '../../src/config/index.js';
 import type { RawRecord } from '../../src/ingest/index.js';
-import { planSource, prepareBatch } from '../../src/pipeline/index.js';
+import { planSource, prepareBatch, type Prepared } from '../../src/pipeline/index.js';
 import { prepareOptionsOf } from '../../src/pipeline/pipeline.js';
 import { oktaRecords } from './setup.js';
 import { siftRunConfig, type SiftTopics } from './sift-config.js';
@@ -47,6 +47,19 @@ function asRecords(values: readonly string[], from: number, timestamp: string): 
   return values.map((v, i) => ({ topic: 'bench', partition: 0, offset: String(from + i), timestamp, key: null, value: Buffer.from(v) }));
 }
 
+/**
+ * A prepared batch as the ceiling topic's messages: each document's source
+ * keyed by its `_id`. The finish line is one document per record, the same as
+ * Sift's, so a record that does not make exactly one throws: it would leave
+ * the ceiling short of the line (or past it).
+ */
+export function ceilingMessages(prepared: Prepared, records: number): { key: string; value: string }[] {
+  const dead = prepared.dead[0];
+  if (dead !== undefined) throw new Error(`Sift's prepare refused a bench record (${dead.code}: ${dead.message})`);
+  if (prepared.docs.length !== records) throw new Error(`Sift's prepare made ${prepared.docs.length} documents of ${records} records`);
+  return prepared.docs.map((d) => ({ key: d.id, value: d.source }));
+}
+
 export async function produceCeilingInput(o: CeilingSetup): Promise<CeilingInput> {
   const started = performance.now();
   // Not a round's config (no round has started): the one every Sift round is given, less its group and namespace, so the prepare options are those `sift run` would take from it.
@@ -65,16 +78,11 @@ export async function produceCeilingInput(o: CeilingSetup): Promise<CeilingInput
   let reported = 0;
   const flush = async (): Promise<void> => {
     if (values.length === 0) return;
-    const prepared = prepareBatch(asRecords(values, docs, String(Date.now())), plan, opts);
-    const dead = prepared.dead[0];
-    // The finish line is one document per record, the same as Sift's: a record that does not make exactly one would leave the ceiling short of it.
-    if (dead !== undefined) throw new Error(`Sift's prepare refused a bench record (${dead.code}: ${dead.message})`);
-    if (prepared.docs.length !== values.length) throw new Error(`Sift's prepare made ${prepared.docs.length} documents of ${values.length} records`);
-    const messages = prepared.docs.map((d) => {
-      ids.add(d.id);
-      bytes += Buffer.byteLength(d.source);
-      return { key: d.id, value: d.source };
-    });
+    const messages = ceilingMessages(prepareBatch(asRecords(values, docs, String(Date.now())), plan, opts), values.length);
+    for (const m of messages) {
+      ids.add(m.key);
+      bytes += Buffer.byteLength(m.value);
+    }
     await producer.send({ topic: o.topic, acks: -1, messages });
     docs += messages.length;
     values = [];

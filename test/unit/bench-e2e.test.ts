@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { percentiles, metric } from '../../benchmarks/live.js';
 import { parseStackPids, parseStatTicks, parseStatusKb } from '../../benchmarks/e2e/proc.js';
 import { AUTO_ID_ACTION, actionWithId } from '../../benchmarks/e2e/bulk-action.js';
+import { ceilingMessages } from '../../benchmarks/e2e/ceiling.js';
+import { planSource, prepareBatch } from '../../src/pipeline/index.js';
 import { buildJson, summarize, table, upsertSection } from '../../benchmarks/e2e/report.js';
 import { roundNames, type RoundResult } from '../../benchmarks/e2e/round.js';
 import { rsyslogConfig } from '../../benchmarks/e2e/rsyslog.js';
@@ -161,6 +164,19 @@ describe('the ceiling', () => {
   it("writes into an index of Sift's template and alias, as Sift does", () => {
     expect(roundNames('r1', 'ceiling', 2)).toEqual({ group: 'bench-e2e-r1-ceiling-2', index: 'logs-okta.system-e2er1ceiling2', namespace: 'e2er1ceiling2' });
     expect(roundNames('r1', 'loader', 2).index).toBe('bench-e2e-r1-loader-2');
+  });
+  it("carries Sift's documents keyed by Sift's _id, and refuses a record that makes no document", () => {
+    const plan = planSource('okta', 'bench');
+    if (!plan) throw new Error('no okta plan');
+    const opts = { limits: { maxBytes: 1 << 20, maxDepth: 64 }, keepOriginal: false };
+    const asRecord = (text: string, offset: number) => ({ topic: 't', partition: 0, offset: String(offset), timestamp: '1767225600000', key: null, value: Buffer.from(text) });
+    const records = [asRecord(probeEvent('probe-a', new Date('2026-01-01T00:00:00Z')), 0), asRecord(probeEvent('probe-b', new Date('2026-01-01T00:00:01Z')), 1)];
+    const messages = ceilingMessages(prepareBatch(records, plan, opts), 2);
+    // docs/sources.md: an Okta event's _id is sha256("okta.system\n" + uuid), base64url, first 27 characters.
+    const id = (uuid: string): string => createHash('sha256').update(`okta.system\n${uuid}`).digest('base64url').slice(0, 27);
+    expect(messages.map((m) => m.key)).toEqual([id('probe-a'), id('probe-b')]);
+    expect(JSON.parse(messages[1]?.value ?? '')).toMatchObject({ '@timestamp': '2026-01-01T00:00:01.000Z', event: { id: 'probe-b', dataset: 'okta.system' } });
+    expect(() => ceilingMessages(prepareBatch([asRecord('not json', 2)], plan, opts), 1)).toThrow(/refused a bench record \(SIFT_DECODE_/);
   });
   it('sends each document under its key as _id; the loader lets Elasticsearch pick', () => {
     expect(actionWithId('Xy3_-0aZ').toString()).toBe('{"index":{"_id":"Xy3_-0aZ"}}\n');
