@@ -51,8 +51,23 @@ export function keyedPartitionOf(topic: string, scope: string): number | undefin
   return Number.isSafeInteger(p) && p >= 0 ? p : undefined;
 }
 
+/** A keyed record, encoded; its dataset is only counted once the write is acknowledged. */
+export interface KeyedMessage {
+  readonly key: string;
+  readonly value: string;
+  readonly dataset: string;
+}
+
 export interface KeyedWriter {
+  /**
+   * Encodes a slice's inputs onto `into`. The ingest stage encodes each slice
+   * as it routes it, so the slice's events die young instead of living on in
+   * the inputs until the batch's bulk is answered.
+   */
+  encode(inputs: readonly KeyedInput[], into: KeyedMessage[]): void;
   /** Resolves once the broker acknowledged every record (acks=all, idempotent producer). */
+  send(messages: readonly KeyedMessage[]): Promise<void>;
+  /** encode + send. */
   write(inputs: readonly KeyedInput[]): Promise<void>;
 }
 
@@ -62,16 +77,23 @@ export interface KeyedWriter {
  * broker default without): a topic Sift did not create may have 1 MiB.
  */
 export function createKeyedWriter(producer: Pick<Producer, 'send'>, topic: string, metrics: Metrics, limits?: MessageLimits): KeyedWriter {
+  const encode = (inputs: readonly KeyedInput[], into: KeyedMessage[]): void => {
+    for (const input of inputs) into.push({ key: input.key, value: encodeKeyed(input), dataset: input.dataset });
+  };
+  const send = async (messages: readonly KeyedMessage[]): Promise<void> => {
+    if (messages.length === 0) return;
+    const byDataset = new Map<string, number>();
+    for (const m of messages) byDataset.set(m.dataset, (byDataset.get(m.dataset) ?? 0) + 1);
+    await sendChunked(producer, topic, messages.map((m) => ({ key: m.key, value: m.value })), { maxBytes: limits?.of(topic), partitions: limits?.partitionsOf(topic) });
+    for (const [dataset, n] of byDataset) metrics.keyedWritten.inc({ dataset }, n);
+  };
   return {
-    async write(inputs) {
-      if (inputs.length === 0) return;
-      const byDataset = new Map<string, number>();
-      const messages = inputs.map((input) => {
-        byDataset.set(input.dataset, (byDataset.get(input.dataset) ?? 0) + 1);
-        return { key: input.key, value: encodeKeyed(input) };
-      });
-      await sendChunked(producer, topic, messages, { maxBytes: limits?.of(topic), partitions: limits?.partitionsOf(topic) });
-      for (const [dataset, n] of byDataset) metrics.keyedWritten.inc({ dataset }, n);
+    encode,
+    send,
+    write(inputs) {
+      const messages: KeyedMessage[] = [];
+      encode(inputs, messages);
+      return send(messages);
     },
   };
 }
