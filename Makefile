@@ -40,7 +40,7 @@ node: $(NODE_DEP) ## provide Node 24 (from cache when the system node is too old
 	@echo "make: using node $$(node --version) at $$(command -v node)"
 
 node_modules/.installed: package.json package-lock.json $(NODE_DEP)
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --loglevel=warn
 	@touch $@
 
 deps: node_modules/.installed ## install npm dependencies (npm ci)
