@@ -67,6 +67,8 @@ export interface KeyedWriter {
   encode(inputs: readonly KeyedInput[], into: KeyedMessage[]): void;
   /** Resolves once the broker acknowledged every record (acks=all, idempotent producer). */
   send(messages: readonly KeyedMessage[]): Promise<void>;
+  /** encode + send. */
+  write(inputs: readonly KeyedInput[]): Promise<void>;
 }
 
 /**
@@ -75,17 +77,23 @@ export interface KeyedWriter {
  * broker default without): a topic Sift did not create may have 1 MiB.
  */
 export function createKeyedWriter(producer: Pick<Producer, 'send'>, topic: string, metrics: Metrics, limits?: MessageLimits): KeyedWriter {
+  const encode = (inputs: readonly KeyedInput[], into: KeyedMessage[]): void => {
+    for (const input of inputs) into.push({ key: input.key, value: encodeKeyed(input), dataset: input.dataset });
+  };
+  const send = async (messages: readonly KeyedMessage[]): Promise<void> => {
+    if (messages.length === 0) return;
+    const byDataset = new Map<string, number>();
+    for (const m of messages) byDataset.set(m.dataset, (byDataset.get(m.dataset) ?? 0) + 1);
+    await sendChunked(producer, topic, messages.map((m) => ({ key: m.key, value: m.value })), { maxBytes: limits?.of(topic), partitions: limits?.partitionsOf(topic) });
+    for (const [dataset, n] of byDataset) metrics.keyedWritten.inc({ dataset }, n);
+  };
   return {
-    encode(inputs, into) {
-      for (const input of inputs) into.push({ key: input.key, value: encodeKeyed(input), dataset: input.dataset });
-    },
-    async send(messages) {
-      if (messages.length === 0) return;
-      const byDataset = new Map<string, number>();
-      for (const m of messages) byDataset.set(m.dataset, (byDataset.get(m.dataset) ?? 0) + 1);
-      // Sent as they are: kafkajs reads key and value and ignores `dataset`.
-      await sendChunked(producer, topic, messages, { maxBytes: limits?.of(topic), partitions: limits?.partitionsOf(topic) });
-      for (const [dataset, n] of byDataset) metrics.keyedWritten.inc({ dataset }, n);
+    encode,
+    send,
+    write(inputs) {
+      const messages: KeyedMessage[] = [];
+      encode(inputs, messages);
+      return send(messages);
     },
   };
 }

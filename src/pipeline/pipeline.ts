@@ -301,17 +301,15 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     if (!stage) return;
     const scope = `${batch.topic}/${batch.partition}`;
     try {
-      const inputs = readKeyed(batch, metrics, log);
       const detections: Detection[] = [];
       // Slice by slice with a turn between, like the ingest stage: a keyed fetch
       // holds thousands of records. Evaluation is sequential per record, so the
       // windows end the same as in one call; a failure after some slices
-      // invalidates the scope below, as a failure after the alerts does. At
-      // least one call, so a batch of only foreign records still restores the
-      // scope before it is persisted.
-      for (let from = 0; from === 0 || from < inputs.length; from += SLICE_RECORDS) {
+      // invalidates the scope below, as a failure after the alerts does.
+      for (let from = 0; from < batch.records.length; from += SLICE_RECORDS) {
         if (from > 0) await yieldTurn();
-        append(detections, await stage.evaluateKeyed(scope, inputs.slice(from, from + SLICE_RECORDS)));
+        const slice = from === 0 && batch.records.length <= SLICE_RECORDS ? batch : { ...batch, records: batch.records.slice(from, from + SLICE_RECORDS) };
+        append(detections, await stage.evaluateKeyed(scope, readKeyed(slice, metrics, log)));
       }
       await owned();
       await alertStage.raise(scope, detections, stage.suppression(scope), signal);

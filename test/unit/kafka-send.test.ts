@@ -15,7 +15,7 @@ import { createAlertDeadLetterWriter, createAlertTopicWriter } from '../../src/a
 import { createStateCheckpoint } from '../../src/ingest/index.js';
 import { BROKER_DEFAULT_MESSAGE_BYTES, chunkByBytes, recordBytes, sendChunked } from '../../src/ingest/kafka/send.js';
 import { createDeadLetterSink } from '../../src/pipeline/dead-letter.js';
-import { createKeyedWriter, type KeyedMessage } from '../../src/pipeline/keyed.js';
+import { createKeyedWriter } from '../../src/pipeline/keyed.js';
 import type { KeyedInput } from '../../src/rules/index.js';
 import { ErrorCode, SiftError, Stage } from '../../src/shared/index.js';
 import { createMetrics } from '../../src/telemetry/index.js';
@@ -119,10 +119,7 @@ describe('writers on a topic with the broker-default 1 MiB max.message.bytes', (
       rules: [{ id: 'r', fingerprint: 'f', mask: 1 }],
       event: { '@timestamp': '2026-04-14T10:00:00.000Z', event: { kind: 'event', module: 'okta', dataset: 'okta.system' }, message: 'x'.repeat(600) },
     }));
-    const writer = createKeyedWriter(broker.producer, 'sift.keyed', createMetrics({ defaultMetrics: false }));
-    const messages: KeyedMessage[] = [];
-    writer.encode(inputs, messages);
-    await writer.send(messages);
+    await createKeyedWriter(broker.producer, 'sift.keyed', createMetrics({ defaultMetrics: false })).write(inputs);
     expect(broker.sent.filter((s) => s.topic === 'sift.keyed').flatMap((s) => s.messages.map((m) => m.key))).toEqual(inputs.map((i) => i.key));
     for (const s of broker.sent) expect(s.compression).toBe(CompressionTypes.GZIP);
   });
