@@ -60,8 +60,10 @@ unit: deps ## unit tests only (no services needed)
 stack-up: ## start the local Kafka + Elasticsearch (downloads once)
 	scripts/stack.sh up
 
-stack-down: ## stop exactly the processes stack-up started
+stack-down: ## stop exactly the processes the stack scripts started (make test's fault and secured stacks too)
 	scripts/stack.sh down
+	scripts/stack.sh down --faults
+	scripts/stack.sh down --secure
 
 # stack.sh status exits 3 unless both services are up (scripts wait on that);
 # from make, "stopped" is an answer, not a failed target.
@@ -73,8 +75,7 @@ CORPUS_DIR := $(or $(SIFT_CORPUS),$(CURDIR)/../shared/corpus)
 test: build lint typecheck ## lint, typecheck, unit + integration tests on the real stack
 	@test -d "$(CORPUS_DIR)/elastic" || { echo "make test: no test corpus at $(CORPUS_DIR): the suite reads shared/corpus beside the clone (as CI lays it out); set SIFT_CORPUS=<dir> to point elsewhere"; exit 1; }
 	scripts/stack.sh up
-	@mkdir -p test-results
-	npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+	scripts/test-all.sh
 
 demo: build ## bring the stack up, generate Okta traffic, run the pipeline, print a summary
 	node dist/src/main.js demo

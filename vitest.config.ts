@@ -17,15 +17,30 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          // Fault tests stop and restart the shared Kafka and ES: they run in this
-          // project, one file at a time, never beside another integration test.
-          include: ['test/integration/**/*.test.ts', 'test/faults/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts'],
           exclude: SECURED,
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
           setupFiles: ['test/integration/setup.ts'],
           // Real Kafka and ES on 2 cores: generous per-test limits; these are
           // not timing assertions, only a guard against a hung test.
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          // Fault tests stop, kill and freeze Kafka and ES: one file at a time, on
+          // a plain stack of their own (scripts/stack.sh --faults), so `make test`
+          // runs them in a second vitest beside the integration project's files.
+          include: ['test/faults/**/*.test.ts'],
+          exclude: SECURED,
+          environment: 'node',
+          env: { SIFT_STACK_PROFILE: 'faults' },
+          globalSetup: ['test/faults/global-setup.ts'],
+          setupFiles: ['test/integration/setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 240_000,
           fileParallelism: false,

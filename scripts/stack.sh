@@ -6,6 +6,8 @@
 #   scripts/stack.sh <command> --secure   (the secured stack: Kafka SASL_SSL with
 #                                          SCRAM-SHA-512, ES with security and TLS;
 #                                          ports 9192/9193 and 9201; docs/security.md)
+#   scripts/stack.sh <command> --faults   (a plain stack of its own for the fault
+#                                          tests: ports 9292/9293 and 9202)
 #   scripts/stack.sh start|stop|restart kafka|es     (for fault tests)
 #   scripts/stack.sh freeze|thaw kafka|es             (SIGSTOP/SIGCONT: hung, not down)
 #   scripts/stack.sh kill kafka|es                     (SIGKILL: a crash, no clean shutdown)
@@ -20,11 +22,17 @@ set -euo pipefail
 
 # --secure anywhere on the line (or SIFT_STACK_PROFILE=secure): the secured
 # stack, a second pair of services with their own ports, data and pids.
-SECURE=""
+# --faults (or SIFT_STACK_PROFILE=faults): a third, plain pair that the fault
+# tests stop, kill and freeze while the other tests run on the first.
+SECURE="" FAULTS=""
 [[ ${SIFT_STACK_PROFILE:-} == secure ]] && SECURE=1
+[[ ${SIFT_STACK_PROFILE:-} == faults ]] && FAULTS=1
 ARGS=()
-for a in "$@"; do if [[ $a == --secure ]]; then SECURE=1; else ARGS+=("$a"); fi; done
+for a in "$@"; do
+  case $a in --secure) SECURE=1 ;; --faults) FAULTS=1 ;; *) ARGS+=("$a") ;; esac
+done
 set -- "${ARGS[@]+"${ARGS[@]}"}"
+[[ -n $SECURE && -n $FAULTS ]] && { printf 'stack: ERROR: --secure and --faults are two different stacks; pick one\n' >&2; exit 2; }
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS=$REPO/tools/stack
@@ -45,6 +53,11 @@ if [[ -n $SECURE ]]; then
   CONTROLLER_PORT=${SIFT_STACK_SECURE_CONTROLLER_PORT:-9193}
   ES_PORT=${SIFT_STACK_SECURE_ES_PORT:-9201}
   PROFILE=/secure MARK_SUFFIX=-secure
+elif [[ -n $FAULTS ]]; then
+  KAFKA_PORT=${SIFT_STACK_FAULTS_KAFKA_PORT:-9292}
+  CONTROLLER_PORT=${SIFT_STACK_FAULTS_CONTROLLER_PORT:-9293}
+  ES_PORT=${SIFT_STACK_FAULTS_ES_PORT:-9202}
+  PROFILE=/faults MARK_SUFFIX=-faults
 else
   KAFKA_PORT=${SIFT_STACK_KAFKA_PORT:-9092}
   CONTROLLER_PORT=${SIFT_STACK_CONTROLLER_PORT:-9093}

@@ -7,10 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** The stack scripts/stack.sh runs; a second stack on other ports (SIFT_STACK_*_PORT, as stack.sh reads them) serves a parallel checkout. */
-export const ES_PORT = Number(process.env['SIFT_STACK_ES_PORT'] ?? 9200);
+/**
+ * The stack scripts/stack.sh runs; a second stack on other ports (SIFT_STACK_*_PORT, as stack.sh reads them) serves a
+ * parallel checkout. The faults project's files run with SIFT_STACK_PROFILE=faults: the fault tests' own plain stack
+ * (`stack.sh --faults`, SIFT_STACK_FAULTS_*_PORT), which they stop and kill while the other files use the first.
+ */
+const FAULTS = process.env['SIFT_STACK_PROFILE'] === 'faults';
+export const ES_PORT = Number((FAULTS ? process.env['SIFT_STACK_FAULTS_ES_PORT'] : process.env['SIFT_STACK_ES_PORT']) ?? (FAULTS ? 9202 : 9200));
 export const ES_URL = `http://127.0.0.1:${ES_PORT}`;
-export const BROKERS = [`127.0.0.1:${process.env['SIFT_STACK_KAFKA_PORT'] ?? 9092}`];
+export const BROKERS = [`127.0.0.1:${(FAULTS ? process.env['SIFT_STACK_FAULTS_KAFKA_PORT'] : process.env['SIFT_STACK_KAFKA_PORT']) ?? (FAULTS ? 9292 : 9092)}`];
 
 // Live bindings: useClients points every helper of one test file at another stack (the secured one).
 export let es = new Client({ node: ES_URL });

@@ -1,0 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The fault tests stop, kill and freeze Kafka and ES, so they run on a plain
+ * stack of their own (`scripts/stack.sh up --faults`, ports 9292 and 9202)
+ * while the integration project's files use the first one. Idempotent, like
+ * the integration project's setup, which also builds dist/.
+ */
+export default function setup(): void {
+  execFileSync('scripts/stack.sh', ['up', '--faults'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}
