@@ -10,7 +10,7 @@ import { redactUrl } from '../shared/index.js';
 export interface ImportOptions {
   /** Kibana's base URL, e.g. http://localhost:5601 (a base path, if any, included). */
   readonly url: string;
-  /** An Elasticsearch API key (the base64 `encoded` form), sent as `Authorization: ApiKey …`. */
+  /** An Elasticsearch API key (the base64 `encoded` form), sent as `Authorization: ApiKey …`; else userinfo in `url` is sent as Basic auth. */
   readonly apiKey?: string;
   /** Kibana space id; the default space when absent. */
   readonly space?: string;
@@ -63,12 +63,27 @@ function describeFailure(e: NonNullable<ImportResponse['errors']>[number]): stri
   return missing ? `${kind}: ${missing}` : e.error?.message ? `${kind}: ${e.error.message}` : kind;
 }
 
+/**
+ * fetch refuses a URL with userinfo (and its error would print the password):
+ * `http://user:pass@kibana` becomes Basic auth on a URL without it. An API
+ * key, when given, wins.
+ */
+function authorization(url: URL, apiKey: string | undefined): string | undefined {
+  const user = decodeURIComponent(url.username);
+  const pass = decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  if (apiKey) return `ApiKey ${apiKey}`;
+  return user || pass ? `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` : undefined;
+}
+
 export async function importSavedObjects(opts: ImportOptions): Promise<ImportResult> {
   const url = importUrl(opts.url, opts.space);
   const form = new FormData();
   form.append('file', new Blob([opts.ndjson], { type: 'application/ndjson' }), 'sift-kibana.ndjson');
   const headers: Record<string, string> = { 'kbn-xsrf': 'sift' };
-  if (opts.apiKey) headers['authorization'] = `ApiKey ${opts.apiKey}`;
+  const auth = authorization(url, opts.apiKey);
+  if (auth) headers['authorization'] = auth;
   let res: Response;
   try {
     res = await fetch(url, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) });

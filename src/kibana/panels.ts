@@ -10,9 +10,9 @@ const SIGN_IN: Where = { field: 'event.action', values: ['user.session.start'] }
 const FAILED: Where = { field: 'event.outcome', values: ['failure'] };
 
 /** The same two panels open every source dashboard: volume over time, then the actions. */
-function sourceBasics(split: string): PanelSpec[] {
+function sourceBasics(split: string, splitName: string): PanelSpec[] {
   return [
-    { key: 'timeline', title: `Events over time by ${split}`, kind: 'timeline', by: [split] },
+    { key: 'timeline', title: `Events over time by ${splitName}`, kind: 'timeline', by: [split] },
     { key: 'actions', title: 'Top actions', kind: 'bars', by: ['event.action'] },
   ];
 }
@@ -80,7 +80,7 @@ const SOURCES: readonly DashboardSpec[] = [
     description: 'GitHub audit log by action, actor, organization and country.',
     dataView: 'github',
     panels: [
-      ...sourceBasics('event.action'),
+      ...sourceBasics('event.action', 'action'),
       { key: 'actors', title: 'Actions by actor', kind: 'table', by: ['user.name', 'event.action'] },
       { key: 'orgs', title: 'Events by organization', kind: 'bars', by: ['organization.name'] },
       { key: 'countries', title: 'Events by country', kind: 'bars', by: ['source.geo.country_iso_code'] },
@@ -92,7 +92,7 @@ const SOURCES: readonly DashboardSpec[] = [
     description: 'GitLab audit events by action, actor and what they acted on.',
     dataView: 'gitlab',
     panels: [
-      ...sourceBasics('event.action'),
+      ...sourceBasics('event.action', 'action'),
       { key: 'actors', title: 'Events by actor', kind: 'bars', by: ['user.name'] },
       { key: 'targets', title: 'Events by entity and target type', kind: 'table', by: ['gitlab.audit.entity_type', 'gitlab.audit.target_type'] },
     ],
@@ -103,7 +103,7 @@ const SOURCES: readonly DashboardSpec[] = [
     description: 'Google Workspace activity by application (dataset), action and actor.',
     dataView: 'google_workspace',
     panels: [
-      ...sourceBasics('event.dataset'),
+      ...sourceBasics('event.dataset', 'application'),
       { key: 'actors', title: 'Events by actor', kind: 'table', by: ['user.email', 'event.dataset'] },
       { key: 'ips', title: 'Events by source IP', kind: 'bars', by: ['source.ip'] },
     ],
@@ -114,7 +114,7 @@ const SOURCES: readonly DashboardSpec[] = [
     description: 'Slack audit logs by action, actor and source address.',
     dataView: 'slack',
     panels: [
-      ...sourceBasics('event.action'),
+      ...sourceBasics('event.action', 'action'),
       { key: 'actors', title: 'Events by actor', kind: 'table', by: ['user.email', 'event.action'] },
       { key: 'ips', title: 'Events by source IP', kind: 'bars', by: ['source.ip'] },
     ],
@@ -125,7 +125,7 @@ const SOURCES: readonly DashboardSpec[] = [
     description: 'Zoom operation logs, sign-in activity and webhooks by dataset, action and user.',
     dataView: 'zoom',
     panels: [
-      ...sourceBasics('event.dataset'),
+      ...sourceBasics('event.dataset', 'dataset'),
       { key: 'users', title: 'Events by user', kind: 'bars', by: ['user.email'] },
       { key: 'categories', title: 'Admin operations by category', kind: 'bars', by: ['zoom.operation.category_type'] },
     ],
