@@ -16,7 +16,8 @@ from the panel list in src/kibana/panels.ts checked against the ECS catalog.
         POST them to <kibana>/api/saved_objects/_import?overwrite=true and print
         Kibana's verdict per object; exit 1 if any failed or Kibana is unreachable.
         The API key (the base64 "encoded" form) may come from SIFT_KIBANA_API_KEY
-        instead, which keeps it out of the process list.
+        instead, which keeps it out of the process list; user:password@ in the
+        URL is sent as Basic auth.
 
 -c names the Sift config whose alerts.index_prefix the alerts data view uses.`;
 

@@ -1,6 +1,7 @@
 // The Kibana export: Kibana 8 saved-object shapes, references that resolve,
 // fixed ids, and a panel list that the field catalog vouches for. Expected
 // titles, queries and problems are written out by hand below.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSavedObjects, checkDashboards, dataViews, kqlOf, panelSearch, fixedInterval, PanelListError, toNdjson, type DashboardSpec } from '../../src/kibana/index.js';
 
@@ -227,5 +228,13 @@ describe('filters and queries', () => {
     expect(panelSearch({ key: 'f', title: 'f', kind: 'table', by: ['event.dataset'], metric: { op: 'max', field: '@timestamp', label: 'Newest' }, size: 50 }, range).aggs).toEqual({
       b0: { terms: { field: 'event.dataset', size: 50, order: { metric: 'desc' } }, aggs: { metric: { max: { field: '@timestamp' } } } },
     });
+  });
+});
+
+describe('docs/kibana.md', () => {
+  it('names every dashboard and panel the export has', () => {
+    const doc = readFileSync(new URL('../../docs/kibana.md', import.meta.url), 'utf8');
+    const missing = objects.filter((o) => o.type === 'dashboard' || o.type === 'lens').map((o) => String(o.attributes.title)).filter((t) => !doc.includes(t));
+    expect(missing).toEqual([]);
   });
 });
