@@ -131,4 +131,19 @@ describe('Kibana panels on the live Elasticsearch', () => {
     expect(failed).toEqual([]);
     expect(empty.sort()).toEqual(Object.keys(EMPTY_HERE).sort());
   });
+
+  it('finds each alert\'s events with the query its event-id links open (KQL _id:"<id>", a match_phrase on _id)', async () => {
+    const alerts = await es.search<{ sift: { alert: { event_ids: string[] } } }>({ index: `sift-alerts-${names.namespace}`, size: 100, _source: ['sift.alert.event_ids'] });
+    const lists = alerts.hits.hits.map((h) => h._source?.sift.alert.event_ids ?? []);
+    expect(lists.length).toBeGreaterThan(0);
+    // One msearch: a search per alert, for all of its events at once.
+    const searches = lists.flatMap((ids) => [
+      { index: `logs-*-${names.namespace}` },
+      { size: 0, track_total_hits: true, query: { bool: { should: [...new Set(ids)].map((id) => ({ match_phrase: { _id: id } })), minimum_should_match: 1 } } },
+    ]);
+    const found = await es.msearch({ searches });
+    const totals = found.responses.map((r) => ('hits' in r ? (typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value) : -1));
+    expect(totals).toEqual(lists.map((ids) => new Set(ids).size));
+    expect(lists.every((ids) => ids.length > 0)).toBe(true);
+  });
 });
