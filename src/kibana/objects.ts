@@ -97,7 +97,11 @@ export function dashboardObject(d: DashboardSpec): SavedObject {
       description: d.description,
       panelsJSON: JSON.stringify(panels),
       optionsJSON: JSON.stringify({ useMargins: true, syncColors: false, syncCursor: true, syncTooltips: false, hidePanelTitles: false }),
-      timeRestore: false,
+      // Opens on its own time range (the alerts on a week, events on a day), auto-refresh off.
+      timeRestore: true,
+      timeFrom: d.timeFrom ?? 'now-24h',
+      timeTo: 'now',
+      refreshInterval: { pause: true, value: 60_000 },
       version: 1,
       kibanaSavedObjectMeta: { searchSourceJSON: emptySearchSource() },
     },

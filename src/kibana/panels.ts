@@ -37,6 +37,7 @@ const ALERTS_DASHBOARD: DashboardSpec = {
   description: 'Alerts by rule, severity and entity. The event ids of each alert link to the events in Discover (docs/kibana.md).',
   dataView: ALERTS,
   alertsSearch: true,
+  timeFrom: 'now-7d',
   panels: [
     { key: 'timeline', title: 'Alerts over time by severity', kind: 'timeline', by: ['sift.alert.severity'] },
     { key: 'rules', title: 'Alerts by rule and severity', kind: 'table', by: ['rule.name', 'sift.alert.severity'], size: 20 },

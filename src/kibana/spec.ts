@@ -60,6 +60,8 @@ export interface DashboardSpec {
   /** Key of the data view every panel of this dashboard reads. */
   readonly dataView: string;
   readonly panels: readonly PanelSpec[];
+  /** The time range the dashboard opens with (Kibana date math); default now-24h to now. */
+  readonly timeFrom?: string;
   /** Also show the saved search of alerts with links to their events. */
   readonly alertsSearch?: boolean;
 }

@@ -100,6 +100,8 @@ describe('sift kibana export: saved objects', () => {
     }
     const alerts = dashboards.find((d) => d.id === 'sift-dashboard-alerts');
     expect(alerts?.references.map((r) => r.type)).toContain('search');
+    expect(alerts?.attributes).toMatchObject({ timeRestore: true, timeFrom: 'now-7d', timeTo: 'now' });
+    expect(dashboards.find((d) => d.id === 'sift-dashboard-okta')?.attributes).toMatchObject({ timeRestore: true, timeFrom: 'now-24h', timeTo: 'now' });
   });
 
   it('has references that all resolve to an object of the export of the named type', () => {
