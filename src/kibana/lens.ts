@@ -72,29 +72,23 @@ const DATE_COLUMN = {
   params: { interval: 'auto', includeEmptyRows: true, dropPartials: false },
 };
 
+/** An XY chart of one series: bars of the metric along `x`, optionally split into stacks. */
+function xy(seriesType: 'bar_stacked' | 'bar_horizontal', x: string, split?: string): Record<string, unknown> {
+  return {
+    legend: { isVisible: split !== undefined, position: 'right' },
+    valueLabels: split === undefined ? 'show' : 'hide',
+    preferredSeriesType: seriesType,
+    layers: [{ layerId: LAYER, layerType: 'data', seriesType, xAccessor: x, accessors: [METRIC], ...(split ? { splitAccessor: split } : {}) }],
+  };
+}
+
 function visualization(panel: PanelSpec): { type: string; state: Record<string, unknown> } {
   const layer = { layerId: LAYER, layerType: 'data' };
   switch (panel.kind) {
     case 'timeline':
-      return {
-        type: 'lnsXY',
-        state: {
-          legend: { isVisible: true, position: 'right' },
-          valueLabels: 'hide',
-          preferredSeriesType: 'bar_stacked',
-          layers: [{ ...layer, seriesType: 'bar_stacked', xAccessor: DATE, accessors: [METRIC], ...(panel.by.length > 0 ? { splitAccessor: bucket(0) } : {}) }],
-        },
-      };
+      return { type: 'lnsXY', state: xy('bar_stacked', DATE, panel.by.length > 0 ? bucket(0) : undefined) };
     case 'bars':
-      return {
-        type: 'lnsXY',
-        state: {
-          legend: { isVisible: false, position: 'right' },
-          valueLabels: 'show',
-          preferredSeriesType: 'bar_horizontal',
-          layers: [{ ...layer, seriesType: 'bar_horizontal', xAccessor: bucket(0), accessors: [METRIC] }],
-        },
-      };
+      return { type: 'lnsXY', state: xy('bar_horizontal', bucket(0)) };
     case 'table':
       return { type: 'lnsDatatable', state: { ...layer, columns: [...panel.by.map((_, i) => ({ columnId: bucket(i) })), { columnId: METRIC }] } };
     case 'metric':
