@@ -21,6 +21,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   conformance: { summary: 'compare Sift\'s ECS with Elastic\'s expected documents (--corpus <dir> [--json])', load: async () => (await import('./conformance.js')).conformanceCommand },
   config: { summary: 'check a config file, or print the configuration reference', load: async () => (await import('./config-cmd.js')).configCommand },
   ecs: { summary: 'regenerate the field types and docs/ecs-fields.md from the ECS catalog', load: async () => (await import('./ecs-cmd.js')).ecsCommand },
+  kibana: { summary: 'Kibana 8 data views and dashboards: export [--out file] | import --url <kibana>', load: async () => (await import('./kibana.js')).kibanaCommand },
 };
 
 function version(): string {

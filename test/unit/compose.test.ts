@@ -267,7 +267,7 @@ describe('docker-compose.yml: compose-spec schema', () => {
 
 describe('docker-compose.yml: wiring', () => {
   it('has the services of the Sift stack', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['elasticsearch', 'generator', 'kafka', 'kibana', 'sift']);
+    expect(Object.keys(compose.services).sort()).toEqual(['elasticsearch', 'generator', 'kafka', 'kibana', 'kibana-setup', 'sift']);
   });
 
   it('has no dangling depends_on, volumes, env targets or port collisions', () => {
@@ -340,7 +340,7 @@ describe('docker-compose.yml: wiring', () => {
   });
 
   it('runs sift and the generator from the repository Dockerfile', () => {
-    for (const name of ['sift', 'generator']) {
+    for (const name of ['sift', 'generator', 'kibana-setup']) {
       const svc = compose.services[name] as Obj;
       const dockerfile = dockerfileFor(svc);
       expect(dockerfile, `${name} builds from this repository`).toBe(join(ROOT, 'Dockerfile'));
@@ -352,6 +352,17 @@ describe('docker-compose.yml: wiring', () => {
     expect(Array.isArray(gen.command) && gen.command[0]).toBe('generate');
     expect(gen.restart).toBe('no');
     expect(hasHealthcheck(gen, () => undefined), 'the generator serves no /healthz').toBe(false);
+  });
+
+  it('imports the Kibana assets once Kibana answers /api/status, with sift kibana import', () => {
+    const setup = compose.services['kibana-setup'] as Obj;
+    expect(setup.command).toEqual(['kibana', 'import', '--url', 'http://kibana:5601']);
+    expect(dependsOn(setup)).toEqual({ kibana: 'service_healthy' });
+    expect(JSON.stringify((compose.services.kibana?.healthcheck as Obj).test)).toContain('http://localhost:5601/api/status');
+    // The URL's port is the one Kibana listens on inside the network (its published container port).
+    expect(publishedPorts('kibana', compose.services.kibana as Obj).map((p) => p.containerPort)).toContain('5601');
+    expect(String(setup.restart)).toMatch(/^on-failure/);
+    expect(hasHealthcheck(setup, () => undefined), 'a one-shot job serves no /healthz').toBe(false);
   });
 });
 

@@ -1,0 +1,47 @@
+/**
+ * `sift kibana export`: every saved object, in dependency order (data views,
+ * then what reads them, then dashboards), one JSON object a line.
+ */
+import { dataViews } from './data-views.js';
+import { checkDashboards, fieldTypes } from './fields.js';
+import { lensObject } from './lens.js';
+import { alertsSearchObject, dashboardObject, dataViewObject } from './objects.js';
+import { DASHBOARDS } from './panels.js';
+import { ids, type SavedObject } from './saved-object.js';
+import type { DashboardSpec } from './spec.js';
+
+export interface ExportOptions {
+  /** alerts.index_prefix: the alerts data view is `<prefix>-*`. */
+  readonly alertsIndexPrefix: string;
+}
+
+export class PanelListError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`the Kibana panel list does not match the field catalog:\n  ${problems.join('\n  ')}`);
+    this.name = 'PanelListError';
+    this.problems = problems;
+  }
+}
+
+export function buildSavedObjects(opts: ExportOptions, dashboards: readonly DashboardSpec[] = DASHBOARDS): SavedObject[] {
+  const views = dataViews(opts.alertsIndexPrefix);
+  const problems = checkDashboards(dashboards, views);
+  if (problems.length > 0) throw new PanelListError(problems);
+  const out: SavedObject[] = views.map(dataViewObject);
+  for (const d of dashboards) {
+    // checkDashboards has vouched for the view.
+    const view = views.find((v) => v.key === d.dataView);
+    if (!view) continue;
+    const types = fieldTypes(view);
+    for (const p of d.panels) out.push(lensObject(d.key, p, ids.dataView(view.key), types));
+  }
+  const alerts = views.find((v) => v.alerts);
+  if (alerts && dashboards.some((d) => d.alertsSearch)) out.push(alertsSearchObject(ids.dataView(alerts.key)));
+  out.push(...dashboards.map(dashboardObject));
+  return out;
+}
+
+export function toNdjson(objects: readonly SavedObject[]): string {
+  return objects.map((o) => `${JSON.stringify(o)}\n`).join('');
+}

@@ -1,0 +1,10 @@
+export { buildSavedObjects, toNdjson, PanelListError, type ExportOptions } from './export.js';
+export { importSavedObjects, importUrl, KibanaImportError, type ImportOptions, type ImportResult, type ImportedObject } from './import.js';
+export { dataViews, datasetPattern, ALERTS, ALL_EVENTS } from './data-views.js';
+export { DASHBOARDS } from './panels.js';
+export { AGGREGATABLE, checkDashboards, fieldTypes, panelFields } from './fields.js';
+export { panelSearch, fixedInterval, type TimeRange } from './query.js';
+export { kqlOf } from './kql.js';
+export { EVENT_LINK, EVENT_IDS_FIELD } from './objects.js';
+export { ids, MIGRATION, type SavedObject, type Reference } from './saved-object.js';
+export type { DashboardSpec, DataViewSpec, PanelSpec, PanelKind, Metric, Where } from './spec.js';
