@@ -16,3 +16,4 @@ export type {
   StateEntry,
 } from './types.js';
 export { suppressionValues } from './suppression-values.js';
+export { parseRfc3339 } from './time.js';
