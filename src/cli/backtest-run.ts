@@ -10,7 +10,7 @@
  */
 import { buildAlert, createSuppressionStore, type Alert, type AlertLinks } from '../alerts/index.js';
 import { FUTURE_TAG } from '../ingest/index.js';
-import { createEngine, type CompiledRule, type DetectInput } from '../rules/index.js';
+import { createEngine, type CompiledRule, type DetectInput, type NewTermsSeed } from '../rules/index.js';
 import type { HistoryDoc } from './backtest-read.js';
 
 export interface BacktestOptions {
@@ -21,6 +21,8 @@ export interface BacktestOptions {
   readonly onPage?: (events: number, alerts: number) => void;
   /** Called once per rule that throws (it is then left out, as `sift run` quarantines it). */
   readonly onQuarantine?: (ruleId: string, error: unknown) => void;
+  /** new_terms baselines from before `from`, as `sift run` seeds them at start. */
+  readonly seeds?: ReadonlyMap<CompiledRule, NewTermsSeed>;
 }
 
 export interface BacktestOutcome {
@@ -44,6 +46,7 @@ export async function runBacktest(rules: readonly CompiledRule[], pages: AsyncIt
     maxKeysPerRule: opts.maxKeysPerRule,
     hooks: { onQuarantine: (id, error) => opts.onQuarantine?.(id, error) },
   });
+  for (const [rule, seed] of opts.seeds ?? []) engine.seed(rule, seed);
   const partition = engine.partition('backtest');
   const suppression = createSuppressionStore();
   const alerts = new Map<string, Alert>();

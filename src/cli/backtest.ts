@@ -4,10 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { alertsIndexName, type Alert } from '../alerts/index.js';
-import { loadConfig } from '../config/index.js';
+import type { Client } from '@elastic/elasticsearch';
+import { loadConfig, type SiftConfig } from '../config/index.js';
 import { indexAlias } from '../ecs/index.js';
 import { createEsClient } from '../ingest/index.js';
 import { latenessOf } from '../pipeline/detect.js';
+import { readNewTermsSeed, seedBoundsOf } from '../pipeline/new-terms-seed.js';
+import type { CompiledRule, NewTermsSeed } from '../rules/index.js';
 import { describeError } from '../shared/index.js';
 import { intFlag, parse, UsageError } from './args.js';
 import { parseTimeFlag, resolveRules } from './backtest-args.js';
@@ -30,6 +33,9 @@ disabled in their file (enabled: false) run too.
 Rules: each argument is a rule file or folder when that path exists, else a
 rule id looked up in --rules. A rule that does not compile is an error
 (file:line:col, as 'sift rules lint' prints it).
+
+new_terms rules start from the baseline history before --from gives them
+(rules.new_terms_seed), as 'sift run' started at --from would.
 
 Times: 2026-11-01 (midnight UTC), 2026-11-01T12:00:00Z (RFC 3339, no zone =
 UTC), now, now-<duration> (now-7d, now-12h).
@@ -138,6 +144,22 @@ function printText(s: Summary): void {
   }
 }
 
+/**
+ * new_terms baselines from history before --from, as `sift run` started at
+ * --from would have read them (rules.new_terms_seed: its switch and bounds).
+ */
+async function seedsBefore(client: Client, rules: readonly CompiledRule[], config: SiftConfig, fromMs: number): Promise<Map<CompiledRule, NewTermsSeed>> {
+  const out = new Map<CompiledRule, NewTermsSeed>();
+  if (!config.rules.new_terms_seed.enabled) return out;
+  for (const rule of rules) {
+    const r = await readNewTermsSeed(client, rule, config.elasticsearch.namespace, fromMs, seedBoundsOf(config));
+    if (r === undefined) continue;
+    if (r.bound !== undefined) console.error(`${rule.spec.id}: new_terms baseline stopped at ${r.bound} after ${r.terms} (group, term) pairs; pairs after ${JSON.stringify(r.after ?? null)} were not seeded`);
+    out.set(rule, r.seed);
+  }
+  return out;
+}
+
 export async function backtestCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
@@ -179,7 +201,9 @@ export async function backtestCommand(argv: readonly string[]): Promise<number> 
     const tty = process.stderr.isTTY === true;
     const started = Date.now();
     const progress = progressLine(tty, tty ? await countHistory(client, range) : 0, started);
+    const seeds = await seedsBefore(client, resolved.rules, config, fromMs);
     const outcome = await runBacktest(resolved.rules, readHistory(client, range), {
+      seeds,
       latenessMs: latenessOf(config.rules),
       maxKeysPerRule: config.rules.max_keys_per_rule,
       links: { namespace, ...(config.alerts.kibana_url ? { kibanaUrl: config.alerts.kibana_url } : {}) },

@@ -20,6 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fieldsOf } from '../../src/ecs/index.js';
 import { generateOkta, produceRecords } from '../../src/generate/index.js';
 import { ensureDatasetIndex } from '../../src/ingest/index.js';
+import { readNewTermsSeed } from '../../src/pipeline/new-terms-seed.js';
+import { loadRules } from '../../src/rules/index.js';
 import { inProcessSift, runUntilConsumed } from '../helpers/pipelines.js';
 import { BROKERS, ES_URL, ROOT, createTopic, es, kafka, uniqueNames } from '../helpers/stack.js';
 
@@ -48,7 +50,7 @@ function configFile(name: string, config: Record<string, unknown>): string {
 /** sha256("<rule id>\n<group key>\n<window start ms>"): the alert id docs/alerts.md defines, by hand. */
 const alertIdByHand = (rule: string, group: string, windowStart: string): string => createHash('sha256').update(`${rule}\n${group}\n${Date.parse(windowStart)}`).digest('hex');
 
-function signIn(id: string, at: string, user: string, outcome: 'success' | 'failure'): { id: string; doc: Record<string, unknown> } {
+function signIn(id: string, at: string, user: string, outcome: 'success' | 'failure', country?: string): { id: string; doc: Record<string, unknown> } {
   return {
     id,
     doc: {
@@ -56,12 +58,14 @@ function signIn(id: string, at: string, user: string, outcome: 'success' | 'fail
       event: { kind: 'event', dataset: 'okta.system', module: 'okta', action: 'user.session.start', outcome, category: ['authentication', 'session'], type: ['start'] },
       user: { name: user },
       source: { ip: '198.51.100.23' },
+      ...(country === undefined ? {} : { client: { geo: { country_name: country } } }),
     },
   };
 }
 
 const planted = uniqueNames('btplant');
 const BRUTE = 'okta.brute-force-then-success';
+const NEW_COUNTRY = 'okta.sign-in-from-new-country';
 /** alice: five failures then a success within 10 minutes (fires); bob: four then a success; carol: the success 11 minutes after her first failure. */
 const HISTORY = [
   ...['09:00:05', '09:00:20', '09:00:41', '09:01:02', '09:01:30'].map((t, i) => signIn(`alice-f${i}`, `2026-03-10T${t}.000Z`, 'alice@example.com', 'failure')),
@@ -70,6 +74,14 @@ const HISTORY = [
   signIn('bob-ok', '2026-03-10T11:02:00.000Z', 'bob@example.com', 'success'),
   ...['13:00:00', '13:00:30', '13:01:00', '13:01:30', '13:02:00'].map((t, i) => signIn(`carol-f${i}`, `2026-03-10T${t}.000Z`, 'carol@example.com', 'failure')),
   signIn('carol-ok', '2026-03-10T13:11:00.000Z', 'carol@example.com', 'success'),
+  // new_terms: alice's and bob's countries in the days before, then on the day one known and one new country each way.
+  signIn('alice-nl-1', '2026-03-05T08:00:00.000Z', 'alice@example.com', 'success', 'Netherlands'),
+  signIn('alice-nl-2', '2026-03-08T08:00:00.000Z', 'alice@example.com', 'success', 'Netherlands'),
+  signIn('bob-de', '2026-03-06T08:00:00.000Z', 'bob@example.com', 'success', 'Germany'),
+  // alice's first sign-in of the day is the new country: without the seed it would only start her baseline (and NL would alert).
+  signIn('alice-br', '2026-03-10T15:00:00.000Z', 'alice@example.com', 'success', 'Brazil'),
+  signIn('alice-nl-3', '2026-03-10T15:30:00.000Z', 'alice@example.com', 'success', 'Netherlands'),
+  signIn('bob-de-2', '2026-03-10T16:00:00.000Z', 'bob@example.com', 'success', 'Germany'),
   // Outside [from, to): a brute force the next day must not be read.
   ...['09:00:00', '09:00:10', '09:00:20', '09:00:30', '09:00:40'].map((t, i) => signIn(`dave-f${i}`, `2026-03-11T${t}.000Z`, 'dave@example.com', 'failure')),
   signIn('dave-ok', '2026-03-11T09:01:00.000Z', 'dave@example.com', 'success'),
@@ -103,7 +115,7 @@ describe('sift rules backtest over a planted history', () => {
       to: '2026-03-11T00:00:00.000Z',
       indices: [`logs-okta.system-${planted.namespace}`],
       missing_indices: [],
-      events: 17,
+      events: 20,
       future: 0,
       alerts: 1,
       alerts_per_day: { '2026-03-10': 1 },
@@ -140,6 +152,28 @@ describe('sift rules backtest over a planted history', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/broken\.yml:\d+:\d+/);
     expect(r.stdout).toBe('');
+  });
+
+  it('new_terms: the seed read from history before the range holds exactly its (group, term) pairs, and bounds say where they stopped', async () => {
+    const rule = loadRules([join(ROOT, 'rules', 'okta', `${NEW_COUNTRY}.yml`)], { tests: false }).rules[0];
+    if (rule === undefined) throw new Error('shipped rule not loaded');
+    const end = Date.parse('2026-03-10T00:00:00.000Z');
+    const r = await readNewTermsSeed(es, rule, planted.namespace, end, { timeoutMs: 20_000, maxTerms: 1000 });
+    expect(r?.bound).toBeUndefined();
+    expect(Object.fromEntries(r?.seed.tuples ?? [])).toEqual({
+      '["alice@example.com","Netherlands"]': [Date.parse('2026-03-05T08:00:00.000Z'), Date.parse('2026-03-08T08:00:00.000Z')],
+      '["bob@example.com","Germany"]': [Date.parse('2026-03-06T08:00:00.000Z'), Date.parse('2026-03-06T08:00:00.000Z')],
+    });
+    expect([...(r?.seed.groups.keys() ?? [])].sort()).toEqual(['["alice@example.com"]', '["bob@example.com"]']);
+    const bounded = await readNewTermsSeed(es, rule, planted.namespace, end, { timeoutMs: 20_000, maxTerms: 1 });
+    expect(bounded).toMatchObject({ terms: 1, bound: 'max_terms', after: { f0: 'alice@example.com', f1: 'Netherlands' } });
+  });
+
+  it('new_terms added after the history: nothing for countries history holds, one alert for the new one', async () => {
+    const r = await sift(['rules', 'backtest', NEW_COUNTRY, ...range, '--config', plantedConfig(), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { alert_ids: string[] };
+    expect(out.alert_ids).toEqual([alertIdByHand(NEW_COUNTRY, '["alice@example.com","Brazil"]', '2026-03-10T15:00:00.000Z')]);
   });
 
   it('an unparseable --from is a usage error naming the option', async () => {
