@@ -13,7 +13,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ import { ensureDatasetIndex } from '../../src/ingest/index.js';
 import { readNewTermsSeed } from '../../src/pipeline/new-terms-seed.js';
 import { loadRules } from '../../src/rules/index.js';
 import { inProcessSift, runUntilConsumed } from '../helpers/pipelines.js';
-import { BROKERS, ES_URL, ROOT, createTopic, es, kafka, uniqueNames } from '../helpers/stack.js';
+import { BROKERS, ES_URL, ROOT, createTopic, es, kafka, produce, uniqueNames } from '../helpers/stack.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sift-backtest-'));
 
@@ -248,4 +248,69 @@ describe('acceptance: a backtest over the demo history finds the alerts sift run
     expect(differences).toEqual([]);
     expect([...out.alert_ids].sort()).toEqual([...live.values()].flat().sort());
   }, 180_000);
+});
+
+const seeded = uniqueNames('btseed');
+let seededCreated = false;
+
+afterAll(async () => {
+  if (!seededCreated) return;
+  await es.indices.delete({ index: `logs-*-${seeded.namespace}-*,it-btseed-${seeded.id}-*`, ignore_unavailable: true }).catch(() => undefined);
+  const admin = kafka.admin();
+  await admin.connect();
+  for (const topic of [seeded.topic, seeded.dlq, `${seeded.topic}.state`, `${seeded.topic}.alerts`, `${seeded.topic}.alerts.dlq`, `${seeded.group}.keyed`, `${seeded.group}.keyed.state`]) {
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  }
+  await admin.deleteGroups([seeded.group, `${seeded.group}.detect`]).catch(() => undefined);
+  await admin.disconnect();
+}, 60_000);
+
+/** A raw Okta System Log sign-in (the LogEvent shape), as a vendor would produce it. */
+function oktaSignIn(uuid: string, published: string, login: string, country: string): string {
+  return JSON.stringify({
+    uuid,
+    published,
+    eventType: 'user.session.start',
+    displayMessage: 'User login to Okta',
+    severity: 'INFO',
+    version: '0',
+    actor: { id: `00u${login.length}`, type: 'User', alternateId: login, displayName: login },
+    client: { ipAddress: '198.51.100.23', geographicalContext: { city: 'Somewhere', country } },
+    outcome: { result: 'SUCCESS' },
+    transaction: { type: 'WEB', id: `tx-${uuid}` },
+  });
+}
+
+describe('sift run seeds a new_terms rule from the history in Elasticsearch', () => {
+  it('nothing for a country history holds, one alert for a new one, even as the first sight after the start', async () => {
+    seededCreated = true;
+    const now = Date.now();
+    const at = (ms: number): string => new Date(now + ms).toISOString();
+    const DAY = 86_400_000;
+    // History Sift never saw live: alice signed in from NL 3 and 1 days ago, bob from DE 2 days ago.
+    const alias = await ensureDatasetIndex(es, 'okta.system', seeded.namespace, fieldsOf('okta.system') ?? []);
+    const history = [signIn('h1', at(-3 * DAY), 'alice@example.com', 'success', 'Netherlands'), signIn('h2', at(-DAY), 'alice@example.com', 'success', 'Netherlands'), signIn('h3', at(-2 * DAY), 'bob@example.com', 'success', 'Germany')];
+    await es.bulk({ refresh: true, operations: history.flatMap((h) => [{ create: { _index: alias, _id: h.id } }, h.doc]) });
+    await createTopic(seeded.topic, 1);
+    // alice's first sign-in after the start is from Brazil (new), then NL (known); bob's DE (known).
+    const brazil = at(-10 * 60_000);
+    await produce(seeded.topic, [oktaSignIn('s1', brazil, 'alice@example.com', 'Brazil'), oktaSignIn('s2', at(-9 * 60_000), 'alice@example.com', 'Netherlands'), oktaSignIn('s3', at(-8 * 60_000), 'bob@example.com', 'Germany')]);
+    const rulesDir = mkdtempSync(join(dir, 'rules-'));
+    copyFileSync(join(ROOT, 'rules', 'okta', `${NEW_COUNTRY}.yml`), join(rulesDir, `${NEW_COUNTRY}.yml`));
+    const config = {
+      kafka: { brokers: BROKERS, group_id: seeded.group, topics: [{ name: seeded.topic, source: 'okta' }], dlq_topic: seeded.dlq },
+      elasticsearch: { node: ES_URL, namespace: seeded.namespace },
+      rules: { dir: rulesDir, reload: false, state_topic: `${seeded.topic}.state` },
+      alerts: { index_prefix: `it-btseed-${seeded.id}`, topic: `${seeded.topic}.alerts`, dlq_topic: `${seeded.topic}.alerts.dlq` },
+      pipeline: { shutdown_timeout_ms: 10_000 },
+      telemetry: { http_port: -1, log_level: 'info', log_format: 'json' },
+    };
+    const run = inProcessSift(config);
+    await runUntilConsumed([{ sift: run, records: 3 }], 60_000);
+    expect(run.logs()).toMatch(/"rule":"okta\.sign-in-from-new-country","terms":2,"groups":2[^\n]*New-terms rule seeded from history/);
+    const index = `it-btseed-${seeded.id}-${seeded.namespace}`;
+    await es.indices.refresh({ index });
+    const raised = await es.search({ index, size: 100, _source: false, query: { match_all: {} } });
+    expect(raised.hits.hits.map((h) => h._id)).toEqual([alertIdByHand(NEW_COUNTRY, '["alice@example.com","Brazil"]', brazil)]);
+  }, 90_000);
 });
