@@ -102,24 +102,25 @@ describe('sift rules backtest over a planted history', () => {
     await es.bulk({ refresh: true, operations: HISTORY.flatMap((h) => [{ create: { _index: alias, _id: h.id } }, h.doc]) });
   }, 60_000);
 
-  it('finds exactly the planted alert, with --json in its documented shape', async () => {
-    const r = await sift(['rules', 'backtest', BRUTE, ...range, '--config', plantedConfig(), '--json']);
+  it('finds exactly the planted alerts (a brute force; a new_terms rule added after the history: only the new country), with --json in its documented shape', async () => {
+    const r = await sift(['rules', 'backtest', BRUTE, NEW_COUNTRY, ...range, '--config', plantedConfig(), '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(out).sort()).toEqual(
       ['rules', 'from', 'to', 'indices', 'missing_indices', 'events', 'future', 'seconds', 'events_per_s', 'alerts', 'alerts_per_day', 'alert_ids', 'first_alerts'].sort(),
     );
     expect(out).toMatchObject({
-      rules: [BRUTE],
+      rules: [BRUTE, NEW_COUNTRY],
       from: '2026-03-10T00:00:00.000Z',
       to: '2026-03-11T00:00:00.000Z',
       indices: [`logs-okta.system-${planted.namespace}`],
       missing_indices: [],
       events: 20,
       future: 0,
-      alerts: 1,
-      alerts_per_day: { '2026-03-10': 1 },
-      alert_ids: [PLANTED_ID],
+      alerts: 2,
+      alerts_per_day: { '2026-03-10': 2 },
+      // In the order raised. NL (alice's) and DE (bob's) are in the history before the range: no alert.
+      alert_ids: [PLANTED_ID, alertIdByHand(NEW_COUNTRY, '["alice@example.com","Brazil"]', '2026-03-10T15:00:00.000Z')],
     });
     const [alert] = out.first_alerts as { rule: { id: string }; sift: { alert: { id: string; group: unknown; count: number; event_ids: string[]; window_start: string } } }[];
     expect(alert?.rule.id).toBe(BRUTE);
@@ -169,13 +170,6 @@ describe('sift rules backtest over a planted history', () => {
     expect(bounded).toMatchObject({ terms: 1, bound: 'max_terms', after: { f0: 'alice@example.com', f1: 'Netherlands' } });
   });
 
-  it('new_terms added after the history: nothing for countries history holds, one alert for the new one', async () => {
-    const r = await sift(['rules', 'backtest', NEW_COUNTRY, ...range, '--config', plantedConfig(), '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { alert_ids: string[] };
-    expect(out.alert_ids).toEqual([alertIdByHand(NEW_COUNTRY, '["alice@example.com","Brazil"]', '2026-03-10T15:00:00.000Z')]);
-  });
-
   it('an unparseable --from is a usage error naming the option', async () => {
     const r = await sift(['rules', 'backtest', BRUTE, '--from', '2026-02-30', '--to', 'now', '--config', plantedConfig()]);
     expect(r.code).toBe(2);
@@ -184,86 +178,33 @@ describe('sift rules backtest over a planted history', () => {
 });
 
 const demo = uniqueNames('btdemo');
+const seeded = uniqueNames('btseed');
 const COUNT = 6000;
 const START = Date.parse('2026-02-01T00:00:00.000Z');
-let demoCreated = false;
-const demoTopics = [demo.topic, demo.dlq, `${demo.topic}.state`, `${demo.topic}.alerts`, `${demo.topic}.alerts.dlq`, `${demo.group}.keyed`, `${demo.group}.keyed.state`];
+const topicsOf = (n: ReturnType<typeof uniqueNames>): string[] => [n.topic, n.dlq, `${n.topic}.state`, `${n.topic}.alerts`, `${n.topic}.alerts.dlq`, `${n.group}.keyed`, `${n.group}.keyed.state`];
+let pipelinesRan = false;
 
 afterAll(async () => {
-  if (!demoCreated) return;
-  await es.indices.delete({ index: `logs-*-${demo.namespace}-*,it-btdemo-${demo.id}-*`, ignore_unavailable: true }).catch(() => undefined);
+  if (!pipelinesRan) return;
+  await es.indices.delete({ index: `logs-*-${demo.namespace}-*,logs-*-${seeded.namespace}-*,it-bt-${demo.id}-*,it-bt-${seeded.id}-*`, ignore_unavailable: true }).catch(() => undefined);
   const admin = kafka.admin();
   await admin.connect();
-  for (const topic of demoTopics) await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.deleteGroups([demo.group, `${demo.group}.detect`]).catch(() => undefined);
+  for (const topic of [...topicsOf(demo), ...topicsOf(seeded)]) await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.deleteGroups([demo.group, `${demo.group}.detect`, seeded.group, `${seeded.group}.detect`]).catch(() => undefined);
   await admin.disconnect();
 }, 60_000);
 
-describe('acceptance: a backtest over the demo history finds the alerts sift run raised', () => {
-  it('the same alert ids, rule for rule', async () => {
-    demoCreated = true;
-    // One source partition: each keyed partition then receives its groups'
-    // events in event-time order, as the backtest reads them. With several
-    // source partitions, keyed sift run sees a group's events out of time
-    // order, and two things make it differ from any in-order evaluation:
-    // windows pruned against the sources that have delivered so far (a source
-    // that has not delivered yet cannot hold pruning back: partition.ts), and
-    // sequences and travel pairs completed by whichever events have arrived.
-    // Measured with 3 partitions: 1 of the 8 brute forces raised at default
-    // lateness, and with 1d lateness 8 of 8 but 4 with other window starts.
-    await createTopic(demo.topic, 1);
-    await produceRecords({ kafka, topic: demo.topic, rate: 0, records: generateOkta({ count: COUNT, seed: 16, start: new Date(START), badRatio: 0 }) });
-    const config = {
-      kafka: { brokers: BROKERS, group_id: demo.group, topics: [{ name: demo.topic, source: 'okta' }], dlq_topic: demo.dlq },
-      elasticsearch: { node: ES_URL, namespace: demo.namespace },
-      rules: { reload: false, state_topic: `${demo.topic}.state` },
-      alerts: { index_prefix: `it-btdemo-${demo.id}`, topic: `${demo.topic}.alerts`, dlq_topic: `${demo.topic}.alerts.dlq` },
-      pipeline: { shutdown_timeout_ms: 10_000 },
-      telemetry: { http_port: -1, log_level: 'warn', log_format: 'json' },
-    };
-    await runUntilConsumed([{ sift: inProcessSift(config), records: COUNT }], 120_000);
-    const alertsIndex = `it-btdemo-${demo.id}-${demo.namespace}`;
-    await es.indices.refresh({ index: alertsIndex });
-    const raised = await es.search<{ rule: { id: string } }>({ index: alertsIndex, size: 10_000, _source: ['rule.id'], query: { match_all: {} } });
-    const live = new Map<string, string[]>();
-    for (const h of raised.hits.hits) if (h._source && h._id) live.set(h._source.rule.id, [...(live.get(h._source.rule.id) ?? []), h._id].sort());
-    // The generator plants brute force, privilege grants, MFA resets and a threat detection: several rules, stateful ones among them.
-    expect(live.size).toBeGreaterThanOrEqual(3);
-    expect(live.has(BRUTE)).toBe(true);
-
-    const r = await sift(['rules', 'backtest', ...live.keys(), '--from', new Date(START).toISOString(), '--to', 'now', '--config', configFile('demo', config), '--json', '--first', '100000']);
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { events: number; alert_ids: string[]; first_alerts: { rule: { id: string }; sift: { alert: { id: string; group_key: string; window_start: string } } }[] };
-    expect(out.events).toBe(COUNT);
-    const found = new Map<string, string[]>();
-    for (const a of out.first_alerts) found.set(a.rule.id, [...(found.get(a.rule.id) ?? []), a.sift.alert.id].sort());
-    // Rule by rule, so a difference names its rule and the alerts on each side.
-    const differences = [...new Set([...live.keys(), ...found.keys()])].flatMap((rule) => {
-      const a = live.get(rule) ?? [];
-      const b = found.get(rule) ?? [];
-      const onlyLive = a.filter((id) => !b.includes(id));
-      const onlyBacktest = out.first_alerts.filter((x) => x.rule.id === rule && !a.includes(x.sift.alert.id)).map((x) => `${x.sift.alert.group_key}@${x.sift.alert.window_start}`);
-      return onlyLive.length + onlyBacktest.length === 0 ? [] : [`${rule}: ${a.length} live, ${b.length} backtest; only live: ${onlyLive.join(', ')}; only backtest: ${onlyBacktest.join(', ')}`];
-    });
-    expect(differences).toEqual([]);
-    expect([...out.alert_ids].sort()).toEqual([...live.values()].flat().sort());
-  }, 180_000);
-});
-
-const seeded = uniqueNames('btseed');
-let seededCreated = false;
-
-afterAll(async () => {
-  if (!seededCreated) return;
-  await es.indices.delete({ index: `logs-*-${seeded.namespace}-*,it-btseed-${seeded.id}-*`, ignore_unavailable: true }).catch(() => undefined);
-  const admin = kafka.admin();
-  await admin.connect();
-  for (const topic of [seeded.topic, seeded.dlq, `${seeded.topic}.state`, `${seeded.topic}.alerts`, `${seeded.topic}.alerts.dlq`, `${seeded.group}.keyed`, `${seeded.group}.keyed.state`]) {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  }
-  await admin.deleteGroups([seeded.group, `${seeded.group}.detect`]).catch(() => undefined);
-  await admin.disconnect();
-}, 60_000);
+/** `sift run`'s config for one of this file's pipelines: keyed detection (the default), its own names. */
+function runConfig(n: ReturnType<typeof uniqueNames>, rulesDir?: string): Record<string, unknown> {
+  return {
+    kafka: { brokers: BROKERS, group_id: n.group, topics: [{ name: n.topic, source: 'okta' }], dlq_topic: n.dlq },
+    elasticsearch: { node: ES_URL, namespace: n.namespace },
+    rules: { ...(rulesDir === undefined ? {} : { dir: rulesDir }), reload: false, state_topic: `${n.topic}.state` },
+    alerts: { index_prefix: `it-bt-${n.id}`, topic: `${n.topic}.alerts`, dlq_topic: `${n.topic}.alerts.dlq` },
+    pipeline: { shutdown_timeout_ms: 10_000 },
+    telemetry: { http_port: -1, log_level: 'info', log_format: 'json' },
+  };
+}
 
 /** A raw Okta System Log sign-in (the LogEvent shape), as a vendor would produce it. */
 function oktaSignIn(uuid: string, published: string, login: string, country: string): string {
@@ -281,36 +222,82 @@ function oktaSignIn(uuid: string, published: string, login: string, country: str
   });
 }
 
-describe('sift run seeds a new_terms rule from the history in Elasticsearch', () => {
-  it('nothing for a country history holds, one alert for a new one, even as the first sight after the start', async () => {
-    seededCreated = true;
-    const now = Date.now();
-    const at = (ms: number): string => new Date(now + ms).toISOString();
-    const DAY = 86_400_000;
-    // History Sift never saw live: alice signed in from NL 3 and 1 days ago, bob from DE 2 days ago.
+/** Alert ids in a pipeline's alerts index, by rule id, sorted. */
+async function alertsByRule(n: ReturnType<typeof uniqueNames>): Promise<Map<string, string[]>> {
+  const index = `it-bt-${n.id}-${n.namespace}`;
+  await es.indices.refresh({ index });
+  const raised = await es.search<{ rule: { id: string } }>({ index, size: 10_000, _source: ['rule.id'], query: { match_all: {} } });
+  const out = new Map<string, string[]>();
+  for (const h of raised.hits.hits) if (h._source && h._id) out.set(h._source.rule.id, [...(out.get(h._source.rule.id) ?? []), h._id].sort());
+  return out;
+}
+
+const now = Date.now();
+const ago = (ms: number): string => new Date(now - ms).toISOString();
+const DAY_MS = 86_400_000;
+const BRAZIL_AT = ago(10 * 60_000);
+let seededLogs = '';
+
+describe('through sift run (real Kafka and Elasticsearch)', () => {
+  // Both pipelines run side by side (one start-up and shutdown): the demo-like flow, and a
+  // new_terms rule started after a history it never saw live.
+  beforeAll(async () => {
+    pipelinesRan = true;
+    // History in the seeded namespace: alice signed in from NL 3 and 1 days ago, bob from DE 2 days ago.
     const alias = await ensureDatasetIndex(es, 'okta.system', seeded.namespace, fieldsOf('okta.system') ?? []);
-    const history = [signIn('h1', at(-3 * DAY), 'alice@example.com', 'success', 'Netherlands'), signIn('h2', at(-DAY), 'alice@example.com', 'success', 'Netherlands'), signIn('h3', at(-2 * DAY), 'bob@example.com', 'success', 'Germany')];
+    const history = [signIn('h1', ago(3 * DAY_MS), 'alice@example.com', 'success', 'Netherlands'), signIn('h2', ago(DAY_MS), 'alice@example.com', 'success', 'Netherlands'), signIn('h3', ago(2 * DAY_MS), 'bob@example.com', 'success', 'Germany')];
     await es.bulk({ refresh: true, operations: history.flatMap((h) => [{ create: { _index: alias, _id: h.id } }, h.doc]) });
-    await createTopic(seeded.topic, 1);
-    // alice's first sign-in after the start is from Brazil (new), then NL (known); bob's DE (known).
-    const brazil = at(-10 * 60_000);
-    await produce(seeded.topic, [oktaSignIn('s1', brazil, 'alice@example.com', 'Brazil'), oktaSignIn('s2', at(-9 * 60_000), 'alice@example.com', 'Netherlands'), oktaSignIn('s3', at(-8 * 60_000), 'bob@example.com', 'Germany')]);
+    // One source partition for the demo flow: each keyed partition then receives its groups'
+    // events in event-time order, as the backtest reads them. With several source partitions,
+    // keyed sift run sees a group's events out of time order, and two things make it differ from
+    // any in-order evaluation: windows pruned against the sources that have delivered so far (a
+    // source that has not delivered yet cannot hold pruning back: partition.ts), and sequences
+    // and travel pairs completed by whichever events have arrived. Measured with 3 partitions:
+    // 1 of the 8 brute forces raised at default lateness; with 1d lateness 8 of 8, 4 of them with
+    // other window starts.
+    await Promise.all([createTopic(demo.topic, 1), createTopic(seeded.topic, 1)]);
+    await produceRecords({ kafka, topic: demo.topic, rate: 0, records: generateOkta({ count: COUNT, seed: 16, start: new Date(START), badRatio: 0 }) });
+    // alice's first sign-in after the start is from Brazil (new to her history), then NL (known); bob's DE (known).
+    await produce(seeded.topic, [oktaSignIn('s1', BRAZIL_AT, 'alice@example.com', 'Brazil'), oktaSignIn('s2', ago(9 * 60_000), 'alice@example.com', 'Netherlands'), oktaSignIn('s3', ago(8 * 60_000), 'bob@example.com', 'Germany')]);
     const rulesDir = mkdtempSync(join(dir, 'rules-'));
     copyFileSync(join(ROOT, 'rules', 'okta', `${NEW_COUNTRY}.yml`), join(rulesDir, `${NEW_COUNTRY}.yml`));
-    const config = {
-      kafka: { brokers: BROKERS, group_id: seeded.group, topics: [{ name: seeded.topic, source: 'okta' }], dlq_topic: seeded.dlq },
-      elasticsearch: { node: ES_URL, namespace: seeded.namespace },
-      rules: { dir: rulesDir, reload: false, state_topic: `${seeded.topic}.state` },
-      alerts: { index_prefix: `it-btseed-${seeded.id}`, topic: `${seeded.topic}.alerts`, dlq_topic: `${seeded.topic}.alerts.dlq` },
-      pipeline: { shutdown_timeout_ms: 10_000 },
-      telemetry: { http_port: -1, log_level: 'info', log_format: 'json' },
-    };
-    const run = inProcessSift(config);
-    await runUntilConsumed([{ sift: run, records: 3 }], 60_000);
-    expect(run.logs()).toMatch(/"rule":"okta\.sign-in-from-new-country","terms":2,"groups":2[^\n]*New-terms rule seeded from history/);
-    const index = `it-btseed-${seeded.id}-${seeded.namespace}`;
-    await es.indices.refresh({ index });
-    const raised = await es.search({ index, size: 100, _source: false, query: { match_all: {} } });
-    expect(raised.hits.hits.map((h) => h._id)).toEqual([alertIdByHand(NEW_COUNTRY, '["alice@example.com","Brazil"]', brazil)]);
-  }, 90_000);
+    const seededRun = inProcessSift(runConfig(seeded, rulesDir));
+    await runUntilConsumed(
+      [
+        { sift: inProcessSift(runConfig(demo)), records: COUNT },
+        { sift: seededRun, records: 3 },
+      ],
+      120_000,
+    );
+    seededLogs = seededRun.logs();
+  }, 180_000);
+
+  it('acceptance: a backtest over the demo history finds the alerts sift run raised, id for id, rule by rule', async () => {
+    const live = await alertsByRule(demo);
+    // The generator plants brute force, privilege grants, MFA resets and a threat detection: several rules, stateful ones among them.
+    expect(live.size).toBeGreaterThanOrEqual(3);
+    expect(live.has(BRUTE)).toBe(true);
+    const r = await sift(['rules', 'backtest', ...live.keys(), '--from', new Date(START).toISOString(), '--to', 'now', '--config', configFile('demo', runConfig(demo)), '--json', '--first', '100000']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { events: number; alert_ids: string[]; first_alerts: { rule: { id: string }; sift: { alert: { id: string; group_key: string; window_start: string } } }[] };
+    expect(out.events).toBe(COUNT);
+    const found = new Map<string, string[]>();
+    for (const a of out.first_alerts) found.set(a.rule.id, [...(found.get(a.rule.id) ?? []), a.sift.alert.id].sort());
+    // Rule by rule, so a difference names its rule and the alerts on each side.
+    const differences = [...new Set([...live.keys(), ...found.keys()])].flatMap((rule) => {
+      const a = live.get(rule) ?? [];
+      const b = found.get(rule) ?? [];
+      const onlyLive = a.filter((id) => !b.includes(id));
+      const onlyBacktest = out.first_alerts.filter((x) => x.rule.id === rule && !a.includes(x.sift.alert.id)).map((x) => `${x.sift.alert.group_key}@${x.sift.alert.window_start}`);
+      return onlyLive.length + onlyBacktest.length === 0 ? [] : [`${rule}: ${a.length} live, ${b.length} backtest; only live: ${onlyLive.join(', ')}; only backtest: ${onlyBacktest.join(', ')}`];
+    });
+    expect(differences).toEqual([]);
+    expect([...out.alert_ids].sort()).toEqual([...live.values()].flat().sort());
+  });
+
+  it('sift run seeds a new_terms rule from history: nothing for countries history holds, one alert for the new one, though it is the first sight after the start', async () => {
+    expect(seededLogs).toMatch(/"rule":"okta\.sign-in-from-new-country","terms":2,"groups":2[^\n]*New-terms rule seeded from history/);
+    const live = await alertsByRule(seeded);
+    expect([...live]).toEqual([[NEW_COUNTRY, [alertIdByHand(NEW_COUNTRY, '["alice@example.com","Brazil"]', BRAZIL_AT)]]]);
+  });
 });
