@@ -1,5 +1,5 @@
 export { alertId, buildAlert, SEVERITY_NUMBER, type Alert, type AlertLinks } from './alert.js';
-export { ALERTS_MAPPINGS, alertDocs, alertsIndexName, ensureAlertsIndex, writeAlerts } from './sinks/es.js';
+export { ALERTS_MAPPINGS, alertDocs, alertsIndexName, ensureAlertsIndex, ensureBacktestFields, writeAlerts } from './sinks/es.js';
 export { createSuppressionStore, SUPPRESS_PREFIX, type Offer, type SuppressionStore } from './suppress.js';
 export { createAlertDeadLetterWriter, createAlertTopicWriter, parseAlertRecord, type AlertRecord } from './sinks/kafka.js';
 export { createNotifier, type Notifier, type NotifierDeps } from './notify.js';

@@ -4,11 +4,11 @@ import type { RuleReport, TestReport } from '../rules/testing/index.js';
 import { packageRoot } from '../shared/index.js';
 import { parse, UsageError } from './args.js';
 
-export const RULES_HELP = `Usage: sift rules <test | lint | explain | verify | coverage | catalog | import-sigma> [options]
+export const RULES_HELP = `Usage: sift rules <test | lint | explain | verify | coverage | catalog | import-sigma | backtest> [options]
 
 Works on rule files (one YAML rule per *.yml/*.yaml, folders searched
-recursively) without Kafka or Elasticsearch. docs/detection-cli.md has a
-walkthrough; docs/rules.md the rule format.
+recursively) without Kafka or Elasticsearch (backtest reads Elasticsearch).
+docs/detection-cli.md has a walkthrough; docs/rules.md the rule format.
 
 Subcommands:
   test [paths…] [--json]          run every rule's tests: cases
@@ -18,6 +18,7 @@ Subcommands:
   coverage [--json]               rules per source, ATT&CK tactic and technique; Panther rules not covered
   catalog [--write | --check]     docs/rules-catalog.md, generated from the rules
   import-sigma …                  convert Sigma rules (sift rules import-sigma --help)
+  backtest <rule|id>… --from --to  run rules over history in Elasticsearch (sift rules backtest --help)
 
 Paths default to the rules/ folder shipped with Sift.`;
 
@@ -59,12 +60,12 @@ Options:
   -h, --help     show this help`;
 
 
-function defaultRules(): string {
+export function defaultRules(): string {
   return join(packageRoot(), 'rules');
 }
 
 /** Paths as the user reads them: relative to the working folder when inside it. */
-function shown(file: string): string {
+export function shown(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }
@@ -229,6 +230,8 @@ export async function rulesCommand(argv: readonly string[]): Promise<number> {
       return (await import('./rules-content.js')).catalogCommand(rest);
     case 'import-sigma':
       return (await import('./import-sigma.js')).importSigmaCommand(rest);
+    case 'backtest':
+      return (await import('./backtest.js')).backtestCommand(rest);
     case undefined:
     case '-h':
     case '--help':

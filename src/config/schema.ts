@@ -251,6 +251,24 @@ export const configSpec = spec.object('Sift configuration.', {
       min: 0,
       max: 5000,
     }),
+    new_terms_seed: spec.object(
+      'new_terms rules learn their baseline from history already in Elasticsearch (the logs-<dataset>-<namespace> indices of the last `history`), at start and when a hot reload adds or changes such a rule, instead of treating every first sight after a deploy as a baseline to learn (docs/rules.md, Seeding new_terms from history).',
+      {
+        enabled: spec.bool({ description: 'Seed new_terms rules from Elasticsearch.', default: true, env: 'SIFT_RULES_NEW_TERMS_SEED' }),
+        timeout: spec.string({
+          description: 'Longest a rule\'s seeding may take; detection waits for it (events queue in Kafka meanwhile). On the bound, what was read is used and the rest is logged as not seeded.',
+          default: '30s',
+          pattern: DURATION,
+          patternHint: 'a duration such as 30s, 5m, 1h',
+        }),
+        max_terms: spec.int({
+          description: 'Most (group, term) pairs read per rule; beyond it the remaining pairs (in the aggregation\'s key order) are not seeded, and this is logged.',
+          default: 100000,
+          min: 1,
+          max: 10000000,
+        }),
+      },
+    ),
   }),
   alerts: spec.object('Where alerts go (docs/alerts.md): the alerts index and Kafka topic always; Slack, PagerDuty and webhooks when configured.', {
     index_prefix: spec.string({

@@ -16,6 +16,7 @@ import type { SiftConfig } from '../config/index.js';
 import {
   createEngine,
   detectInputs,
+  fingerprintOf,
   formatIssue,
   loadRules,
   META_KEY,
@@ -32,6 +33,7 @@ import type { StateCheckpoint, StoredStateEntry } from '../ingest/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import type { Prepared } from '../ingest/index.js';
 import { ErrorCode, SiftError } from '../shared/index.js';
+import type { NewTermsSeeder } from './new-terms-seed.js';
 import { watchRules, type RulesWatcher } from './rules-watch.js';
 
 export interface DetectionStage {
@@ -66,6 +68,8 @@ export interface DetectionDeps {
   metrics: Metrics;
   /** First backoff between attempts to read the state topic (doubles, 6 attempts). Tests shorten it. */
   restoreRetryMs?: number;
+  /** new_terms baselines from history (new-terms-seed.ts); none: each group learns from its first event. */
+  seedNewTerms?: NewTermsSeeder;
 }
 
 /** Per-dataset lateness from config, in ms (validated at start). */
@@ -166,7 +170,24 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
     for (const scope of scopes) restoring.set(scope, load);
   }
 
+  /**
+   * Seeds of new_terms rules being read; batches wait for them (bounded by
+   * rules.new_terms_seed.timeout), so no event meets a half-known baseline.
+   * Never rejects: the seeder logs and yields undefined on failure.
+   */
+  let seeding: Promise<void> = Promise.resolve();
+  const seed = (rules: readonly CompiledRule[]): void => {
+    const seeder = deps.seedNewTerms;
+    const wanted = rules.filter((r) => r.spec.enabled && r.spec.aggregation?.type === 'new_terms');
+    if (seeder === undefined || wanted.length === 0) return;
+    const work = Promise.all(wanted.map(async (r) => engine.seed(r, await seeder(r))));
+    seeding = Promise.all([seeding, work]).then(() => undefined);
+  };
+  seed(initial.rules);
+
   const reload = (files: readonly string[]): void => {
+    // A new_terms rule that is new or changed by this reload is seeded; an unchanged one keeps its seed.
+    const before = new Map(engine.rules.map((r) => [r.spec.id, fingerprintOf(r)]));
     const loaded = loadRules([deps.rulesDir], { regexMaxInputBytes: config.regex_max_input_bytes, lookupPaths: config.lookup_paths, tests: false });
     // A file that no longer compiles keeps its previous version running: an
     // edit in progress must not switch a detection off. An unreadable folder
@@ -177,6 +198,7 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
     const kept = engine.rules.filter((r) => isBad(r.spec.file) && !fresh.has(r.spec.id));
     for (const issue of loaded.issues) log.error({ issue: formatIssue(issue) }, 'Rule edit rejected; the previous version keeps running.');
     engine.update([...loaded.rules, ...kept]);
+    seed(loaded.rules.filter((r) => before.get(r.spec.id) !== fingerprintOf(r)));
     rejected = badFiles.length;
     metrics.rulesReloads.inc({ outcome: rejected > 0 ? 'partial' : 'ok' });
     metrics.rulesLoaded.set(engine.rules.length);
@@ -237,6 +259,7 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
     },
     async evaluate(scope, prepared) {
       await restored(scope);
+      await seeding;
       const inputs = detectInputs(prepared);
       const end = metrics.rulesEvalDuration.startTimer();
       const detections = engine.partition(scope).evaluate(inputs);
@@ -252,6 +275,7 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
     },
     async evaluateKeyed(scope, inputs) {
       await restored(scope);
+      await seeding;
       const end = metrics.rulesEvalDuration.startTimer();
       const detections = engine.partition(scope).evaluateKeyed(inputs);
       end();

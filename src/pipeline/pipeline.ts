@@ -39,6 +39,7 @@ import { startTelemetryServer, type Logger, type Metrics, type TelemetryServer }
 import { createDeadLetterSink, type DeadLetter } from './dead-letter.js';
 import { createAlertStage } from './alerting.js';
 import { createDetectionStage, loadInitialRules, type DetectionStage } from './detect.js';
+import { createNewTermsSeeder } from './new-terms-seed.js';
 import { checkCoPartitioned, createKeyedWriter, drainKeyed, keyedPartitionOf, keyedTopology, readKeyed, type KeyedMessage } from './keyed.js';
 import { planSource, prepareBatch, type DocOrigin, type PrepareOptions, type SourcePlan } from '../ingest/index.js';
 import { geoIpOf } from './geoip.js';
@@ -454,6 +455,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
               : createStateCheckpoint({ kafka, producer, limits, topic: config.rules.state_topic, group: config.kafka.group_id, log }),
             log,
             metrics,
+            seedNewTerms: createNewTermsSeeder(es, config, log),
           },
           initialRules,
         );

@@ -60,6 +60,9 @@ export const ALERTS_MAPPINGS = {
             runbook: { type: 'text' },
             suppressed: { type: 'long' },
             last_seen: { type: 'date' },
+            // Set only on alerts `sift rules backtest --write` indexed (docs/detection-cli.md).
+            backtest: { type: 'boolean' },
+            backtest_run: { type: 'keyword' },
           },
         },
       },
@@ -77,6 +80,16 @@ export async function ensureAlertsIndex(client: Client, index: string): Promise<
     const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
     if (type !== 'resource_already_exists_exception') throw err;
   }
+}
+
+/**
+ * The backtest fields on an alerts index created before they existed: adding
+ * a field to a mapping is allowed on a live index (nothing is reindexed).
+ */
+export async function ensureBacktestFields(client: Client, index: string): Promise<void> {
+  await ensureAlertsIndex(client, index);
+  const alert = ALERTS_MAPPINGS.properties.sift.properties.alert.properties;
+  await client.indices.putMapping({ index, properties: { sift: { properties: { alert: { properties: { backtest: alert.backtest, backtest_run: alert.backtest_run } } } } } });
 }
 
 export function alertDocs(index: string, alerts: readonly Alert[]): IndexDoc[] {

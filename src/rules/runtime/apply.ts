@@ -23,6 +23,7 @@ import {
   geoPointOf,
   isNewTerm,
   positionOf,
+  seenInSeed,
   project,
   sequenceAdd,
   thresholdAdd,
@@ -30,6 +31,7 @@ import {
   travelAdd,
   type KeyedStore,
   type Mark,
+  type NewTermsSeed,
   type PlaceMark,
   type Slot,
   type StepMark,
@@ -62,6 +64,8 @@ export interface Windows {
   out: Detection[];
   late(plan: RulePlan): void;
   state(plan: RulePlan): RuleState;
+  /** A new_terms rule's baseline read from history (engine.seed), for this version of the rule. */
+  seed(plan: RulePlan): NewTermsSeed | undefined;
 }
 
 export function valuesOf(getters: RulePlan['groupGetters'], event: EcsEvent): JsonValue[] | undefined {
@@ -184,9 +188,12 @@ function applyNewTerms(w: Windows, store: KeyedStore<string | null>, plan: RuleP
   // The group's baseline marker (a key no JSON tuple can equal). A group seen
   // for the first time within the history window only learns its terms: on a
   // fresh start every value would otherwise be "new" and page for every user.
-  const marker = `@group:${JSON.stringify(groupValues)}`;
+  const groupText = JSON.stringify(groupValues);
+  const marker = `@group:${groupText}`;
   const before = store.get(marker);
-  const fresh = before === undefined || isNewTerm(before.last, t, plan.spanMs);
+  const seed = w.seed(plan);
+  // A group history knows is not fresh, whatever the slots hold (they may be empty after a deploy).
+  const fresh = (before === undefined || isNewTerm(before.last, t, plan.spanMs)) && !(seed !== undefined && seenInSeed(seed.groups.get(groupText), t, plan.spanMs));
   const slot = enter(store, marker, t, input, off, noState);
   let known: boolean;
   if (slot !== undefined) {
@@ -207,7 +214,7 @@ function applyNewTerms(w: Windows, store: KeyedStore<string | null>, plan: RuleP
     const seen = store.get(group)?.last;
     if (enter(store, group, t, input, off, noState) === undefined) continue;
     // The detection's group is the group-by values plus the new tuple: one alert per new tuple.
-    if (known && isNewTerm(seen, t, plan.spanMs)) w.out.push(eventDetection(plan, input, t, group, groupRecord([...plan.groupFields, ...plan.valueFields], values)));
+    if (known && isNewTerm(seen, t, plan.spanMs) && !(seed !== undefined && seenInSeed(seed.tuples.get(group), t, plan.spanMs))) w.out.push(eventDetection(plan, input, t, group, groupRecord([...plan.groupFields, ...plan.valueFields], values)));
   }
 }
 

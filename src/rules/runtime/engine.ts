@@ -51,6 +51,7 @@ export function createEngine(initial: readonly CompiledRule[], opts: EngineOptio
     plans: new Map(),
     maxKeys: Math.max(1, Math.floor(opts.maxKeysPerRule ?? DEFAULT_MAX_KEYS_PER_RULE)),
     hooks,
+    seeds: new Map(),
     quarantine(plan: RulePlan, error: unknown) {
       if (plan.disabled) return;
       plan.disabled = true;
@@ -101,6 +102,10 @@ export function createEngine(initial: readonly CompiledRule[], opts: EngineOptio
     },
     drop(scope) {
       partitions.delete(scope);
+    },
+    seed(rule, seed) {
+      if (seed === undefined) shared.seeds.delete(rule.spec.id);
+      else shared.seeds.set(rule.spec.id, { fingerprint: fingerprintOf(rule), seed });
     },
     update(next) {
       rules = next;

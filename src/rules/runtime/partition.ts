@@ -34,7 +34,7 @@
  * pruned past them (a backfill far behind the live stream; as Kafka Streams'
  * grace period, raise the dataset's lateness for it).
  */
-import { createKeyedStore, newTermsCodec, sequenceCodec, thresholdCodec, travelCodec, cardinalityCodec, type Codec, type StateEntry, type UseCounter } from '../state/index.js';
+import { createKeyedStore, newTermsCodec, type NewTermsSeed, sequenceCodec, thresholdCodec, travelCodec, cardinalityCodec, type Codec, type StateEntry, type UseCounter } from '../state/index.js';
 import type { JsonValue } from '../../ecs/index.js';
 import { applyMatched, applyRule, type RuleState, type Windows } from './apply.js';
 import type { RulePlan } from './plan.js';
@@ -49,6 +49,8 @@ export interface Shared {
   plans: ReadonlyMap<string, RulePlan>;
   readonly maxKeys: number;
   readonly hooks: EngineHooks;
+  /** new_terms baselines from history by rule id, with the fingerprint of the rule version they were read for. */
+  readonly seeds: Map<string, { readonly fingerprint: string; readonly seed: NewTermsSeed }>;
   quarantine(plan: RulePlan, error: unknown): void;
 }
 
@@ -131,6 +133,10 @@ export function createPartition(shared: Shared): Partition {
     out: [] as Detection[],
     late(plan) {
       late.set(plan, (late.get(plan) ?? 0) + 1);
+    },
+    seed(plan) {
+      const s = shared.seeds.get(plan.id);
+      return s !== undefined && s.fingerprint === plan.fingerprint ? s.seed : undefined;
     },
     state(plan) {
       let st = states.get(plan.id);

@@ -40,6 +40,7 @@ function stubWindows(out: Detection[]): Windows {
     watermark: -Infinity,
     out,
     late: () => undefined,
+    seed: () => undefined,
     state: (plan) => {
       throw new Error(`rule ${plan.id} keeps windows in the detect stage`);
     },

@@ -5,7 +5,7 @@
  */
 import type { EcsEvent, JsonValue } from '../../ecs/index.js';
 import type { CompiledRule } from '../compile/types.js';
-import type { StateEntry } from '../state/index.js';
+import type { NewTermsSeed, StateEntry } from '../state/index.js';
 
 /** One event offered to detection, with its document id (the ES `_id`). */
 export interface DetectInput {
@@ -147,6 +147,12 @@ export interface Engine {
   route(scope: string, inputs: readonly DetectInput[]): Routed;
   /** The partition was revoked: forget its state without checkpointing. */
   drop(scope: string): void;
+  /**
+   * A new_terms rule's baseline read from history, shared by every partition
+   * and used only while the rule keeps this version (id, version, source);
+   * undefined forgets it. Never touches window state (src/rules/state/new-terms.ts).
+   */
+  seed(rule: CompiledRule, seed: NewTermsSeed | undefined): void;
   /** Hot reload: state survives for rules whose id, version and generated source are unchanged. */
   update(rules: readonly CompiledRule[]): void;
   readonly quarantined: ReadonlySet<string>;

@@ -2,7 +2,7 @@ export { admit, createKeyedStore, entryKey, parsePosition, parseSources, sources
 export { thresholdAdd, thresholdCodec, type ThresholdParams } from './threshold.js';
 export { cardinalityAdd, cardinalityCodec, type CardinalityParams, type ValueMark } from './cardinality.js';
 export { MAX_STEPS, sequenceAdd, sequenceCodec, type SequenceParams, type StepMark } from './sequence.js';
-export { MAX_COMBINATIONS, combinations, isNewTerm, newTermsCodec } from './new-terms.js';
+export { MAX_COMBINATIONS, combinations, isNewTerm, newTermsCodec, seenInSeed, type NewTermsSeed, type SeedSpan } from './new-terms.js';
 export { MAX_TRAVEL_MARKS, TRAVEL_FIELDS, impossibleHop, travelAdd, travelCodec, type Hop, type PlaceMark, type TravelParams } from './travel.js';
 export { distanceKm, geoPointOf, type GeoPoint } from './geo.js';
 export { project, projectInto, toJson, type ProjectedField } from './project.js';

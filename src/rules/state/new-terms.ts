@@ -22,6 +22,11 @@
  *   alert once per user. A rule without group_by is one group: its first
  *   event learns. Markers are slots like tuples: they count toward the key
  *   cap, expire by TTL, are checkpointed and skip replayed offsets.
+ * - Seed: sightings read from history already in Elasticsearch before Sift
+ *   started (src/pipeline/new-terms-seed.ts), a read-only overlay beside the
+ *   slots: a tuple (or group) is seen when its slot or its seed says so. The
+ *   slots (restored from the state topic or not) are never written by it, so
+ *   seeding merges with restored state instead of replacing it.
  */
 import type { JsonValue } from '../../ecs/index.js';
 import type { Codec } from './types.js';
@@ -61,4 +66,29 @@ export function combinations(values: readonly JsonValue[], cap = MAX_COMBINATION
     out = next;
   }
   return out;
+}
+
+/** Event times of a tuple's (or a group's) sightings in history: the first and the last. */
+export type SeedSpan = readonly [first: number, last: number];
+
+/**
+ * What history said about a new_terms rule: JSON of [...group values,
+ * ...tuple] → its sightings, and JSON of the group values → the group's.
+ */
+export interface NewTermsSeed {
+  readonly tuples: ReadonlyMap<string, SeedSpan>;
+  readonly groups: ReadonlyMap<string, SeedSpan>;
+}
+
+/**
+ * Was it seen in (t − historyMs, t] strictly before t? Only the first and
+ * last sightings are known: the last when it is before t; else (the event
+ * itself may be the last, indexed before a crash and replayed) the first,
+ * so a replayed event is never hidden by its own earlier indexing.
+ */
+export function seenInSeed(span: SeedSpan | undefined, t: number, historyMs: number): boolean {
+  if (span === undefined) return false;
+  const [first, last] = span;
+  if (last < t) return last >= t - historyMs;
+  return first < t && first >= t - historyMs;
 }

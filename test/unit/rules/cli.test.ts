@@ -175,7 +175,9 @@ describe('sift rules help and usage', () => {
     expect(await rulesCommand(['test', '--help'])).toBe(0);
     expect(await rulesCommand(['lint', '-h'])).toBe(0);
     expect(await rulesCommand(['explain', '--help'])).toBe(0);
-    expect(io.out()).toContain('Usage: sift rules <test | lint | explain | verify | coverage | catalog | import-sigma>');
+    expect(await rulesCommand(['backtest', '--help'])).toBe(0);
+    expect(io.out()).toContain('Usage: sift rules <test | lint | explain | verify | coverage | catalog | import-sigma | backtest>');
+    expect(io.out()).toContain('Usage: sift rules backtest <rule file | folder | id>… --from <time> --to <time>');
     expect(io.out()).toContain('Usage: sift rules test [paths…] [--json]');
     expect(io.out()).toContain('Usage: sift rules explain <id>');
   });
