@@ -1,7 +1,9 @@
 // Sums vitest JSON reports into one (scripts/test-all.sh runs two vitest
 // processes; .ci/run reads one report). Exits 1 when a report is missing or
 // says a test failed, so a vitest that crashed before writing counts as failed.
+import console from 'node:console';
 import { readFileSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
 
 const [out, ...inputs] = process.argv.slice(2);
 const COUNTS = ['numTotalTestSuites', 'numPassedTestSuites', 'numFailedTestSuites', 'numPendingTestSuites', 'numTotalTests', 'numPassedTests', 'numFailedTests', 'numPendingTests', 'numTodoTests'];
