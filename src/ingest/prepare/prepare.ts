@@ -13,7 +13,7 @@
  */
 import { createSerializer, datasetsOf, fieldsOf, indexAlias, type EcsEvent, type Serializer } from '../../ecs/index.js';
 import { ErrorCode, describeError, failure, type Failure } from '../../shared/index.js';
-import { decodeRecord, type DecodeLimits } from '../decode/index.js';
+import { decodeRecord, type DecodeLimits, type DecodedValue } from '../decode/index.js';
 import { enrichGeoIp, type GeoIp } from '../geoip/index.js';
 import type { IndexDoc } from '../indexer/index.js';
 import type { RawRecord } from '../kafka/index.js';
@@ -25,9 +25,14 @@ interface DatasetTarget {
   readonly serialize: Serializer;
 }
 
+/** Bytes of one record → its values (or why not): JSON/NDJSON by default, Avro for `format: avro` topics. */
+export type RecordDecoder = (bytes: Uint8Array | null, limits: DecodeLimits) => readonly (DecodedValue | Failure)[] | Failure;
+
 /** Everything the hot path needs for one source, decided once at setup. */
 export interface SourcePlan {
   readonly source: Source;
+  /** How the topic's records decode; unset: JSON (decodeRecord). */
+  readonly decode?: RecordDecoder;
   /** dataset → where its documents go and how they are written. */
   readonly targets: ReadonlyMap<string, DatasetTarget>;
   /** The vendor's only dataset, which a dead letter can name before normalize; null when it has several. */
@@ -187,7 +192,7 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
     const letter = (f: Failure, eventIndex?: number): void => {
       out.dead.push({ record, vendor, dataset: plan.soleDataset, stage: stageOf(f.code), code: f.code, message: f.message, path: f.path, eventIndex });
     };
-    const values = decodeRecord(record.value, opts.limits);
+    const values = (plan.decode ?? decodeRecord)(record.value, opts.limits);
     if (isFailure(values)) {
       letter(values);
       continue;
