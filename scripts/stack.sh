@@ -42,7 +42,7 @@ STOP_TIMEOUT=30
 ES_USER=esrun
 MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 # Apicurio Registry: the newest version whose dependencies Maven Central serves
-# (tools/stack/registry/pom.xml says why); in-memory storage, loopback only.
+# (tools/stack/registry/pom.xml says why); H2 storage in a file, loopback only.
 REGISTRY_VERSION=2.4.2.Final
 REGISTRY_PORT=${SIFT_STACK_REGISTRY_PORT:-8081}
 REGISTRY_HEAP=${SIFT_STACK_REGISTRY_HEAP:-256m}
@@ -76,6 +76,7 @@ KAFKA_MARK="-Dsift.stack.id=kafka$MARK_SUFFIX:$CACHE"
 ES_MARK="-Dsift.stack.id=es$MARK_SUFFIX:$CACHE"
 REGISTRY_HOME=$DL/registry-$REGISTRY_VERSION  # the augmented Quarkus app (runner jar + lib/)
 REGISTRY_LOGS=$CACHE/logs/registry
+REGISTRY_DATA=$CACHE/data/registry   # an H2 file: schemas (and their ids) survive a restart, reset wipes them
 REGISTRY_PIDFILE=$CACHE/run/registry.pid  # one registry, shared by both profiles
 REGISTRY_MARK="-Dsift.stack.id=registry:$CACHE"
 SECRETS=$CACHE/secure/credentials  # secured stack: CA, passwords, Sift's API key (docs/security.md)
@@ -632,14 +633,15 @@ launch_registry() {
   rm -f "$REGISTRY_PIDFILE"
   require_ports_free "$REGISTRY_MARK" registry "$REGISTRY_PORT"
   find_java; fetch_registry
-  mkdir -p "$REGISTRY_LOGS" "$(dirname "$REGISTRY_PIDFILE")"
-  say "starting apicurio registry $REGISTRY_VERSION on 127.0.0.1:$REGISTRY_PORT (heap $REGISTRY_HEAP, in-memory storage)"
+  mkdir -p "$REGISTRY_LOGS" "$REGISTRY_DATA" "$(dirname "$REGISTRY_PIDFILE")"
+  say "starting apicurio registry $REGISTRY_VERSION on 127.0.0.1:$REGISTRY_PORT (heap $REGISTRY_HEAP, storage $REGISTRY_DATA)"
   printf '\n===== %s start registry %s =====\n' "$(date -u +%FT%TZ)" "$REGISTRY_VERSION" >>"$REGISTRY_LOGS/stdout.log"
   (
     cd "$REGISTRY_HOME"
     exec 9>&- # do not leak the lock to the server
     exec setsid nohup "$JAVA" "-Xms64m" "-Xmx$REGISTRY_HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
       "$REGISTRY_MARK" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+      -Dquarkus.datasource.jdbc.url="jdbc:h2:file:$REGISTRY_DATA/registry;DB_CLOSE_ON_EXIT=FALSE" \
       -jar "$REGISTRY_HOME/sift-registry-0-runner.jar" >>"$REGISTRY_LOGS/stdout.log" 2>&1 </dev/null
   ) &
   printf '%s\n' "$!" >"$REGISTRY_PIDFILE"
