@@ -149,11 +149,12 @@ function prepareUnit(
   opts: PrepareOptions,
   unit: unknown,
   index: number,
-  text: string,
+  /** The value's text, read only when needed: an Avro value's is made on demand (src/ingest/decode/avro.ts). */
+  decoded: DecodedValue,
   single: boolean,
   out: Prepared,
 ): Failure | undefined {
-  const original = opts.keepOriginal ? (single ? text : JSON.stringify(unit)) : undefined;
+  const original = opts.keepOriginal ? (single ? decoded.text : JSON.stringify(unit)) : undefined;
   const result = normalizeSafely(plan.source, unit, original, ctx.receivedAt);
   if (result.ok !== true) return result;
   const event = result.event;
@@ -167,7 +168,7 @@ function prepareUnit(
   if (future) addTag(event, FUTURE_TAG);
   // The fallback id hashes the value's text and the unit's index in the
   // record: byte-identical redeliveries dedupe, two units never share one.
-  const id = result.vendorId !== undefined ? documentId(dataset, result.vendorId) : fallbackDocumentId(dataset, Buffer.from(`${index}\n${text}`));
+  const id = result.vendorId !== undefined ? documentId(dataset, result.vendorId) : fallbackDocumentId(dataset, Buffer.from(`${index}\n${decoded.text}`));
   const source = target.serialize(event);
   out.docs.push({ index: target.alias, id, source });
   out.origins.push({ record: ctx.record, dataset, eventIndex: index, event, future });
@@ -222,7 +223,7 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
           const index = eventIndex++;
           let failed: Failure | undefined;
           try {
-            failed = prepareUnit(ctx, plan, opts, unit, index, decoded.text, single, out);
+            failed = prepareUnit(ctx, plan, opts, unit, index, decoded, single, out);
           } catch (err) {
             // Enrichment, serialization, hashing or event.original threw on this unit.
             failed = thrown('preparing the event', err);
