@@ -13,6 +13,7 @@
 import avro from 'avsc';
 import type { JsonObject, JsonValue } from '../ecs/index.js';
 import { WIRE_HEADER_BYTES, frameWire } from '../ingest/index.js';
+import { ENTITY_FIELDS, put, read } from './alert.js';
 import { parseAlertRecord, type AlertRecord } from './sinks/kafka.js';
 
 const OPTIONAL_STRING = ['null', 'string'] as const;
@@ -126,9 +127,6 @@ export const ALERT_AVRO_SCHEMA = {
   ],
 } as const;
 
-/** The entity fields buildAlert copies from the last event (ENTITY_FIELDS there). */
-const ENTITY_PATHS = ['user.name', 'user.email', 'user.id', 'source.ip', 'client.ip', 'user.target.name', 'user.target.email', 'host.name'] as const;
-
 const alertType = avro.Type.forSchema(ALERT_AVRO_SCHEMA as unknown as avro.Schema, { wrapUnions: 'never' });
 
 type Obj = Readonly<Record<string, JsonValue | undefined>>;
@@ -159,25 +157,6 @@ function jsonMap(o: Obj): Record<string, string> {
   for (const [k, v] of Object.entries(o)) out[k] = JSON.stringify(v);
   return out;
 }
-function readPath(o: Obj, path: string): JsonValue | undefined {
-  let cur: JsonValue | undefined = o as JsonObject;
-  for (const key of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, key)) return undefined;
-    cur = cur[key];
-  }
-  return cur;
-}
-function putPath(target: JsonObject, path: string, value: JsonValue): void {
-  const keys = path.split('.');
-  let cur = target;
-  for (const key of keys.slice(0, -1)) {
-    const next = cur[key];
-    if (next !== null && typeof next === 'object' && !Array.isArray(next)) cur = next;
-    else cur = cur[key] = {};
-  }
-  cur[keys[keys.length - 1] ?? path] = value;
-}
-
 /** The alert record (as the JSON topic carries it) → the Avro value of ALERT_AVRO_SCHEMA. */
 export function alertToAvro(r: AlertRecord): Record<string, unknown> {
   const doc = r.doc as Obj;
@@ -187,8 +166,8 @@ export function alertToAvro(r: AlertRecord): Record<string, unknown> {
   const sift = obj(obj(doc, 'sift'), 'alert');
   const links = obj(sift, 'links');
   const entities: Record<string, string> = {};
-  for (const path of ENTITY_PATHS) {
-    const v = readPath(doc, path);
+  for (const path of ENTITY_FIELDS) {
+    const v = read(r.doc, path);
     if (v !== undefined && v !== null && typeof v !== 'object') entities[path] = String(v);
   }
   const sample = Array.isArray(sift.sample) ? sift.sample : [];
@@ -296,9 +275,9 @@ export function alertFromAvro(a: AvroAlert): AlertRecord {
     if (a.threat.tactic_names.length > 0) threat.tactic = { name: [...a.threat.tactic_names] };
     doc.threat = threat;
   }
-  for (const path of ENTITY_PATHS) {
+  for (const path of ENTITY_FIELDS) {
     const v = a.entities[path];
-    if (v !== undefined) putPath(doc, path, v);
+    if (v !== undefined) put(doc, path, v);
   }
   if (a.related_user.length > 0 || a.related_ip.length > 0) {
     doc.related = { ...(a.related_user.length ? { user: [...a.related_user] } : {}), ...(a.related_ip.length ? { ip: [...a.related_ip] } : {}) };

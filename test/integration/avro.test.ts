@@ -16,6 +16,7 @@ import avro from 'avsc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OKTA_AVRO_SCHEMA_V1, OKTA_AVRO_SCHEMA_V2 } from '../../src/generate/index.js';
 import { documentId } from '../../src/ingest/index.js';
+import { accountLockedRule } from '../helpers/okta-events.js';
 import { ROOT, cleanup, countDocs, createTopic, es, foundIds, kafka, offsets, produce, readAll, startSift, testConfig, uniqueNames, waitFor } from '../helpers/stack.js';
 
 const REGISTRY = `http://127.0.0.1:${process.env['SIFT_STACK_REGISTRY_PORT'] ?? 8081}/apis/ccompat/v7`;
@@ -84,18 +85,7 @@ function oktaV2(uuid: string, eventType: string, user: string, at: string, asNum
   };
 }
 
-const RULE = `
-id: it.avro-account-locked
-name: Okta account locked out (Avro test)
-description: Integration-test single-event rule.
-version: 1
-severity: high
-tags: [attack.t1110]
-scope: {datasets: [okta.system]}
-detection:
-  locked: {event.action: user.account.lock}
-  condition: locked
-`;
+const RULE = accountLockedRule('it.avro-account-locked');
 
 /** The alerts topic's records as bytes (readAll reads text). */
 async function readBinary(topic: string, expected: number): Promise<Buffer[]> {
