@@ -74,7 +74,12 @@ KAFKA_LOGS=$CACHE$PROFILE/logs/kafka
 KAFKA_PIDFILE=$RUN/kafka.pid
 KAFKA_MARK="-Dsift.stack.id=kafka$MARK_SUFFIX:$CACHE"
 ES_MARK="-Dsift.stack.id=es$MARK_SUFFIX:$CACHE"
-REGISTRY_HOME=$DL/registry-$REGISTRY_VERSION  # the augmented Quarkus app (runner jar + lib/)
+# The augmented Quarkus app (runner jar + lib/). Assembling it takes ~20 s even
+# with a warm Maven repo, so it is kept per user like the Maven repo, not per
+# clone (a fresh clone, e.g. CI's, reuses it), under a name that changes with
+# the version and with tools/stack/registry.
+REGISTRY_BUILD_ID=$REGISTRY_VERSION-$(cat "$TOOLS/registry/pom.xml" "$TOOLS"/registry/src/main/java/dev/sift/registry/*.java 2>/dev/null | md5sum | cut -c1-8)
+REGISTRY_HOME=${SIFT_STACK_REGISTRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sift-stack}/registry-$REGISTRY_BUILD_ID
 REGISTRY_LOGS=$CACHE/logs/registry
 REGISTRY_DATA=$CACHE/data/registry   # an H2 file: schemas (and their ids) survive a restart, reset wipes them
 REGISTRY_PIDFILE=$CACHE/run/registry.pid  # one registry, shared by both profiles
@@ -600,10 +605,10 @@ registry_url() { printf 'http://127.0.0.1:%s/apis/ccompat/v7' "$REGISTRY_PORT"; 
 
 fetch_registry() {
   [[ -f $REGISTRY_HOME/.complete ]] && return 0
-  local t0=$SECONDS tmp=$REGISTRY_HOME.tmp log=$DL/mvn-registry-$REGISTRY_VERSION.log app
+  local t0=$SECONDS tmp=$REGISTRY_HOME.tmp.$$ log=$DL/mvn-registry-$REGISTRY_VERSION.log app
   command -v mvn >/dev/null || die "mvn not found (apt-get install maven); it fetches the registry from Maven Central"
   say "downloading and assembling apicurio registry $REGISTRY_VERSION (once)…"
-  rm -rf "$tmp"; mkdir -p "$DL"; cp -r "$TOOLS/registry" "$tmp"
+  rm -rf "$tmp"; mkdir -p "$DL" "$(dirname "$REGISTRY_HOME")"; cp -r "$TOOLS/registry" "$tmp"
   # The app's own settings, plus the line that makes Quarkus find its beans in
   # a dependency jar (the app is not this project's own code).
   if ! mvn -B -ntp "${MVN_REPO_ARGS[@]}" -f "$tmp/pom.xml" "$MVN_DEP_PLUGIN:copy" \
@@ -620,9 +625,12 @@ fetch_registry() {
     tail -n 30 "$log" >&2; die "assembling apicurio registry $REGISTRY_VERSION failed (log: $log)"
   fi
   [[ -f $tmp/target/sift-registry-0-runner.jar ]] || die "registry runner jar missing after the build (log: $log)"
-  rm -rf "$REGISTRY_HOME"; mkdir -p "$REGISTRY_HOME"
-  mv "$tmp/target/sift-registry-0-runner.jar" "$tmp/target/lib" "$REGISTRY_HOME/"
-  rm -rf "$tmp"; touch "$REGISTRY_HOME/.complete"
+  mkdir -p "$tmp/home"
+  mv "$tmp/target/sift-registry-0-runner.jar" "$tmp/target/lib" "$tmp/home/"
+  touch "$tmp/home/.complete"
+  # Another clone may have finished the same build meanwhile (and may run it): keep theirs.
+  [[ -f $REGISTRY_HOME/.complete ]] || { rm -rf "$REGISTRY_HOME"; mv "$tmp/home" "$REGISTRY_HOME"; }
+  rm -rf "$tmp"
   say "apicurio registry $REGISTRY_VERSION in $REGISTRY_HOME ($(du -sh "$REGISTRY_HOME" | cut -f1), $((SECONDS - t0))s)"
 }
 
