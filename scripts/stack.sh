@@ -796,7 +796,7 @@ cmd_up() {
     say "secured stack up in $((SECONDS - t0))s: kafka SASL_SSL 127.0.0.1:$KAFKA_PORT (SCRAM-SHA-512 user sift), elasticsearch https://127.0.0.1:$ES_PORT (API key, role sift_writer)"
     say "credentials in $SECRETS; 'scripts/stack.sh env --secure' prints the SIFT_* variables for sift run"
   else
-    say "up in $((SECONDS - t0))s: kafka 127.0.0.1:$KAFKA_PORT, elasticsearch http://127.0.0.1:$ES_PORT (logs: scripts/stack.sh logs)"
+    say "up in $((SECONDS - t0))s: kafka 127.0.0.1:$KAFKA_PORT, elasticsearch http://127.0.0.1:$ES_PORT${with_registry:+, schema registry $(registry_url)} (logs: scripts/stack.sh logs)"
   fi
 }
 
