@@ -91,6 +91,21 @@ describe('schema cache', () => {
     expect(cache.schemaOf(4)).toBeUndefined();
   });
 
+  it('sends user:password from the URL as basic auth (fetch refuses a URL holding them)', async () => {
+    const seen: (string | undefined)[] = [];
+    server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/vnd.schemaregistry.v1+json' }).end(JSON.stringify({ schema: SCHEMA }));
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const client = createRegistryClient({ url: `http://sr-user:p%40ss@127.0.0.1:${port}/`, timeoutMs: 2000 });
+    expect(client.describe).toBe(`http://127.0.0.1:${port}`);
+    expect(await client.schemaById(1)).toEqual({ found: true, schema: SCHEMA, schemaType: 'AVRO' });
+    // base64("sr-user:p@ss")
+    expect(seen).toEqual(['Basic c3ItdXNlcjpwQHNz']);
+  });
+
   it('marks a schema that is not Avro as missing', async () => {
     const reg = await fakeRegistry([[200, JSON.stringify({ schema: '{"type":"object"}', schemaType: 'JSON' })]]);
     const { cache } = cacheOf(reg.url);

@@ -28,17 +28,6 @@ export interface RegistryClient {
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '(unparsable URL)';
-  }
-}
-
 /** The registry's error body says why (`{"error_code": 40403, "message": …}`); keep it short. */
 async function reason(res: Response): Promise<string> {
   const text = await res.text().catch(() => '');
@@ -50,11 +39,27 @@ async function reason(res: Response): Promise<string> {
   }
 }
 
+/** fetch refuses a URL with user:password in it: those become the basic-auth credentials instead (username/password win). */
+function splitCredentials(url: string): { base: string; user: string; pass: string } {
+  try {
+    const u = new URL(url);
+    const user = decodeURIComponent(u.username);
+    const pass = decodeURIComponent(u.password);
+    u.username = '';
+    u.password = '';
+    return { base: u.toString().replace(/\/+$/, ''), user, pass };
+  } catch {
+    return { base: url.replace(/\/+$/, ''), user: '', pass: '' };
+  }
+}
+
 export function createRegistryClient(opts: RegistryOptions): RegistryClient {
-  const base = opts.url.replace(/\/+$/, '');
-  const describe = redact(base);
+  const { base, user, pass } = splitCredentials(opts.url);
+  const describe = base;
   const headers: Record<string, string> = { accept: CONTENT_TYPE };
-  if (opts.username) headers.authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}`;
+  const username = opts.username || user;
+  const password = opts.username ? (opts.password ?? '') : pass;
+  if (username) headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 
   async function call(path: string, init: RequestInit = {}): Promise<Response> {
     try {
