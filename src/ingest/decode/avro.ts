@@ -112,18 +112,20 @@ function plainRecord(value: unknown): unknown {
 /**
  * A decoded value with its text computed only when asked for: the text is
  * what event.original keeps and what a fallback _id hashes, and most events
- * (those with a vendor id, keep_original off) never need it.
+ * (those with a vendor id, keep_original off) never need it. A class rather
+ * than a closure per record: one less allocation on the hot path.
  */
-function decodedValue(value: unknown): DecodedValue {
-  let text: string | undefined;
-  return {
-    ok: true,
-    value,
-    get text(): string {
-      text ??= JSON.stringify(value);
-      return text;
-    },
-  };
+class AvroValue implements DecodedValue {
+  readonly ok = true;
+  readonly value: unknown;
+  private cached: string | undefined;
+  constructor(value: unknown) {
+    this.value = value;
+  }
+  get text(): string {
+    this.cached ??= JSON.stringify(this.value);
+    return this.cached;
+  }
 }
 
 /** The body after the header → one value, or why it does not match its schema. */
@@ -140,7 +142,7 @@ export function decodeAvroBody(schema: AvroSchema, schemaId: number, bytes: Uint
   if (decoded.offset !== buf.length) {
     return failure(ErrorCode.DecodeAvroBody, `Avro body has ${buf.length - decoded.offset} trailing bytes after a value of schema ${schemaId}`);
   }
-  return decodedValue(schema.binary ? plain(decoded.value) : plainRecord(decoded.value));
+  return new AvroValue(schema.binary ? plain(decoded.value) : plainRecord(decoded.value));
 }
 
 /** Writer schemas by id, as the registry's cache holds them. */
