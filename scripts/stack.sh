@@ -860,12 +860,13 @@ main() {
     logs) cmd_logs "$@" ;;
     reset) lock; cmd_reset ;;
     fetch) lock; fetch; [[ ${1:-} == registry ]] && fetch_registry; true ;;
-    start) lock; make_secure_material; case $(svc_arg "${1:-}") in kafka) fetch_kafka; start_kafka ;; es) start_es ;; registry) start_registry ;; esac ;;
-    stop) lock; case $(svc_arg "${1:-}") in kafka) stop_kafka ;; es) stop_es ;; registry) stop_registry ;; esac ;;
+    # svc=$(…) first: a die inside `case $(…)` would not stop the script (exit 0 on a typo).
+    start) lock; svc=$(svc_arg "${1:-}"); make_secure_material; case $svc in kafka) fetch_kafka; start_kafka ;; es) start_es ;; registry) start_registry ;; esac ;;
+    stop) lock; svc=$(svc_arg "${1:-}"); case $svc in kafka) stop_kafka ;; es) stop_es ;; registry) stop_registry ;; esac ;;
     freeze) lock; freeze_svc "$(svc_arg "${1:-}")" ;;
     thaw) lock; thaw_svc "$(svc_arg "${1:-}")" ;;
     kill) lock; kill_svc "$(svc_arg "${1:-}")" ;;
-    restart) lock; case $(svc_arg "${1:-}") in kafka) stop_kafka; start_kafka ;; es) stop_es; start_es ;; registry) stop_registry; start_registry ;; esac ;;
+    restart) lock; svc=$(svc_arg "${1:-}"); case $svc in kafka) stop_kafka; start_kafka ;; es) stop_es; start_es ;; registry) stop_registry; start_registry ;; esac ;;
     tool) [[ $# -ge 1 ]] || die "tool: name a tool"; [[ -f $KAFKA_LIB/.complete ]] || die "kafka not downloaded yet: scripts/stack.sh fetch"; kafka_tool "$@" ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
