@@ -1,3 +1,4 @@
+import { benchAvro, type AvroCost } from './avro.bench.js';
 import { benchEnrich, type EnrichCost } from './enrich.bench.js';
 import { benchIngestAll } from './ingest.bench.js';
 import { machine, type PairResult } from './harness.js';
@@ -10,7 +11,7 @@ import { benchRestore, type RestoreResult } from './restore.bench.js';
 import { benchRules, benchStateMemory } from './rules.bench.js';
 
 /**
- * `npm run bench [-- --json] [-- --only ingest|rules|lint|lookups|enrich|keyed|produce|keyed-latency|restore] [-- --source <vendor>]`:
+ * `npm run bench [-- --json] [-- --only ingest|avro|rules|lint|lookups|enrich|keyed|produce|keyed-latency|restore] [-- --source <vendor>]`:
  * every benchmark, one run, ratios measured side by side.
  */
 const argv = process.argv;
@@ -27,6 +28,12 @@ const say = (s: string): void => {
 if (wanted('ingest')) {
   say('running ingest benchmarks…');
   results.push(...benchIngestAll(only));
+}
+let avroCost: AvroCost | undefined;
+if (wanted('avro')) {
+  say('running Avro vs JSON benchmarks (the same Okta events, wire format + cached schema vs JSON)…');
+  avroCost = benchAvro();
+  results.push(avroCost.pair);
 }
 let memory: ReturnType<typeof benchStateMemory> | undefined;
 if (wanted('rules')) {
@@ -80,7 +87,7 @@ if (wanted('restore')) {
 }
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(lint ? { lint: { list_100k_ms: lint.list_100k_ms, process_100k_ms: lint.process_100k_ms, refusals: lint.refusals } } : {}), ...(lookupLint ? { lookup_lint: lookupLint } : {}), ...(enrich ? { geoip_load: { ms: enrich.load_ms, memory_mib: enrich.memory_mib } } : {}), ...(keyed ? { keyed } : {}), ...(produceCost ? { produce_bytes_ratio: produceCost.bytes_ratio } : {}), ...(latency ? { keyed_latency: latency } : {}), ...(restore ? { restore } : {}) }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results, ...(memory ? { state_memory: memory } : {}), ...(lint ? { lint: { list_100k_ms: lint.list_100k_ms, process_100k_ms: lint.process_100k_ms, refusals: lint.refusals } } : {}), ...(lookupLint ? { lookup_lint: lookupLint } : {}), ...(enrich ? { geoip_load: { ms: enrich.load_ms, memory_mib: enrich.memory_mib } } : {}), ...(keyed ? { keyed } : {}), ...(produceCost ? { produce_bytes_ratio: produceCost.bytes_ratio } : {}), ...(avroCost ? { avro_bytes_ratio: avroCost.bytes_ratio } : {}), ...(latency ? { keyed_latency: latency } : {}), ...(restore ? { restore } : {}) }, null, 2)}\n`);
 } else {
   const m = machine();
   console.log(`machine: ${String(m['cpus'])} × ${String(m['cpu_model'])}, ${String(m['memory_gib'])} GiB, node ${String(m['node'])}`);
@@ -103,6 +110,7 @@ if (json) {
     const u = keyed.us_per_event;
     console.log(`\nkeyed mode per event: local ${u.local} µs, keyed ingest ${u.keyed_ingest} µs + detect ${u.keyed_detect} µs; ${keyed.keyed_records_per_event} keyed records/event, ${keyed.bytes_per_keyed_record} B/record`);
   }
+  if (avroCost) console.log(`\nAvro bytes / JSON bytes of the same Okta events: ${avroCost.bytes_ratio}`);
   if (produceCost) console.log(`\ngzip bytes ratio (compressed / raw): alerts ${produceCost.bytes_ratio.alerts}, checkpoints ${produceCost.bytes_ratio.checkpoints}`);
   if (latency && 'skipped' in latency) console.log(`\nkeyed-latency skipped: ${latency.skipped}`);
   else if (latency) {

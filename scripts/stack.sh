@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # scripts/stack.sh: a real Kafka (KRaft, single node) and a real Elasticsearch 8
-# on loopback, fetched from Maven Central once, without Docker.
+# on loopback, fetched from Maven Central once, without Docker; on demand, a
+# Confluent-compatible schema registry (Apicurio Registry) beside them.
 #
-#   scripts/stack.sh up | down | status | logs [kafka|es] [-f] | reset
+#   scripts/stack.sh up [registry] | down | status | logs [kafka|es|registry] [-f] | reset
+#   scripts/stack.sh start|stop registry               (the schema registry alone, port 8081)
 #   scripts/stack.sh <command> --secure   (the secured stack: Kafka SASL_SSL with
 #                                          SCRAM-SHA-512, ES with security and TLS;
 #                                          ports 9192/9193 and 9201; docs/security.md)
@@ -17,7 +19,7 @@
 #
 # See docs/stack.md. Ports: Kafka 9092 (controller 9093), ES 9200; a second
 # stack beside the first takes its own SIFT_CACHE and SIFT_STACK_KAFKA_PORT,
-# SIFT_STACK_CONTROLLER_PORT and SIFT_STACK_ES_PORT.
+# SIFT_STACK_CONTROLLER_PORT and SIFT_STACK_ES_PORT (and SIFT_STACK_REGISTRY_PORT).
 set -euo pipefail
 
 # --secure anywhere on the line (or SIFT_STACK_PROFILE=secure): the secured
@@ -47,6 +49,11 @@ TIMEOUT=${SIFT_STACK_TIMEOUT:-120}
 STOP_TIMEOUT=30
 ES_USER=esrun
 MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+# Apicurio Registry: the newest version whose dependencies Maven Central serves
+# (tools/stack/registry/pom.xml says why); H2 storage in a file, loopback only.
+REGISTRY_VERSION=2.4.2.Final
+REGISTRY_PORT=${SIFT_STACK_REGISTRY_PORT:-8081}
+REGISTRY_HEAP=${SIFT_STACK_REGISTRY_HEAP:-256m}
 
 if [[ -n $SECURE ]]; then
   KAFKA_PORT=${SIFT_STACK_SECURE_KAFKA_PORT:-9192}
@@ -80,6 +87,16 @@ KAFKA_LOGS=$CACHE$PROFILE/logs/kafka
 KAFKA_PIDFILE=$RUN/kafka.pid
 KAFKA_MARK="-Dsift.stack.id=kafka$MARK_SUFFIX:$CACHE"
 ES_MARK="-Dsift.stack.id=es$MARK_SUFFIX:$CACHE"
+# The augmented Quarkus app (runner jar + lib/). Assembling it takes ~20 s even
+# with a warm Maven repo, so it is kept per user like the Maven repo, not per
+# clone (a fresh clone, e.g. CI's, reuses it), under a name that changes with
+# the version and with tools/stack/registry.
+REGISTRY_BUILD_ID=$REGISTRY_VERSION-$(cat "$TOOLS/registry/pom.xml" "$TOOLS"/registry/src/main/java/dev/sift/registry/*.java 2>/dev/null | md5sum | cut -c1-8)
+REGISTRY_HOME=${SIFT_STACK_REGISTRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sift-stack}/registry-$REGISTRY_BUILD_ID
+REGISTRY_LOGS=$CACHE/logs/registry
+REGISTRY_DATA=$CACHE/data/registry   # an H2 file: schemas (and their ids) survive a restart, reset wipes them
+REGISTRY_PIDFILE=$CACHE/run/registry.pid  # one registry, shared by both profiles
+REGISTRY_MARK="-Dsift.stack.id=registry:$CACHE"
 SECRETS=$CACHE/secure/credentials  # secured stack: CA, passwords, Sift's API key (docs/security.md)
 TLS_DIR=$CACHE/secure/tls          # secured stack: CA and server keys (never leave this folder)
 
@@ -592,10 +609,95 @@ stop_es() {
   rm -f "$ES_PIDFILE"
 }
 
+# -------------------------------------------------------------- registry ---
+# Apicurio Registry with its Confluent-compatible API (/apis/ccompat/v7), for
+# Avro topics (docs/avro.md). Not part of a plain `up`: `up registry` or
+# `start registry` runs it (docs/stack.md: what it costs).
+registry_pid() { recorded_pid "$REGISTRY_PIDFILE" "$REGISTRY_MARK" "$REGISTRY_PORT"; }
+registry_url() { printf 'http://127.0.0.1:%s/apis/ccompat/v7' "$REGISTRY_PORT"; }
+
+fetch_registry() {
+  [[ -f $REGISTRY_HOME/.complete ]] && return 0
+  local t0=$SECONDS tmp=$REGISTRY_HOME.tmp.$$ log=$DL/mvn-registry-$REGISTRY_VERSION.log app
+  command -v mvn >/dev/null || die "mvn not found (apt-get install maven); it fetches the registry from Maven Central"
+  say "downloading and assembling apicurio registry $REGISTRY_VERSION (once)…"
+  rm -rf "$tmp"; mkdir -p "$DL" "$(dirname "$REGISTRY_HOME")"; cp -r "$TOOLS/registry" "$tmp"
+  # The app's own settings, plus the line that makes Quarkus find its beans in
+  # a dependency jar (the app is not this project's own code).
+  if ! mvn -B -ntp "${MVN_REPO_ARGS[@]}" -f "$tmp/pom.xml" "$MVN_DEP_PLUGIN:copy" \
+        -Dartifact="io.apicurio:apicurio-registry-app:$REGISTRY_VERSION" -DoutputDirectory="$tmp/app" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2; die "apicurio registry $REGISTRY_VERSION download failed (log: $log)"
+  fi
+  app=$tmp/app/apicurio-registry-app-$REGISTRY_VERSION.jar
+  mkdir -p "$tmp/src/main/resources"
+  { unzip -p "$app" application.properties
+    printf '\n# Sift: the app is a dependency here, so its jar must be indexed for its beans\n'
+    printf 'quarkus.index-dependency.registry.group-id=io.apicurio\nquarkus.index-dependency.registry.artifact-id=apicurio-registry-app\n'
+  } >"$tmp/src/main/resources/application.properties"
+  if ! mvn -B -ntp "${MVN_REPO_ARGS[@]}" -f "$tmp/pom.xml" package >>"$log" 2>&1; then
+    tail -n 30 "$log" >&2; die "assembling apicurio registry $REGISTRY_VERSION failed (log: $log)"
+  fi
+  [[ -f $tmp/target/sift-registry-0-runner.jar ]] || die "registry runner jar missing after the build (log: $log)"
+  mkdir -p "$tmp/home"
+  mv "$tmp/target/sift-registry-0-runner.jar" "$tmp/target/lib" "$tmp/home/"
+  touch "$tmp/home/.complete"
+  # Another clone may have finished the same build meanwhile (and may run it): keep theirs.
+  [[ -f $REGISTRY_HOME/.complete ]] || { rm -rf "$REGISTRY_HOME"; mv "$tmp/home" "$REGISTRY_HOME"; }
+  rm -rf "$tmp"
+  say "apicurio registry $REGISTRY_VERSION in $REGISTRY_HOME ($(du -sh "$REGISTRY_HOME" | cut -f1), $((SECONDS - t0))s)"
+}
+
+REGISTRY_T0=$SECONDS
+launch_registry() {
+  local pid; pid=$(registry_pid)
+  if [[ -n $pid ]]; then say "registry already running (pid $pid), reusing it"; return 0; fi
+  rm -f "$REGISTRY_PIDFILE"
+  require_ports_free "$REGISTRY_MARK" registry "$REGISTRY_PORT"
+  find_java; fetch_registry
+  mkdir -p "$REGISTRY_LOGS" "$REGISTRY_DATA" "$(dirname "$REGISTRY_PIDFILE")"
+  say "starting apicurio registry $REGISTRY_VERSION on 127.0.0.1:$REGISTRY_PORT (heap $REGISTRY_HEAP, storage $REGISTRY_DATA)"
+  printf '\n===== %s start registry %s =====\n' "$(date -u +%FT%TZ)" "$REGISTRY_VERSION" >>"$REGISTRY_LOGS/stdout.log"
+  (
+    cd "$REGISTRY_HOME"
+    exec 9>&- # do not leak the lock to the server
+    exec setsid nohup "$JAVA" "-Xms64m" "-Xmx$REGISTRY_HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+      "$REGISTRY_MARK" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+      -Dquarkus.datasource.jdbc.url="jdbc:h2:file:$REGISTRY_DATA/registry;DB_CLOSE_ON_EXIT=FALSE" \
+      -jar "$REGISTRY_HOME/sift-registry-0-runner.jar" >>"$REGISTRY_LOGS/stdout.log" 2>&1 </dev/null
+  ) &
+  printf '%s\n' "$!" >"$REGISTRY_PIDFILE"
+  REGISTRY_T0=$SECONDS
+}
+
+wait_registry() {
+  local t0=$REGISTRY_T0 pid; pid=$(<"$REGISTRY_PIDFILE")
+  while :; do
+    if ! pid_alive "$pid"; then
+      show_log_tail registry "$REGISTRY_LOGS/stdout.log"; rm -f "$REGISTRY_PIDFILE"; die "registry exited during startup"
+    fi
+    # Ready when the Confluent-compatible API answers, not merely the port.
+    if curl -sf -m 2 -o /dev/null "$(registry_url)/subjects"; then
+      say "registry ready on $(registry_url) (pid $pid, $((SECONDS - t0))s)"; return 0
+    fi
+    if ((SECONDS - t0 >= TIMEOUT)); then
+      show_log_tail registry "$REGISTRY_LOGS/stdout.log"
+      die "registry not ready after ${TIMEOUT}s (pid $pid still running; 'scripts/stack.sh stop registry' stops it)"
+    fi
+    sleep 0.5
+  done
+}
+
+start_registry() { launch_registry; wait_registry; }
+stop_registry() {
+  local pid; pid=$(registry_pid)
+  if [[ -n $pid ]]; then stop_pid "$pid" registry; else say "registry not running"; fi
+  rm -f "$REGISTRY_PIDFILE"
+}
+
 # ------------------------------------------------------------ freeze/thaw --
 # A frozen service keeps its sockets open (the kernel still accepts
 # connections) but answers nothing: a hung node, unlike a stopped one.
-svc_pid() { case $1 in kafka) kafka_pid ;; es) es_pid ;; esac; }
+svc_pid() { case $1 in kafka) kafka_pid ;; es) es_pid ;; registry) registry_pid ;; esac; }
 is_frozen() { [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) == T ]]; }
 freeze_svc() {
   local pid; pid=$(svc_pid "$1")
@@ -619,7 +721,7 @@ kill_svc() {
   kill -KILL "$pid"
   for ((i = 0; i < 100; i++)); do pid_alive "$pid" || break; sleep 0.1; done
   pid_alive "$pid" && die "$1 (pid $pid) survived SIGKILL"
-  case $1 in kafka) rm -f "$KAFKA_PIDFILE" ;; es) rm -f "$ES_PIDFILE" ;; esac
+  case $1 in kafka) rm -f "$KAFKA_PIDFILE" ;; es) rm -f "$ES_PIDFILE" ;; registry) rm -f "$REGISTRY_PIDFILE" ;; esac
   say "$1 killed (pid $pid, SIGKILL); 'scripts/stack.sh start $1' starts it again"
 }
 
@@ -672,32 +774,46 @@ cmd_status() {
     elif port_open "$ES_PORT"; then extra="  (port held by $(describe_pid "$(port_holder "$ES_PORT")"): not ours)"; fi
     status_line elasticsearch "" "$ev" "$ES_PORT" "$extra"
   fi
+  # registry: on demand, so a stopped one does not make the stack unhealthy
+  local rp; rp=$(registry_pid)
+  if [[ -n $rp ]] && curl -sf -m 2 -o /dev/null "$(registry_url)/subjects"; then
+    status_line registry "$rp" "${REGISTRY_VERSION%.Final}" "$REGISTRY_PORT" "  $(registry_url)"
+  elif [[ -n $rp ]]; then
+    status_line registry "$rp" "${REGISTRY_VERSION%.Final}" "$REGISTRY_PORT" "  (pid $rp is up, API not answering yet)"
+  else
+    status_line registry "" "${REGISTRY_VERSION%.Final}" "$REGISTRY_PORT" "  (on demand: scripts/stack.sh start registry)"
+  fi
   return $rc
 }
 
 cmd_up() {
-  local t0=$SECONDS
+  local t0=$SECONDS with_registry=""
+  case ${1:-} in registry) with_registry=1 ;; "") ;; *) die "up: unknown argument $1 (only 'registry')" ;; esac
   es_layout
   # fail fast, before starting either service, if a port is held by a stranger
   [[ -n $(kafka_pid) ]] || require_ports_free "$KAFKA_MARK" kafka "$KAFKA_PORT" "$CONTROLLER_PORT"
   [[ -n $(es_pid) ]] || require_ports_free "$ES_MARK" elasticsearch "$ES_PORT"
+  [[ -z $with_registry || -n $(registry_pid) ]] || require_ports_free "$REGISTRY_MARK" registry "$REGISTRY_PORT"
   thaw_if_frozen
   fetch
+  [[ -n $with_registry ]] && fetch_registry
   make_secure_material
   launch_kafka
   launch_es
+  [[ -n $with_registry ]] && launch_registry
   wait_kafka
   wait_es
+  [[ -n $with_registry ]] && wait_registry
   if [[ -n $SECURE ]]; then
     es_secure_setup
     say "secured stack up in $((SECONDS - t0))s: kafka SASL_SSL 127.0.0.1:$KAFKA_PORT (SCRAM-SHA-512 user sift), elasticsearch https://127.0.0.1:$ES_PORT (API key, role sift_writer)"
     say "credentials in $SECRETS; 'scripts/stack.sh env --secure' prints the SIFT_* variables for sift run"
   else
-    say "up in $((SECONDS - t0))s: kafka 127.0.0.1:$KAFKA_PORT, elasticsearch http://127.0.0.1:$ES_PORT (logs: scripts/stack.sh logs)"
+    say "up in $((SECONDS - t0))s: kafka 127.0.0.1:$KAFKA_PORT, elasticsearch http://127.0.0.1:$ES_PORT${with_registry:+, schema registry $(registry_url)} (logs: scripts/stack.sh logs)"
   fi
 }
 
-cmd_down() { stop_kafka; stop_es; }
+cmd_down() { stop_kafka; stop_es; [[ -n $SECURE ]] || stop_registry; }
 
 cmd_reset() {
   cmd_down
@@ -713,7 +829,7 @@ cmd_logs() {
   local which=all follow="" n=40 a files=()
   for a in "$@"; do
     case $a in
-      kafka|es|elasticsearch) which=$a ;;
+      kafka|es|elasticsearch|registry) which=$a ;;
       -f|--follow) follow=1 ;;
       -n*) n=${a#-n} ;;
       *) die "logs: unknown argument $a" ;;
@@ -721,6 +837,7 @@ cmd_logs() {
   done
   [[ $which == all || $which == kafka ]] && files+=("$KAFKA_LOGS/server.log" "$KAFKA_LOGS/stdout.log")
   [[ $which == all || $which == es || $which == elasticsearch ]] && files+=("$ES_LOGS/sift-stack.log" "$ES_LOGS/startup.log")
+  [[ $which == all || $which == registry ]] && files+=("$REGISTRY_LOGS/stdout.log")
   say "log files:"; printf '  %s\n' "${files[@]}"
   local existing=() f
   for f in "${files[@]}"; do [[ -f $f ]] && existing+=("$f"); done
@@ -733,11 +850,12 @@ svc_arg() {
   case ${1:-} in
     kafka) echo kafka ;;
     es|elasticsearch) echo es ;;
-    *) die "expected 'kafka' or 'es'" ;;
+    registry) echo registry ;;
+    *) die "expected 'kafka', 'es' or 'registry'" ;;
   esac
 }
 
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 lock() { # serialize concurrent up/down/start/stop from this checkout
   mkdir -p "$RUN"
@@ -748,19 +866,20 @@ lock() { # serialize concurrent up/down/start/stop from this checkout
 main() {
   local cmd=${1:-}; shift || true
   case $cmd in
-    up) lock; cmd_up ;;
+    up) lock; cmd_up "$@" ;;
     down) lock; cmd_down ;;
     status) cmd_status ;;
     env) cmd_env ;;
     logs) cmd_logs "$@" ;;
     reset) lock; cmd_reset ;;
-    fetch) lock; fetch ;;
-    start) lock; make_secure_material; case $(svc_arg "${1:-}") in kafka) fetch_kafka; start_kafka ;; es) start_es ;; esac ;;
-    stop) lock; case $(svc_arg "${1:-}") in kafka) stop_kafka ;; es) stop_es ;; esac ;;
+    fetch) lock; fetch; [[ ${1:-} == registry ]] && fetch_registry; true ;;
+    # svc=$(…) first: a die inside `case $(…)` would not stop the script (exit 0 on a typo).
+    start) lock; svc=$(svc_arg "${1:-}"); make_secure_material; case $svc in kafka) fetch_kafka; start_kafka ;; es) start_es ;; registry) start_registry ;; esac ;;
+    stop) lock; svc=$(svc_arg "${1:-}"); case $svc in kafka) stop_kafka ;; es) stop_es ;; registry) stop_registry ;; esac ;;
     freeze) lock; freeze_svc "$(svc_arg "${1:-}")" ;;
     thaw) lock; thaw_svc "$(svc_arg "${1:-}")" ;;
     kill) lock; kill_svc "$(svc_arg "${1:-}")" ;;
-    restart) lock; case $(svc_arg "${1:-}") in kafka) stop_kafka; start_kafka ;; es) stop_es; start_es ;; esac ;;
+    restart) lock; svc=$(svc_arg "${1:-}"); case $svc in kafka) stop_kafka; start_kafka ;; es) stop_es; start_es ;; registry) stop_registry; start_registry ;; esac ;;
     tool) [[ $# -ge 1 ]] || die "tool: name a tool"; [[ -f $KAFKA_LIB/.complete ]] || die "kafka not downloaded yet: scripts/stack.sh fetch"; kafka_tool "$@" ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;

@@ -8,7 +8,7 @@
  * and live under `sift.alert.*` otherwise. docs/alerts.md documents them.
  */
 import { hash } from 'node:crypto';
-import type { EcsEvent, JsonObject, JsonValue } from '../ecs/index.js';
+import type { JsonObject, JsonValue } from '../ecs/index.js';
 import type { Detection } from '../rules/index.js';
 import type { Severity } from '../rules/index.js';
 
@@ -33,9 +33,10 @@ export interface Alert {
   readonly doc: JsonObject;
 }
 
-const ENTITY_FIELDS = ['user.name', 'user.email', 'user.id', 'source.ip', 'client.ip', 'user.target.name', 'user.target.email', 'host.name'] as const;
+/** The entity fields an alert copies from its last event (the Avro schema's `entities` map holds the same). */
+export const ENTITY_FIELDS = ['user.name', 'user.email', 'user.id', 'source.ip', 'client.ip', 'user.target.name', 'user.target.email', 'host.name'] as const;
 
-function read(event: EcsEvent, path: string): JsonValue | undefined {
+export function read(event: JsonObject, path: string): JsonValue | undefined {
   let cur: JsonValue | undefined = event;
   for (const key of path.split('.')) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, key)) return undefined;
@@ -45,7 +46,7 @@ function read(event: EcsEvent, path: string): JsonValue | undefined {
 }
 
 /** Puts `value` at a dotted path of `target`, creating objects on the way. */
-function put(target: JsonObject, path: string, value: JsonValue): void {
+export function put(target: JsonObject, path: string, value: JsonValue): void {
   const keys = path.split('.');
   let cur = target;
   for (const key of keys.slice(0, -1)) {

@@ -1,7 +1,8 @@
 export { alertId, buildAlert, SEVERITY_NUMBER, type Alert, type AlertLinks } from './alert.js';
 export { ALERTS_MAPPINGS, alertDocs, alertsIndexName, ensureAlertsIndex, ensureBacktestFields, writeAlerts } from './sinks/es.js';
 export { createSuppressionStore, SUPPRESS_PREFIX, type Offer, type SuppressionStore } from './suppress.js';
-export { createAlertDeadLetterWriter, createAlertTopicWriter, parseAlertRecord, type AlertRecord } from './sinks/kafka.js';
+export { createAlertDeadLetterWriter, createAlertTopicWriter, encodeAlertJson, parseAlertRecord, type AlertRecord } from './sinks/kafka.js';
+export { ALERT_AVRO_SCHEMA, ALERT_AVRO_SCHEMA_TEXT, alertFromAvro, alertToAvro, createAlertAvroCodec, valueSubject, type AlertCodec } from './avro.js';
 export { createNotifier, type Notifier, type NotifierDeps } from './notify.js';
 export { dispatchConfigOf } from './config.js';
 export * from './dispatch/index.js';

@@ -24,7 +24,7 @@ import { createKafkaSource, type KafkaSource, type RawBatch, type StateCheckpoin
 import type { Logger, Metrics } from '../telemetry/index.js';
 import type { Alert } from './alert.js';
 import type { Dispatcher } from './dispatch/index.js';
-import { parseAlertRecord } from './sinks/kafka.js';
+import { parseAlertRecord, type AlertRecord } from './sinks/kafka.js';
 
 const LEDGER_SCOPE = 'delivered';
 /** Delivered ids remembered; beyond it the oldest fall out, from memory and from the state topic alike. */
@@ -49,6 +49,8 @@ export interface NotifierDeps {
   ledgerTtlMs: number;
   /** Injected time, for tests; the ledger's horizon is wall-clock like Kafka's retention. */
   now?: () => number;
+  /** Reads an alerts-topic record (JSON unless alerts.kafka.format is avro); undefined: unreadable. */
+  parse?: (value: Buffer | null) => AlertRecord | undefined;
 }
 
 function idle(dispatcher: Dispatcher, metrics: Metrics): boolean {
@@ -99,7 +101,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const fresh: Alert[] = [];
     const writtenAt = new Map<string, number>();
     for (const r of batch.records) {
-      const a = parseAlertRecord(r.value);
+      const a = (deps.parse ?? parseAlertRecord)(r.value);
       if (!a) {
         log.warn({ topic: batch.topic, offset: r.offset }, 'Skipped an unreadable record on the alerts topic.');
         continue;

@@ -65,7 +65,29 @@ export const configSpec = spec.object('Sift configuration.', {
           values: knownVendors(),
           default: 'okta',
         }),
+        format: spec.enum({
+          description:
+            'How the topic\'s records are encoded: json (JSON or NDJSON), or avro (the Confluent wire format: magic byte 0, 4-byte schema id, Avro body; writer schemas from kafka.schema_registry, docs/avro.md).',
+          values: ['json', 'avro'],
+          default: 'json',
+        }),
       }),
+    }),
+    schema_registry: spec.object('The Confluent-compatible schema registry of avro topics and of alerts.kafka.format avro (docs/avro.md).', {
+      url: spec.string({
+        description:
+          'Base URL of the registry\'s Confluent API, e.g. http://127.0.0.1:8081 (Confluent, Karapace) or http://127.0.0.1:8081/apis/ccompat/v7 (Apicurio). Required when a topic or the alerts topic is avro. A user:password in it is a secret.',
+        default: '',
+        pattern: /^$|^https?:\/\/[^\s]+$/,
+        patternHint: 'an http(s) URL',
+        env: 'SIFT_KAFKA_SCHEMA_REGISTRY_URL',
+        secret: 'url',
+      }),
+      username: spec.string({ description: 'Basic-auth user (Confluent Cloud: the API key).', default: '', env: 'SIFT_KAFKA_SCHEMA_REGISTRY_USERNAME' }),
+      password: spec.string({ description: 'Basic-auth password (Confluent Cloud: the API secret).', default: '', secret: true, env: 'SIFT_KAFKA_SCHEMA_REGISTRY_PASSWORD' }),
+      timeout_ms: spec.int({ description: 'Timeout of one request to the registry.', default: 10000, min: 100 }),
+      retry_initial_ms: spec.int({ description: 'First backoff while the registry cannot answer (consumption of the waiting partition pauses meanwhile).', default: 500, min: 1 }),
+      retry_max_ms: spec.int({ description: 'Backoff ceiling; a schema lookup is retried until the registry answers or Sift stops.', default: 30000, min: 1 }),
     }),
     dlq_topic: spec.string({
       description: 'Dead-letter topic: records that cannot be decoded, normalized or indexed, with the reason.',
@@ -282,6 +304,15 @@ export const configSpec = spec.object('Sift configuration.', {
       default: 'sift.alerts',
       pattern: TOPIC,
       patternHint: 'a Kafka topic name',
+    }),
+    kafka: spec.object('The encoding of alerts.topic.', {
+      format: spec.enum({
+        description:
+          'json, or avro: each alert in the Confluent wire format with Sift\'s alert schema (docs/avro.md), registered under <topic>-value in kafka.schema_registry at start (Sift refuses to start if the registry refuses it).',
+        values: ['json', 'avro'],
+        default: 'json',
+        env: 'SIFT_ALERTS_KAFKA_FORMAT',
+      }),
     }),
     dlq_topic: spec.string({
       description: 'Alerts a sink could not deliver within its retry budget (or refused for good), with the sink and reason.',

@@ -24,8 +24,14 @@ import { join } from 'node:path';
 import {
   alertsIndexName,
   createAlertDeadLetterWriter,
+  ALERT_AVRO_SCHEMA_TEXT,
+  createAlertAvroCodec,
   createAlertTopicWriter,
   createDispatcher,
+  encodeAlertJson,
+  parseAlertRecord,
+  valueSubject,
+  type AlertCodec,
   createNotifier,
   createRoutes,
   ensureAlertsIndex,
@@ -41,7 +47,18 @@ import { createAlertStage } from './alerting.js';
 import { createDetectionStage, loadInitialRules, type DetectionStage } from './detect.js';
 import { createNewTermsSeeder } from './new-terms-seed.js';
 import { checkCoPartitioned, createKeyedWriter, drainKeyed, keyedPartitionOf, keyedTopology, readKeyed, type KeyedMessage } from './keyed.js';
-import { planSource, prepareBatch, type DocOrigin, type PrepareOptions, type SourcePlan } from '../ingest/index.js';
+import {
+  createRegistryClient,
+  createSchemaCache,
+  decodeAvroRecord,
+  planSource,
+  prepareBatch,
+  type DocOrigin,
+  type PrepareOptions,
+  type RegistryClient,
+  type SchemaCache,
+  type SourcePlan,
+} from '../ingest/index.js';
 import { geoIpOf } from './geoip.js';
 import { countAlerts, emptyStats, type PipelineStats } from './stats.js';
 import { staticChecks } from './preflight.js';
@@ -83,6 +100,14 @@ export function planTopics(config: SiftConfig): Map<string, SourcePlan> {
   });
   if (issues.length > 0) throw new ConfigError('configuration', issues);
   return plans;
+}
+
+/** The schema registry client, when avro is used anywhere (preflight has checked the URL is set). */
+function registryOf(config: SiftConfig): RegistryClient | undefined {
+  const r = config.kafka.schema_registry;
+  const used = config.alerts.kafka.format === 'avro' || config.kafka.topics.some((t) => t.format === 'avro');
+  if (!used || r.url === '') return undefined;
+  return createRegistryClient({ url: r.url, username: r.username, password: r.password, timeoutMs: r.timeout_ms });
 }
 
 /** URLs can carry credentials (https://user:pass@host); never log them. */
@@ -162,6 +187,29 @@ interface Written {
 /** The composition root of `sift run`: the only place components are built. */
 export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline {
   const plans = planTopics(config);
+  const registry = registryOf(config);
+  // Avro topics decode with writer schemas fetched by id (docs/avro.md); the
+  // batch's ids are resolved before its records are prepared.
+  const avroTopics = new Set(config.kafka.topics.filter((t) => t.format === 'avro').map((t) => t.name));
+  const schemas: SchemaCache | undefined =
+    registry && avroTopics.size > 0
+      ? createSchemaCache({
+          client: registry,
+          limits: { maxBytes: config.pipeline.max_record_bytes, maxDepth: config.pipeline.max_depth },
+          log,
+          metrics,
+          retryInitialMs: config.kafka.schema_registry.retry_initial_ms,
+          retryMaxMs: config.kafka.schema_registry.retry_max_ms,
+        })
+      : undefined;
+  if (schemas) {
+    for (const name of avroTopics) {
+      const plan = plans.get(name);
+      if (plan) plans.set(name, { ...plan, decode: (bytes, limits) => decodeAvroRecord(bytes, limits, schemas) });
+    }
+  }
+  // JSON until start has registered the Avro schema (alerts.kafka.format avro).
+  let alertCodec: AlertCodec = { encode: encodeAlertJson, decode: parseAlertRecord };
   const stats = emptyStats();
   const es = createEsClient(config.elasticsearch);
   const kafka = createKafka(config.kafka, log);
@@ -217,7 +265,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   const alertStage = createAlertStage({
     indexer,
     index: alertsIndex,
-    topic: createAlertTopicWriter(producer, config.alerts.topic, limits),
+    topic: createAlertTopicWriter(producer, config.alerts.topic, limits, (r) => alertCodec.encode(r)),
     deadLetter: alertDeadLetter,
     links,
     log,
@@ -267,6 +315,8 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     const written: Written = { traces: [], dead: [], detections: [], keyed: [] };
     const local = detection && !keyedMode ? detection : undefined;
     try {
+      // Avro: every schema id the batch names is known (or known missing) before decode; waits while the registry is down.
+      if (schemas && avroTopics.has(batch.topic)) await schemas.resolve(batch.records, signal);
       for (let from = 0; from < batch.records.length; from += SLICE_RECORDS) {
         // A turn for the event loop between slices (yieldTurn says why).
         if (from > 0) await yieldTurn();
@@ -443,6 +493,13 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         log.debug({ dataset }, 'Index template installed.');
       }
       log.info({ datasets: datasets.size }, 'Index templates installed.');
+      if (config.alerts.kafka.format === 'avro' && registry) {
+        // Before any alert is written: a registry that refuses Sift's schema stops the start here.
+        const subject = valueSubject(config.alerts.topic);
+        const id = await registry.register(subject, ALERT_AVRO_SCHEMA_TEXT);
+        alertCodec = createAlertAvroCodec(id);
+        log.info({ subject, schemaId: id, registry: registry.describe }, 'Alert Avro schema registered.');
+      }
       if (initialRules) {
         await ensureAlertsIndex(es, alertsIndex);
         detection = createDetectionStage(
@@ -559,6 +616,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
           sessionTimeoutMs: config.kafka.session_timeout_ms,
           onFatal,
           ledgerTtlMs: parseDuration(config.alerts.ledger_ttl) ?? 7 * 86_400_000,
+          parse: (value) => alertCodec.decode(value),
         });
         await notifier.start();
       }

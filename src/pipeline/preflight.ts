@@ -27,6 +27,16 @@ function asIssue(text: string): ConfigIssue {
   return at < 0 ? { path: 'alerts', message: text } : { path: text.slice(0, at), message: text.slice(at + 2) };
 }
 
+/** An Avro topic or Avro alerts need a registry to fetch or register schemas with. */
+function registryIssues(config: SiftConfig): ConfigIssue[] {
+  if (config.kafka.schema_registry.url !== '') return [];
+  const users = [
+    ...config.kafka.topics.flatMap((t, i) => (t.format === 'avro' ? [`kafka.topics[${i}].format`] : [])),
+    ...(config.alerts.kafka.format === 'avro' ? ['alerts.kafka.format'] : []),
+  ];
+  return users.length === 0 ? [] : [{ path: 'kafka.schema_registry.url', message: `required: ${users.join(', ')} ${users.length === 1 ? 'is' : 'are'} avro` }];
+}
+
 /** The checks that need no network, and the sinks' dispatch config they produce. */
 export function staticChecks(config: SiftConfig, env: Env = process.env): { issues: ConfigIssue[]; dispatch: DispatchConfig } {
   const issues: ConfigIssue[] = [];
@@ -37,6 +47,7 @@ export function staticChecks(config: SiftConfig, env: Env = process.env): { issu
     issues.push(...err.issues);
   }
   issues.push(...tlsIssues(config));
+  issues.push(...registryIssues(config));
   issues.push(...geoIpIssues(config));
   const dispatch = dispatchConfigOf(config.alerts, env);
   issues.push(...[...dispatch.issues, ...dispatchConfigIssues(dispatch.config)].map(asIssue));

@@ -13,6 +13,14 @@ export const ErrorCode = {
   DecodeTooDeep: 'SIFT_DECODE_TOO_DEEP',
   DecodeUnknownSource: 'SIFT_DECODE_UNKNOWN_SOURCE',
   DecodeNoEvents: 'SIFT_DECODE_NO_EVENTS',
+  /** Avro topics (docs/avro.md): the first byte is not the Confluent wire format's magic 0. */
+  DecodeAvroMagic: 'SIFT_DECODE_AVRO_MAGIC',
+  /** Avro topics: fewer than the 5 bytes of magic byte + schema id. */
+  DecodeAvroTooShort: 'SIFT_DECODE_AVRO_TOO_SHORT',
+  /** Avro topics: the schema registry has no schema with the record's id (404). */
+  DecodeAvroUnknownSchema: 'SIFT_DECODE_AVRO_UNKNOWN_SCHEMA',
+  /** Avro topics: the body does not decode with its writer schema (truncated, trailing bytes, invalid). */
+  DecodeAvroBody: 'SIFT_DECODE_AVRO_BODY',
   NormalizeNotObject: 'SIFT_NORMALIZE_NOT_OBJECT',
   NormalizeNoTimestamp: 'SIFT_NORMALIZE_NO_TIMESTAMP',
   NormalizeBadTimestamp: 'SIFT_NORMALIZE_BAD_TIMESTAMP',
@@ -31,6 +39,10 @@ export const ErrorCode = {
   /** TLS to a peer failed for a reason a retry cannot fix: untrusted CA, wrong host, expired, TLS vs plaintext. */
   TlsFailed: 'SIFT_TLS_FAILED',
   RulesInvalid: 'SIFT_RULES_INVALID',
+  /** The schema registry cannot be reached or answers 5xx (retried; consumption pauses meanwhile). */
+  RegistryUnavailable: 'SIFT_REGISTRY_UNAVAILABLE',
+  /** The schema registry refused a request for good (at start: the alerts schema, or credentials). */
+  RegistryRejected: 'SIFT_REGISTRY_REJECTED',
   Internal: 'SIFT_INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -19,6 +19,8 @@ export interface Metrics {
   readonly paused: Gauge;
   readonly indexBlocked: Gauge;
   readonly inFlightBytes: Gauge;
+  readonly registryPaused: Gauge;
+  readonly registryRetries: Counter;
   readonly rulesLoaded: Gauge;
   readonly rulesRejected: Gauge;
   readonly rulesReloads: Counter<'outcome'>;
@@ -106,6 +108,16 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     indexBlocked: new Gauge({
       name: 'sift_index_blocked',
       help: '1 while an index or cluster block (index.blocks.write, read_only, read_only_allow_delete after a disk watermark) holds documents: their batch waits, retried, nothing committed; else 0.',
+      registers,
+    }),
+    registryPaused: new Gauge({
+      name: 'sift_ingest_registry_paused',
+      help: '1 while an Avro topic waits for the schema registry (down, unreachable, 5xx): its batch is retried, nothing dead-lettered or committed; else 0.',
+      registers,
+    }),
+    registryRetries: new Counter({
+      name: 'sift_ingest_registry_retries_total',
+      help: 'Schema lookups retried because the schema registry could not answer.',
       registers,
     }),
     inFlightBytes: new Gauge({

@@ -13,6 +13,22 @@ export function oktaEvent(o: { uuid: string; eventType: string; user: string; at
   });
 }
 
+/** A single-event rule for integration tests: an Okta account lockout; `extra` adds YAML lines (suppression, output, runbook). */
+export function accountLockedRule(id: string, extra = ''): string {
+  return `
+id: ${id}
+name: Okta account locked out
+description: Integration-test single-event rule.
+version: 1
+severity: high
+tags: [attack.t1110]
+scope: {datasets: [okta.system]}
+detection:
+  locked: {event.action: user.account.lock}
+  condition: locked
+${extra}`;
+}
+
 /** A sequence rule for integration tests: `count` failed Okta sign-ins, then a success, by user within 10 minutes. */
 export function bruteForceSequenceRule(id: string, output = ''): string {
   return `

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPagerDutyReceiver, createSlackReceiver, createWebhookReceiver, PD_ROUTING_KEY, WEBHOOK_SECRET } from '../helpers/receivers.js';
-import { oktaEvent } from '../helpers/okta-events.js';
+import { accountLockedRule, oktaEvent } from '../helpers/okta-events.js';
 import { cleanup, createTopic, es, kafka, offsets, produce, readAll, startSift, testConfig, uniqueNames, waitFor } from '../helpers/stack.js';
 
 const names = uniqueNames('alerts');
@@ -35,21 +35,13 @@ afterAll(async () => {
   await admin.disconnect();
 });
 
-const RULE = `
-id: it.okta-account-locked
-name: Okta account locked out
-description: Integration-test single-event rule with suppression.
-version: 1
-severity: high
-tags: [attack.t1110]
-scope: {datasets: [okta.system]}
-detection:
-  locked: {event.action: user.account.lock}
-  condition: locked
-suppression: {group_by: [user.name], duration: 1h}
+const RULE = accountLockedRule(
+  'it.okta-account-locked',
+  `suppression: {group_by: [user.name], duration: 1h}
 output: {fields: [source.ip]}
 runbook: Call the user; unlock only after they confirm.
-`;
+`,
+);
 
 function lock(uuid: string, user: string, at: string): string {
   return oktaEvent({ uuid, eventType: 'user.account.lock', user, at, result: 'FAILURE', reason: 'LOCKED_OUT', message: 'Max sign in attempts exceeded' });

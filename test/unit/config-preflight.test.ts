@@ -54,6 +54,8 @@ describe('config check refuses what run refuses (issue 12)', () => {
     ['two sinks with one name', `alerts:\n  sinks: [{ name: s, type: slack, ${HOOK} }, { name: s, type: slack, ${HOOK} }]\n`, 'alerts.sinks[1].name', 'used by another sink'],
     ['a bad allowlist entry', 'alerts:\n  outbound: { allow_hosts: ["http://hooks.slack.com/"] }\n', 'alerts.outbound', 'is not a host name'],
     ['a GeoIP city database that is missing', 'enrich:\n  geoip: { city_database: /nonexistent/GeoLite2-City.mmdb }\n', 'enrich.geoip.city_database', 'cannot read /nonexistent/GeoLite2-City.mmdb (ENOENT)'],
+    ['an avro topic without a schema registry (issue 16)', 'kafka:\n  topics: [{ name: raw.okta, source: okta }, { name: raw.okta.avro, source: okta, format: avro }]\n', 'kafka.schema_registry.url', 'required: kafka.topics[1].format is avro'],
+    ['avro alerts without a schema registry (issue 16)', 'alerts:\n  kafka: { format: avro }\n', 'kafka.schema_registry.url', 'required: alerts.kafka.format is avro'],
     ['a GeoIP ASN database that is no MMDB', `enrich:\n  geoip: { asn_database: ${JSON.stringify(NOT_MMDB)} }\n`, 'enrich.geoip.asn_database', 'is not a MaxMind DB (.mmdb) file'],
   ])('%s', async (_name, text, path, why) => {
     const file = tmpFile(text);

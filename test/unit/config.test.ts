@@ -26,7 +26,7 @@ describe('config', () => {
     const c = loadConfig(undefined, {});
     expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(c.elasticsearch.node).toBe('http://127.0.0.1:9200');
-    expect(c.kafka.topics).toEqual([{ name: 'sift.raw.okta', source: 'okta' }]);
+    expect(c.kafka.topics).toEqual([{ name: 'sift.raw.okta', source: 'okta', format: 'json' }]);
     expect(c.kafka.dlq_topic).toBe('sift.dlq');
   });
 

@@ -18,15 +18,28 @@ export interface AlertRecord {
   readonly doc: Alert['doc'];
 }
 
-/** `limits`: the topics' max.message.bytes learned at start (the broker default without). */
-export function createAlertTopicWriter(producer: Pick<Producer, 'send'>, topic: string, limits?: MessageLimits) {
+/** An alert record as the JSON alerts topic carries it. */
+export function encodeAlertJson(r: AlertRecord): string {
+  return JSON.stringify(r);
+}
+
+/**
+ * `limits`: the topics' max.message.bytes learned at start (the broker default without).
+ * `encode`: the record's bytes (JSON unless alerts.kafka.format is avro, src/alerts/avro.ts).
+ */
+export function createAlertTopicWriter(
+  producer: Pick<Producer, 'send'>,
+  topic: string,
+  limits?: MessageLimits,
+  encode: (r: AlertRecord) => Buffer | string = encodeAlertJson,
+) {
   return {
     /** Resolves once the broker acknowledged every record (acks=all), sent in chunks that fit the topic (a noisy rule's batch can raise thousands). */
     async write(alerts: readonly Alert[], update = false): Promise<void> {
       if (alerts.length === 0) return;
       const messages = alerts.map((a) => ({
         key: a.id,
-        value: JSON.stringify({ id: a.id, ruleId: a.ruleId, severity: a.severity, update, doc: a.doc } satisfies AlertRecord),
+        value: encode({ id: a.id, ruleId: a.ruleId, severity: a.severity, update, doc: a.doc }),
         headers: { 'sift.rule.id': a.ruleId, 'sift.alert.severity': a.severity, 'sift.alert.update': String(update) },
       }));
       await sendChunked(producer, topic, messages, { maxBytes: limits?.of(topic), partitions: limits?.partitionsOf(topic) });

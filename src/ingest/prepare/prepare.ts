@@ -13,7 +13,7 @@
  */
 import { createSerializer, datasetsOf, fieldsOf, indexAlias, type EcsEvent, type Serializer } from '../../ecs/index.js';
 import { ErrorCode, describeError, failure, type Failure } from '../../shared/index.js';
-import { decodeRecord, type DecodeLimits } from '../decode/index.js';
+import { decodeRecord, type DecodeLimits, type DecodedValue } from '../decode/index.js';
 import { enrichGeoIp, type GeoIp } from '../geoip/index.js';
 import type { IndexDoc } from '../indexer/index.js';
 import type { RawRecord } from '../kafka/index.js';
@@ -25,9 +25,14 @@ interface DatasetTarget {
   readonly serialize: Serializer;
 }
 
+/** Bytes of one record → its values (or why not): JSON/NDJSON by default, Avro for `format: avro` topics. */
+export type RecordDecoder = (bytes: Uint8Array | null, limits: DecodeLimits) => readonly (DecodedValue | Failure)[] | Failure;
+
 /** Everything the hot path needs for one source, decided once at setup. */
 export interface SourcePlan {
   readonly source: Source;
+  /** How the topic's records decode; unset: JSON (decodeRecord). */
+  readonly decode?: RecordDecoder;
   /** dataset → where its documents go and how they are written. */
   readonly targets: ReadonlyMap<string, DatasetTarget>;
   /** The vendor's only dataset, which a dead letter can name before normalize; null when it has several. */
@@ -144,11 +149,12 @@ function prepareUnit(
   opts: PrepareOptions,
   unit: unknown,
   index: number,
-  text: string,
+  /** The value's text, read only when needed: an Avro value's is made on demand (src/ingest/decode/avro.ts). */
+  decoded: DecodedValue,
   single: boolean,
   out: Prepared,
 ): Failure | undefined {
-  const original = opts.keepOriginal ? (single ? text : JSON.stringify(unit)) : undefined;
+  const original = opts.keepOriginal ? (single ? decoded.text : JSON.stringify(unit)) : undefined;
   const result = normalizeSafely(plan.source, unit, original, ctx.receivedAt);
   if (result.ok !== true) return result;
   const event = result.event;
@@ -162,7 +168,7 @@ function prepareUnit(
   if (future) addTag(event, FUTURE_TAG);
   // The fallback id hashes the value's text and the unit's index in the
   // record: byte-identical redeliveries dedupe, two units never share one.
-  const id = result.vendorId !== undefined ? documentId(dataset, result.vendorId) : fallbackDocumentId(dataset, Buffer.from(`${index}\n${text}`));
+  const id = result.vendorId !== undefined ? documentId(dataset, result.vendorId) : fallbackDocumentId(dataset, Buffer.from(`${index}\n${decoded.text}`));
   const source = target.serialize(event);
   out.docs.push({ index: target.alias, id, source });
   out.origins.push({ record: ctx.record, dataset, eventIndex: index, event, future });
@@ -187,7 +193,7 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
     const letter = (f: Failure, eventIndex?: number): void => {
       out.dead.push({ record, vendor, dataset: plan.soleDataset, stage: stageOf(f.code), code: f.code, message: f.message, path: f.path, eventIndex });
     };
-    const values = decodeRecord(record.value, opts.limits);
+    const values = (plan.decode ?? decodeRecord)(record.value, opts.limits);
     if (isFailure(values)) {
       letter(values);
       continue;
@@ -217,7 +223,7 @@ export function prepareBatch(records: readonly RawRecord[], plan: SourcePlan, op
           const index = eventIndex++;
           let failed: Failure | undefined;
           try {
-            failed = prepareUnit(ctx, plan, opts, unit, index, decoded.text, single, out);
+            failed = prepareUnit(ctx, plan, opts, unit, index, decoded, single, out);
           } catch (err) {
             // Enrichment, serialization, hashing or event.original threw on this unit.
             failed = thrown('preparing the event', err);
