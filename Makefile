@@ -75,7 +75,7 @@ CORPUS_DIR := $(or $(SIFT_CORPUS),$(CURDIR)/../shared/corpus)
 test: build lint typecheck ## lint, typecheck, unit + integration tests on the real stack
 	@test -d "$(CORPUS_DIR)/elastic" || { echo "make test: no test corpus at $(CORPUS_DIR): the suite reads shared/corpus beside the clone (as CI lays it out); set SIFT_CORPUS=<dir> to point elsewhere"; exit 1; }
 	scripts/stack.sh up
-	scripts/test-all.sh
+	SIFT_TEST_PREBUILT=1 scripts/test-all.sh
 
 demo: build ## bring the stack up, generate Okta traffic, run the pipeline, print a summary
 	node dist/src/main.js demo

@@ -13,6 +13,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mkdir -p test-results
 rm -f test-results/vitest.json test-results/vitest-main.json test-results/vitest-faults.json
 
+# dist/ is built once, here or by the caller (make test's build), never by
+# the two runs' setups at once: a test could start sift on a half-written file.
+if [[ ${SIFT_TEST_PREBUILT:-} != 1 ]]; then
+  npx tsc -p tsconfig.build.json || exit 1
+  export SIFT_TEST_PREBUILT=1
+fi
+
 report() { printf -- '--reporter=default --reporter=json --outputFile.json=test-results/%s.json' "$1"; }
 
 # shellcheck disable=SC2046 # the reporter flags are meant to split

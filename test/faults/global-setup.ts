@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { buildDist } from '../helpers/build-dist.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -11,5 +12,5 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  */
 export default function setup(): void {
   execFileSync('scripts/stack.sh', ['up', '--faults'], { cwd: root, stdio: 'inherit' });
-  execFileSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  buildDist(root);
 }
