@@ -4,9 +4,11 @@
  * through the same alert building and suppression, so every alert id is the
  * one `sift run` would have given: alertId(rule id, group key, window start).
  *
- * History arrives in @timestamp order, which is what event time makes
- * `sift run`'s per-partition offset order equivalent to for events within
- * their lateness; nothing here is late.
+ * History arrives in @timestamp order: what `sift run` gives when each group's
+ * events reach its windows in event-time order (one source partition, or
+ * producers keying by the group). Keyed `sift run` over several source
+ * partitions applies them in arrival order and can differ (docs/detection-cli.md,
+ * "Compared with sift run"). Nothing here is late.
  */
 import { buildAlert, createSuppressionStore, type Alert, type AlertLinks } from '../alerts/index.js';
 import { FUTURE_TAG } from '../ingest/index.js';

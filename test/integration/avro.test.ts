@@ -121,9 +121,16 @@ describe('Avro with a real schema registry', () => {
       wire(v2, V2.toBuffer(oktaV2('av-y', 'user.session.start', 'ed@example.com', at(6), 64501))).subarray(0, 40), // SIFT_DECODE_AVRO_BODY (truncated)
       wire(v2, V2.toBuffer(oktaV2('av-4', 'user.session.end', 'fay@example.com', at(7), 64502))),
     ];
-    const jsonRecords = ['js-1', 'js-2', 'js-3'].map((uuid, i) =>
-      JSON.stringify({ uuid, published: at(10 + i), eventType: 'user.session.start', actor: { id: 'u', type: 'User', alternateId: `json${i}@example.com` }, client: { ipAddress: '192.0.2.1' }, outcome: { result: 'SUCCESS' } }),
-    );
+    const jsonEvents = ['js-1', 'js-2', 'js-3'].map((uuid, i) => ({
+      uuid,
+      published: at(10 + i),
+      eventType: 'user.session.start',
+      actor: { id: 'u', type: 'User', alternateId: `json${i}@example.com` },
+      client: { ipAddress: '192.0.2.1' },
+      outcome: { result: 'SUCCESS' },
+    }));
+    // The JSON topic as Okta's API delivers it too: one event alone, then a page (an array) of two.
+    const jsonRecords = [JSON.stringify(jsonEvents[0]), JSON.stringify(jsonEvents.slice(1))];
     await createTopic(names.topic, 1);
     await createTopic(avroTopic, 1);
     await produce(avroTopic, avroRecords);

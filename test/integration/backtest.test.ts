@@ -63,6 +63,11 @@ function signIn(id: string, at: string, user: string, outcome: 'success' | 'fail
   };
 }
 
+/** The document as sift run indexes an event dated beyond its record's time + rules.max_future_skew. */
+function future(h: { id: string; doc: Record<string, unknown> }): { id: string; doc: Record<string, unknown> } {
+  return { id: h.id, doc: { ...h.doc, tags: ['future_timestamp'] } };
+}
+
 const planted = uniqueNames('btplant');
 const BRUTE = 'okta.brute-force-then-success';
 const NEW_COUNTRY = 'okta.sign-in-from-new-country';
@@ -82,6 +87,10 @@ const HISTORY = [
   signIn('alice-br', '2026-03-10T15:00:00.000Z', 'alice@example.com', 'success', 'Brazil'),
   signIn('alice-nl-3', '2026-03-10T15:30:00.000Z', 'alice@example.com', 'success', 'Netherlands'),
   signIn('bob-de-2', '2026-03-10T16:00:00.000Z', 'bob@example.com', 'success', 'Germany'),
+  // erin: five failures and a success, but the success was dated beyond its record's time (sift run tagged it
+  // future_timestamp): such an event reaches single-event rules only, so her sequence never completes.
+  ...['14:00:00', '14:00:20', '14:00:40', '14:01:00', '14:01:20'].map((t, i) => signIn(`erin-f${i}`, `2026-03-10T${t}.000Z`, 'erin@example.com', 'failure')),
+  future(signIn('erin-ok', '2026-03-10T14:02:00.000Z', 'erin@example.com', 'success')),
   // Outside [from, to): a brute force the next day must not be read.
   ...['09:00:00', '09:00:10', '09:00:20', '09:00:30', '09:00:40'].map((t, i) => signIn(`dave-f${i}`, `2026-03-11T${t}.000Z`, 'dave@example.com', 'failure')),
   signIn('dave-ok', '2026-03-11T09:01:00.000Z', 'dave@example.com', 'success'),
@@ -115,8 +124,8 @@ describe('sift rules backtest over a planted history', () => {
       to: '2026-03-11T00:00:00.000Z',
       indices: [`logs-okta.system-${planted.namespace}`],
       missing_indices: [],
-      events: 20,
-      future: 0,
+      events: 26,
+      future: 1,
       alerts: 2,
       alerts_per_day: { '2026-03-10': 2 },
       // In the order raised. NL (alice's) and DE (bob's) are in the history before the range: no alert.
