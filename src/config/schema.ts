@@ -273,6 +273,24 @@ export const configSpec = spec.object('Sift configuration.', {
       min: 0,
       max: 5000,
     }),
+    keyed_reorder: spec.object(
+      'Keyed mode: events wait in the detect stage until every source partition has passed their event time, so stateful rules see each group\'s events in event time even when a backlog arrives one source partition at a time (docs/keyed-order.md).',
+      {
+        enabled: spec.bool({ description: 'Apply keyed events in event time across source partitions. false: in arrival order (no waiting, no markers).', default: true, env: 'SIFT_RULES_KEYED_REORDER' }),
+        max_events: spec.int({
+          description: 'Most keyed events waiting per keyed partition; beyond it the earliest is applied without waiting (counted in sift_keyed_reorder_forced_total), so a source partition no one consumes delays detection instead of stopping it.',
+          default: 100000,
+          min: 1,
+          max: 10000000,
+        }),
+        idle_ms: spec.int({
+          description: 'A source partition that is caught up and has had no new record for this long is idle: events of other sources no longer wait for it. Lower: stateful alerts wait less on quiet sources; higher: a source that pauses mid-stream is less likely to be passed.',
+          default: 1000,
+          min: 50,
+          max: 600000,
+        }),
+      },
+    ),
     new_terms_seed: spec.object(
       'new_terms rules learn their baseline from history already in Elasticsearch (the logs-<dataset>-<namespace> indices of the last `history`), at start and when a hot reload adds or changes such a rule, instead of treating every first sight after a deploy as a baseline to learn (docs/rules.md, Seeding new_terms from history).',
       {

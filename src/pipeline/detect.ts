@@ -25,7 +25,9 @@ import {
   type LoadOptions,
   type Detection,
   type Engine,
+  createReorder,
   type KeyedInput,
+  type Reorder,
   type Routed,
 } from '../rules/index.js';
 import { createSuppressionStore, SUPPRESS_PREFIX, type SuppressionStore } from '../alerts/index.js';
@@ -34,6 +36,7 @@ import type { Logger, Metrics } from '../telemetry/index.js';
 import type { Prepared } from '../ingest/index.js';
 import { ErrorCode, SiftError } from '../shared/index.js';
 import type { NewTermsSeeder } from './new-terms-seed.js';
+import type { KeyedItem } from './keyed.js';
 import { watchRules, type RulesWatcher } from './rules-watch.js';
 
 export interface DetectionStage {
@@ -45,8 +48,17 @@ export interface DetectionStage {
   evaluate(scope: string, prepared: Prepared): Promise<Detection[]>;
   /** Keyed mode, ingest side: single-event detections now, and the keyed inputs to write (stateless). */
   route(scope: string, prepared: Prepared): Routed;
-  /** Keyed mode, detect stage: applies a keyed partition's batch to its windows. */
-  evaluateKeyed(scope: string, inputs: readonly KeyedInput[]): Promise<Detection[]>;
+  /**
+   * Keyed mode, detect stage: a keyed partition's records (events and source
+   * markers, in order) through its event-time reorder (rules.keyed_reorder),
+   * and what that releases into its windows. Call `beginKeyed` first for each batch.
+   */
+  evaluateKeyed(scope: string, items: readonly KeyedItem[]): Promise<Detection[]>;
+  beginKeyed(scope: string): void;
+  /** The raw topics' partitions (`topic/partition`) keyed events may come from: the reorder waits for each. */
+  expectSources(sources: ReadonlySet<string>): void;
+  /** Offset of the scope's oldest keyed record still waiting in the reorder: the commit stops before it. */
+  waiting(scope: string): bigint | undefined;
   /**
    * The batch failed after evaluate(): its events are in the in-memory windows
    * but neither alerted nor checkpointed. Forget the scope's state and restore
@@ -71,6 +83,9 @@ export interface DetectionDeps {
   /** new_terms baselines from history (new-terms-seed.ts); none: each group learns from its first event. */
   seedNewTerms?: NewTermsSeeder;
 }
+
+/** Keyed events of a batch, in order, as they come when the reorder is off. */
+const eventsOf = (items: readonly KeyedItem[]): KeyedInput[] => items.flatMap((item) => ('input' in item ? [item.input] : []));
 
 /** Per-dataset lateness from config, in ms (validated at start). */
 export function latenessOf(config: SiftConfig['rules']): (dataset: string) => number {
@@ -132,6 +147,18 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
   /** scope → its restore, started at assignment; batches of the scope wait for it. */
   const restoring = new Map<string, Promise<void>>();
   const suppressions = new Map<string, SuppressionStore>();
+  /** Keyed mode: each keyed partition's event-time reorder (rules.keyed_reorder), none when it is off. */
+  const reorders = new Map<string, Reorder>();
+  let expected: ReadonlySet<string> = new Set();
+  const reorderOf = (scope: string): Reorder | undefined => {
+    if (!config.keyed_reorder.enabled) return undefined;
+    let r = reorders.get(scope);
+    if (r === undefined) {
+      reorders.set(scope, (r = createReorder(config.keyed_reorder.max_events)));
+      r.expect(expected);
+    }
+    return r;
+  };
   const suppressionOf = (scope: string): SuppressionStore => {
     let store = suppressions.get(scope);
     if (!store) suppressions.set(scope, (store = createSuppressionStore()));
@@ -250,6 +277,8 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
           assigned.delete(scope);
           restoring.delete(scope);
           suppressions.delete(scope);
+          reorders.delete(scope);
+          metrics.reorderWaiting.remove({ scope });
           engine.drop(scope);
         }
       }
@@ -273,9 +302,32 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
       for (const d of routed.detections) metrics.rulesDetections.inc({ rule: d.rule.spec.id });
       return routed;
     },
-    async evaluateKeyed(scope, inputs) {
+    beginKeyed(scope) {
+      reorderOf(scope)?.begin();
+    },
+    expectSources(sources) {
+      expected = sources;
+      for (const r of reorders.values()) r.expect(sources);
+    },
+    waiting(scope) {
+      return reorders.get(scope)?.oldest();
+    },
+    async evaluateKeyed(scope, items) {
       await restored(scope);
       await seeding;
+      const reorder = reorderOf(scope);
+      let inputs: KeyedInput[];
+      if (reorder === undefined) inputs = eventsOf(items);
+      else {
+        for (const item of items) {
+          if ('marks' in item) reorder.mark(item.marks, item.offset);
+          else reorder.push(item.input, item.offset);
+        }
+        const released = reorder.release();
+        if (released.forced > 0) metrics.reorderForced.inc({ scope }, released.forced);
+        metrics.reorderWaiting.set({ scope }, reorder.size);
+        inputs = released.inputs;
+      }
       const end = metrics.rulesEvalDuration.startTimer();
       const detections = engine.partition(scope).evaluateKeyed(inputs);
       end();
@@ -295,10 +347,14 @@ export function createDetectionStage(deps: DetectionDeps, initial: InitialRules)
       const windows = engine.partition(scope).checkpoint();
       const parts = [suppressionOf(scope).checkpoint(), windows.filter((e) => e.key !== META_KEY), windows.filter((e) => e.key === META_KEY)];
       for (const part of parts) if (part.length > 0) await checkpoint.save(scope, part);
+      // Waiting events are not state: their records are not committed, and are read again after a restart.
+      reorders.get(scope)?.settle();
     },
     suppression: suppressionOf,
     invalidate(scope) {
       if (!assigned.has(scope)) return;
+      // The windows go back to the checkpoint, so the reorder goes back to the batch's start.
+      reorders.get(scope)?.rollback();
       engine.drop(scope);
       suppressions.delete(scope);
       restore(new Set([scope]));

@@ -9,7 +9,7 @@
  *   <k> ──(group <g>.detect)── detect: windows of its partitions ──► alerts ──► <k>.state partition p ──► commit
  */
 import type { Kafka, Producer } from 'kafkajs';
-import { decodeKeyed, encodeKeyed, type KeyedInput } from '../rules/index.js';
+import { decodeKeyed, decodeMarks, encodeKeyed, encodeMarks, MARK_KEY, type KeyedInput, type SourceMark } from '../rules/index.js';
 import { sendChunked, topicPartitions, type MessageLimits, type RawBatch } from '../ingest/index.js';
 import { ErrorCode, SiftError } from '../shared/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
@@ -55,7 +55,10 @@ export function keyedPartitionOf(topic: string, scope: string): number | undefin
 export interface KeyedMessage {
   readonly key: string;
   readonly value: string;
+  /** Empty for a source marker. */
   readonly dataset: string;
+  /** A marker's keyed partition; an event's follows from its key. */
+  readonly partition?: number;
 }
 
 export interface KeyedWriter {
@@ -69,6 +72,8 @@ export interface KeyedWriter {
   send(messages: readonly KeyedMessage[]): Promise<void>;
   /** encode + send. */
   write(inputs: readonly KeyedInput[]): Promise<void>;
+  /** Appends one marker record per keyed partition to `into` (after the events they follow). */
+  mark(marks: readonly SourceMark[], partitions: number, into: KeyedMessage[]): void;
 }
 
 /**
@@ -83,9 +88,19 @@ export function createKeyedWriter(producer: Pick<Producer, 'send'>, topic: strin
   const send = async (messages: readonly KeyedMessage[]): Promise<void> => {
     if (messages.length === 0) return;
     const byDataset = new Map<string, number>();
-    for (const m of messages) byDataset.set(m.dataset, (byDataset.get(m.dataset) ?? 0) + 1);
-    await sendChunked(producer, topic, messages.map((m) => ({ key: m.key, value: m.value })), { maxBytes: limits?.of(topic), partitions: limits?.partitionsOf(topic) });
+    let markers = 0;
+    for (const m of messages) {
+      if (m.dataset === '') markers++;
+      else byDataset.set(m.dataset, (byDataset.get(m.dataset) ?? 0) + 1);
+    }
+    await sendChunked(
+      producer,
+      topic,
+      messages.map((m) => (m.partition === undefined ? { key: m.key, value: m.value } : { key: m.key, value: m.value, partition: m.partition })),
+      { maxBytes: limits?.of(topic), partitions: limits?.partitionsOf(topic) },
+    );
     for (const [dataset, n] of byDataset) metrics.keyedWritten.inc({ dataset }, n);
+    if (markers > 0) metrics.keyedMarkers.inc(markers);
   };
   return {
     encode,
@@ -95,18 +110,31 @@ export function createKeyedWriter(producer: Pick<Producer, 'send'>, topic: strin
       encode(inputs, messages);
       return send(messages);
     },
+    mark(marks, partitions, into) {
+      if (marks.length === 0) return;
+      const value = encodeMarks(marks);
+      for (let p = 0; p < partitions; p++) into.push({ key: MARK_KEY, value, dataset: '', partition: p });
+    },
   };
 }
 
-/** A keyed batch's inputs; records that are not keyed inputs are counted and logged once per batch, then skipped. */
-export function readKeyed(batch: RawBatch, metrics: Metrics, log: Logger): KeyedInput[] {
-  const inputs: KeyedInput[] = [];
+/** A keyed-topic record as the detect stage reads it: an event at its keyed offset, or a source marker. */
+export type KeyedItem = { readonly input: KeyedInput; readonly offset: bigint } | { readonly marks: readonly SourceMark[]; readonly offset: bigint };
+
+/** A keyed batch's events and markers, in order; records that are neither are counted and logged once per batch, then skipped. */
+export function readKeyed(batch: RawBatch, metrics: Metrics, log: Logger): KeyedItem[] {
+  const items: KeyedItem[] = [];
   let invalid: { reason: string; offset: string } | undefined;
   let count = 0;
   for (const r of batch.records) {
-    const decoded = decodeKeyed(r.key?.toString('utf8'), r.value?.toString('utf8'));
+    const key = r.key?.toString('utf8');
+    const decoded = key === MARK_KEY ? decodeMarks(r.value?.toString('utf8')) : decodeKeyed(key, r.value?.toString('utf8'));
+    if (Array.isArray(decoded)) {
+      items.push({ marks: decoded, offset: BigInt(r.offset) });
+      continue;
+    }
     if (typeof decoded !== 'string') {
-      inputs.push(decoded);
+      items.push({ input: decoded, offset: BigInt(r.offset) });
       continue;
     }
     // A fixed label set: the version text is the record's, not ours.
@@ -115,16 +143,18 @@ export function readKeyed(batch: RawBatch, metrics: Metrics, log: Logger): Keyed
     count++;
   }
   if (invalid !== undefined) log.warn({ topic: batch.topic, partition: batch.partition, count, first: invalid }, 'Skipped keyed-topic records that Sift did not write.');
-  return inputs;
+  return items;
 }
 
 /**
  * Graceful stop: once the ingest stage has stopped, waits until the detect
- * stage has committed every keyed record of its partitions that was written
- * before (so a SIGTERM leaves no selected event undetected until the next
- * start), or until the deadline. Partitions of other instances are theirs.
+ * stage has taken every keyed record of its partitions that was written
+ * before (committed, or read while its event waits in the reorder for a
+ * source still behind: read again at the next start), so a SIGTERM leaves
+ * no selected event undetected, or until the deadline. Partitions of other
+ * instances are theirs.
  */
-export async function drainKeyed(kafka: Kafka, topology: KeyedTopology, partitions: ReadonlySet<number>, deadlineMs: number): Promise<boolean> {
+export async function drainKeyed(kafka: Kafka, topology: KeyedTopology, partitions: ReadonlySet<number>, deadlineMs: number, read: (partition: number) => bigint | undefined = () => undefined): Promise<boolean> {
   if (partitions.size === 0) return true;
   const admin = kafka.admin();
   await admin.connect();
@@ -134,7 +164,11 @@ export async function drainKeyed(kafka: Kafka, topology: KeyedTopology, partitio
     for (;;) {
       const [committed] = await admin.fetchOffsets({ groupId: topology.group, topics: [topology.topic] });
       const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-      const behind = [...partitions].filter((p) => (done.get(p) ?? -1n) < (ends.get(p) ?? 0n) && (ends.get(p) ?? 0n) > 0n);
+      // Read to the end is enough: events still waiting in the reorder are not committed, and read again at the next start.
+      const behind = [...partitions].filter((p) => {
+        const end = ends.get(p) ?? 0n;
+        return end > 0n && (done.get(p) ?? -1n) < end && (read(p) ?? -1n) < end;
+      });
       if (behind.length === 0) return true;
       if (Date.now() >= until) return false;
       await new Promise((resolve) => setTimeout(resolve, 200));

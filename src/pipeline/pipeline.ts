@@ -15,6 +15,8 @@ import {
   waitForCluster,
   retryWhileSettling,
   waitForKafka,
+  topicPartitions,
+  type BatchDone,
   type BulkStream,
   type RawBatch,
   type KafkaSource,
@@ -47,6 +49,7 @@ import { createAlertStage } from './alerting.js';
 import { createDetectionStage, loadInitialRules, type DetectionStage } from './detect.js';
 import { createNewTermsSeeder } from './new-terms-seed.js';
 import { checkCoPartitioned, createKeyedWriter, drainKeyed, keyedPartitionOf, keyedTopology, readKeyed, type KeyedMessage } from './keyed.js';
+import { createSourceTracker, emptySources } from './keyed-markers.js';
 import {
   createRegistryClient,
   createSchemaCache,
@@ -254,6 +257,14 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
   const keyedWriter = createKeyedWriter(producer, topology.topic, metrics, limits);
   /** Keyed partitions this instance's detect stage owns now. */
   let detectOwned = new Set<number>();
+  /** Keyed partition → the offset after the last keyed record its detect stage took (applied, or waiting in the reorder). */
+  const detectRead = new Map<number, bigint>();
+  // Keyed mode's event-time reorder (docs/keyed-order.md): the ingest stage
+  // tells every keyed partition how far each source partition has come.
+  const reorderOn = keyedMode && config.rules.keyed_reorder.enabled;
+  const sourcesSeen = createSourceTracker(config.rules.keyed_reorder.idle_ms);
+  let heartbeat: NodeJS.Timeout | undefined;
+  const keyedPartitionCount = (): number => limits.partitionsOf(topology.topic) ?? config.rules.keyed_partitions;
   const rulesDir = config.rules.dir || join(packageRoot(), 'rules');
   const alertsIndex = alertsIndexName(config.alerts.index_prefix, config.elasticsearch.namespace);
   const links = { namespace: config.elasticsearch.namespace, ...(config.alerts.kibana_url ? { kibanaUrl: config.alerts.kibana_url } : {}) };
@@ -314,6 +325,9 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     const bulk = indexer.open(signal);
     const written: Written = { traces: [], dead: [], detections: [], keyed: [] };
     const local = detection && !keyedMode ? detection : undefined;
+    const marking = reorderOn && detection !== undefined;
+    let progress = -Infinity;
+    if (marking) sourcesSeen.begin(scope);
     try {
       // Avro: every schema id the batch names is known (or known missing) before decode; waits while the registry is down.
       if (schemas && avroTopics.has(batch.topic)) await schemas.resolve(batch.records, signal);
@@ -326,6 +340,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
           const routed = detection.route(scope, prepared);
           append(written.detections, routed.detections);
           keyedWriter.encode(routed.keyed, written.keyed);
+          progress = routed.progress;
         } else if (local) {
           append(written.detections, await local.evaluate(scope, prepared));
         }
@@ -333,12 +348,50 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         for (const o of prepared.origins) written.traces.push({ record: o.record, dataset: o.dataset, eventIndex: o.eventIndex, future: o.future });
         await bulk.add(prepared.docs);
       }
+      const lastOffset = batch.records.at(-1)?.offset;
+      const caughtUp = batch.highWatermark !== undefined && lastOffset !== undefined && BigInt(lastOffset) + 1n >= BigInt(batch.highWatermark);
+      // After the batch's events in each keyed partition: how far this source has come.
+      if (marking) keyedWriter.mark([{ source: scope, watermark: progress, idle: false }], keyedPartitionCount(), written.keyed);
       await deliverBatch(batch, bulk, written, scope, signal, owned);
+      if (marking) sourcesSeen.end(scope, progress, caughtUp, Date.now());
     } catch (err) {
+      if (marking) sourcesSeen.abort(scope);
       // Its events are in the in-memory windows but neither alerted nor checkpointed.
       local?.invalidate(scope);
       throw err;
     }
+  }
+
+  /**
+   * Keyed mode's idle markers (keyed-markers.ts), every idle_ms / 2: sources
+   * never batched are checked with Kafka first; the idle ones are named in
+   * one marker record per keyed partition. A failure is retried at the next tick.
+   */
+  let beating = false;
+  async function beat(final = false): Promise<void> {
+    if (beating && !final) return;
+    beating = true;
+    try {
+      const unchecked = sourcesSeen.unchecked();
+      if (unchecked.length > 0) for (const scope of await emptySources(kafka, config.kafka.group_id, unchecked, config.kafka.from_beginning)) sourcesSeen.markEmpty(scope);
+      // At a graceful stop, a source caught up is as good as idle: nothing more will come from this instance.
+      const idle = sourcesSeen.idle(final ? Number.POSITIVE_INFINITY : Date.now());
+      if (idle.length === 0) return;
+      const messages: KeyedMessage[] = [];
+      keyedWriter.mark(idle, keyedPartitionCount(), messages);
+      await keyedWriter.send(messages);
+    } catch (err) {
+      log.warn({ err }, 'Could not write the keyed topic\'s idle markers; retrying at the next tick.');
+    } finally {
+      beating = false;
+    }
+  }
+
+  /** The raw topics' partitions, for the reorder: a source not heard from yet holds keyed events back. */
+  async function expectSources(): Promise<void> {
+    if (!reorderOn || !detection) return;
+    const counts = await topicPartitions(kafka, [...plans.keys()]);
+    detection.expectSources(new Set([...counts].flatMap(([topic, n]) => Array.from({ length: n }, (_, p) => `${topic}/${p}`))));
   }
 
   /**
@@ -347,10 +400,11 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
    * crash anywhere in between is skipped by source position, and rebuilds
    * the same alert ids.
    */
-  async function detectBatch(batch: RawBatch, signal: AbortSignal, owned: Owned): Promise<void> {
+  async function detectBatch(batch: RawBatch, signal: AbortSignal, owned: Owned): Promise<BatchDone | void> {
     const stage = detection;
     if (!stage) return;
     const scope = `${batch.topic}/${batch.partition}`;
+    stage.beginKeyed(scope);
     try {
       const detections: Detection[] = [];
       // Slice by slice with a turn between, like the ingest stage: a keyed fetch
@@ -364,14 +418,20 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       }
       await owned();
       await alertStage.raise(scope, detections, stage.suppression(scope), signal);
-      failpoint('detect.after-alert-write');
+      // Only a batch that raised something wrote alerts (with the reorder, many release nothing).
+      if (detections.length > 0) failpoint('detect.after-alert-write');
       await owned();
       await stage.persist(scope);
-      failpoint('detect.after-checkpoint');
+      if (detections.length > 0) failpoint('detect.after-checkpoint');
     } catch (err) {
       stage.invalidate(scope);
       throw err;
     }
+    const last = batch.records.at(-1);
+    if (last) detectRead.set(batch.partition, BigInt(last.offset) + 1n);
+    // Events still waiting in the reorder are not applied: the commit stops before the oldest.
+    const oldest = stage.waiting(scope);
+    return oldest === undefined ? undefined : { commit: oldest.toString() };
   }
 
   /** Future-dated events, by dataset, once per batch. */
@@ -564,8 +624,8 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         groupId: config.kafka.group_id,
         topics: [...plans.keys()],
         fromBeginning: config.kafka.from_beginning,
-        // In keyed mode the windows follow the keyed partitions, not these.
-        onAssign: keyedMode ? undefined : (scopes) => detection?.assign(scopes),
+        // In keyed mode the windows follow the keyed partitions, not these; the markers follow these.
+        onAssign: keyedMode ? (scopes) => sourcesSeen.assign(scopes) : (scopes) => detection?.assign(scopes),
       });
       if (keyedMode) {
         await retryWhileSettling('check keyed partitions', () => checkCoPartitioned(kafka, topology), log, config.kafka.connect_timeout_ms, signal);
@@ -580,15 +640,19 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
           onAssign: (scopes) => {
             detectOwned = new Set([...scopes].flatMap((s) => keyedPartitionOf(topology.topic, s) ?? []));
             detection?.assign(scopes);
+            // Partitions added to a raw topic since: each is a source to wait for.
+            expectSources().catch((err: unknown) => log.warn({ err }, 'Could not read the raw topics\' partitions; the reorder keeps the sources it knew.'));
           },
           lag: metrics.detectLag,
           // Fewer, larger detect batches at a trickle: each ends with a checkpoint write.
           ...(config.rules.keyed_fetch_wait_ms > 0 ? { fetchFill: { minBytes: DETECT_FETCH_MIN_BYTES, waitMs: config.rules.keyed_fetch_wait_ms } } : {}),
         });
+        await retryWhileSettling('read source partitions', expectSources, log, config.kafka.connect_timeout_ms, signal);
         await detectSource.start(detectBatch);
         log.info({ topic: topology.topic, group: topology.group, state: topology.stateTopic }, 'Detect stage consuming the keyed topic.');
       }
       await source.start(handle);
+      if (reorderOn) heartbeat = setInterval(() => void beat(), Math.max(25, Math.floor(config.rules.keyed_reorder.idle_ms / 2))).unref();
       // Sink targets were resolved and checked by preflight, before connecting; every request checks again.
       if (dispatch.sinks.length > 0) {
         const dispatcher = createDispatcher({
@@ -625,9 +689,12 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     },
     async stop() {
       const result = source ? await source.stop(config.pipeline.shutdown_timeout_ms) : { drained: true };
+      if (heartbeat) clearInterval(heartbeat);
+      // Sources this instance read to their end release what waits for them; the others' events wait for the next start.
+      if (reorderOn && setupDone) await beat(true);
       // After the ingest stage: its last batches' keyed records are written; what the detect stage does not reach now it reads at the next start.
       if (detectSource) {
-        const caughtUp = await drainKeyed(kafka, topology, detectOwned, config.pipeline.shutdown_timeout_ms).catch((err: unknown) => {
+        const caughtUp = await drainKeyed(kafka, topology, detectOwned, config.pipeline.shutdown_timeout_ms, (p) => detectRead.get(p)).catch((err: unknown) => {
           log.warn({ err }, 'Could not check the detect stage\'s progress on the keyed topic.');
           return false;
         });

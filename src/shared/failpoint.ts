@@ -18,8 +18,9 @@
  * - `ingest.after-keyed-write`: a source batch's keyed records are acknowledged,
  *   its offsets not yet committed.
  * - `detect.after-alert-write`: a keyed batch's alerts are written, its windows
- *   not yet checkpointed.
- * - `detect.after-checkpoint`: windows checkpointed, keyed offsets not committed.
+ *   not yet checkpointed (only batches that raised an alert count).
+ * - `detect.after-checkpoint`: windows checkpointed, keyed offsets not
+ *   committed (only batches that raised an alert count).
  */
 
 export type FailpointAction = { readonly kind: 'kill' } | { readonly kind: 'sleep'; readonly ms: number };

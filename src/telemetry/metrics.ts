@@ -35,6 +35,9 @@ export interface Metrics {
   readonly keyedInvalid: Counter<'reason'>;
   readonly keyedStale: Counter<'rule'>;
   readonly detectLag: Gauge<'topic' | 'partition'>;
+  readonly keyedMarkers: Counter;
+  readonly reorderWaiting: Gauge<'scope'>;
+  readonly reorderForced: Counter<'scope'>;
   readonly alerts: Counter<'rule' | 'severity' | 'sink'>;
   readonly alertsSuppressed: Counter;
   readonly alertRetries: Counter<'sink' | 'reason'>;
@@ -185,6 +188,23 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       name: 'sift_keyed_records_stale_total',
       help: 'Keyed events selected by another version of a rule (a hot reload or a rolling deploy in between), not applied; by rule id.',
       labelNames: ['rule'],
+      registers,
+    }),
+    keyedMarkers: new Counter({
+      name: 'sift_keyed_markers_written_total',
+      help: 'Source markers written to the keyed topic (keyed mode, rules.keyed_reorder): a source partition\'s event-time watermark or idleness, one record per keyed partition.',
+      registers,
+    }),
+    reorderWaiting: new Gauge({
+      name: 'sift_keyed_reorder_waiting_events',
+      help: 'Keyed events waiting for the slower source partitions to pass their event time before they are applied (rules.keyed_reorder), by keyed partition.',
+      labelNames: ['scope'],
+      registers,
+    }),
+    reorderForced: new Counter({
+      name: 'sift_keyed_reorder_forced_total',
+      help: 'Keyed events applied before every source partition had passed their event time, because rules.keyed_reorder.max_events were waiting; by keyed partition.',
+      labelNames: ['scope'],
       registers,
     }),
     detectLag: new Gauge({

@@ -167,7 +167,13 @@ export async function readKeyed(topic: string, expected: number, timeoutMs = 15_
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message, partition }) => void out.push({ key: message.key?.toString() ?? '', partition }) });
+    // Source markers (key @mark, docs/keyed-order.md) are not events.
+    await consumer.run({
+      eachMessage: async ({ message, partition }) => {
+        const key = message.key?.toString() ?? '';
+        if (key !== '@mark') out.push({ key, partition });
+      },
+    });
     await waitFor(() => out.length >= expected, timeoutMs, `reading ${expected} records from ${topic}`);
     // A moment more, so that records beyond the expected number are seen too.
     await new Promise((r) => setTimeout(r, 1000));

@@ -253,15 +253,12 @@ describe('through sift run (real Kafka and Elasticsearch)', () => {
     const alias = await ensureDatasetIndex(es, 'okta.system', seeded.namespace, fieldsOf('okta.system') ?? []);
     const history = [signIn('h1', ago(3 * DAY_MS), 'alice@example.com', 'success', 'Netherlands'), signIn('h2', ago(DAY_MS), 'alice@example.com', 'success', 'Netherlands'), signIn('h3', ago(2 * DAY_MS), 'bob@example.com', 'success', 'Germany')];
     await es.bulk({ refresh: true, operations: history.flatMap((h) => [{ create: { _index: alias, _id: h.id } }, h.doc]) });
-    // One source partition for the demo flow: each keyed partition then receives its groups'
-    // events in event-time order, as the backtest reads them. With several source partitions,
-    // keyed sift run sees a group's events out of time order, and two things make it differ from
-    // any in-order evaluation: windows pruned against the sources that have delivered so far (a
-    // source that has not delivered yet cannot hold pruning back: partition.ts), and sequences
-    // and travel pairs completed by whichever events have arrived. Measured with 3 partitions:
-    // 1 of the 8 brute forces raised at default lateness; with 1d lateness 8 of 8, 4 of them with
-    // other window starts.
-    await Promise.all([createTopic(demo.topic, 1), createTopic(seeded.topic, 1)]);
+    // Three source partitions for the demo flow, as `make demo` has: a backlog reaches each keyed
+    // partition one source partition's fetch at a time, so its groups' events arrive out of time
+    // order; the keyed reorder (docs/keyed-order.md) applies them in event time, as the backtest
+    // reads them. Without it (rules.keyed_reorder.enabled: false) this test fails: measured, 1 of
+    // the 8 brute forces raised at default lateness.
+    await Promise.all([createTopic(demo.topic, 3), createTopic(seeded.topic, 1)]);
     await produceRecords({ kafka, topic: demo.topic, rate: 0, records: generateOkta({ count: COUNT, seed: 16, start: new Date(START), badRatio: 0 }) });
     // alice's first sign-in after the start is from Brazil (new to her history), then NL (known); bob's DE (known).
     await produce(seeded.topic, [oktaSignIn('s1', BRAZIL_AT, 'alice@example.com', 'Brazil'), oktaSignIn('s2', ago(9 * 60_000), 'alice@example.com', 'Netherlands'), oktaSignIn('s3', ago(8 * 60_000), 'bob@example.com', 'Germany')]);

@@ -18,6 +18,8 @@ export interface RawBatch {
   readonly topic: string;
   readonly partition: number;
   readonly records: readonly RawRecord[];
+  /** The partition's end offset when the batch was fetched: the batch is caught up when its last offset + 1 reaches it. */
+  readonly highWatermark?: string;
 }
 
 /**
@@ -31,7 +33,17 @@ export interface RawBatch {
  * once the group moved on, e.g. after the process stalled past its session
  * timeout and another member took the partition over and wrote the same.
  */
-export type BatchHandler = (batch: RawBatch, signal: AbortSignal, owned: () => Promise<void>) => Promise<void>;
+export type BatchHandler = (batch: RawBatch, signal: AbortSignal, owned: () => Promise<void>) => Promise<BatchDone | void>;
+
+/**
+ * What a handler may say of a batch it finished: `commit`, an offset of the
+ * batch, is the first record not yet safe (keyed mode's detect stage holds
+ * events back for the reorder): the commit goes no further, while fetching
+ * goes on past the batch.
+ */
+export interface BatchDone {
+  readonly commit?: string;
+}
 
 export interface SourceOptions {
   kafka: Kafka;
@@ -104,7 +116,7 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
     ...(opts.fetchFill ? { minBytes: opts.fetchFill.minBytes, maxWaitTimeInMs: opts.fetchFill.waitMs } : {}),
   });
   const abort = new AbortController();
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<unknown>>();
   let consuming = false;
   let stopping = false;
 
@@ -176,14 +188,15 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
       if (lost !== undefined) throw lost;
       signal.throwIfAborted();
     };
-    const work = handler({ topic: batch.topic, partition: batch.partition, records }, signal, owned);
+    const work = handler({ topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark }, signal, owned);
     inFlight.add(work);
     // While ES is down the batch waits on retries for as long as it takes: keep
     // the group membership alive meanwhile, or the session times out, the
     // partition moves to another member and this batch goes stale.
     const beat = setInterval(() => void payload.heartbeat().catch(onBeatFailed), Math.min(3000, Math.floor(opts.sessionTimeoutMs / 3)));
+    let done: BatchDone | void;
     try {
-      await work;
+      done = await work;
     } catch (err) {
       // The kafkajs error itself, so its runner rejoins (REBALANCE_IN_PROGRESS,
       // ILLEGAL_GENERATION) or forgets the member id (UNKNOWN_MEMBER_ID) at once.
@@ -206,7 +219,8 @@ export function createKafkaSource(opts: SourceOptions): KafkaSource {
     // Done, but after a beat said the generation is gone: nothing may commit.
     if (lost !== undefined) throw lost;
     payload.resolveOffset(last);
-    const next = (BigInt(last) + 1n).toString();
+    const held = done?.commit !== undefined ? BigInt(done.commit) : undefined;
+    const next = (held !== undefined && held <= BigInt(last) ? held : BigInt(last) + 1n).toString();
     await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
     metrics.committed.inc({ topic: batch.topic });
     const hw = BigInt(batch.highWatermark);

@@ -34,6 +34,8 @@ export function createEngine(initial: readonly CompiledRule[], opts: EngineOptio
   let rules = initial;
   /** Keyed mode: each source partition's watermark, as the ingest stage routes its batches. */
   const sourceMarks = new Map<string, number>();
+  /** Per source partition, the newest event time of any event routed (the reorder markers' watermark). */
+  const sourceProgress = new Map<string, number>();
 
   function reindex(): void {
     shared.index = buildIndex([...shared.plans.values()], latenessOf);
@@ -98,7 +100,7 @@ export function createEngine(initial: readonly CompiledRule[], opts: EngineOptio
       return p;
     },
     route(scope, inputs) {
-      return routeBatch(shared, scope, inputs, sourceMarks);
+      return routeBatch(shared, scope, inputs, sourceMarks, sourceProgress);
     },
     drop(scope) {
       partitions.delete(scope);

@@ -1,7 +1,8 @@
 export { createEngine, DEFAULT_LATENESS_MS, DEFAULT_MAX_KEYS_PER_RULE } from './engine.js';
 export { stateBytesEstimate } from './estimate.js';
 export { detectInputs } from './inputs.js';
-export { decodeKeyed, encodeKeyed, KEYED_FORMAT } from './keyed-record.js';
+export { decodeKeyed, decodeMarks, encodeKeyed, encodeMarks, KEYED_FORMAT, MARK_KEY } from './keyed-record.js';
+export { createReorder, type Reorder, type SourceMark } from './reorder.js';
 export { META_KEY } from './partition.js';
 export type {
   DetectInput,

@@ -6,6 +6,15 @@
  *    "id":"<event _id>","ds":"<dataset>","t":<epoch ms>|null,"w":<source watermark>|null,"f":1?,
  *    "r":[["<rule id>","<fingerprint>",<mask>],…],"e":{<projected event>}}
  *
+ * Source markers (docs/keyed-order.md): key `@mark`, value
+ *
+ *   {"v":2,"m":[["<topic>/<partition>",<watermark epoch ms>|null,<idle 0|1>],…]}
+ *
+ * written by the ingest stage to every keyed partition after a batch's
+ * events (and for quiet sources on a timer), so the detect stage can release
+ * events in event time (reorder.ts). Another version: a reader of version 1
+ * counts a marker as a record it does not know and skips it.
+ *
  * JSON, not Avro: the projected event is free-form, and an operator can read
  * the topic with kcat. The decoder trusts nothing: the topic is internal, but
  * anyone with write access could put anything there, and one bad record must
@@ -13,9 +22,41 @@
  */
 import type { EcsEvent } from '../../ecs/index.js';
 import { nestingExceeds } from '../../ingest/decode/index.js';
+import type { SourceMark } from './reorder.js';
 import type { KeyedInput, KeyedRule } from './types.js';
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export const KEYED_FORMAT = 1;
+export const MARK_FORMAT = 2;
+/** Kafka key of a marker record: not a JSON array, so never a group's. */
+export const MARK_KEY = '@mark';
+
+export function encodeMarks(marks: readonly SourceMark[]): string {
+  return JSON.stringify({ v: MARK_FORMAT, m: marks.map((m) => [m.source, Number.isFinite(m.watermark) ? m.watermark : null, m.idle ? 1 : 0]) });
+}
+
+/** The marks of a marker record's value, or the reason it is not one. */
+export function decodeMarks(value: string | undefined): SourceMark[] | string {
+  if (value === undefined) return 'no value';
+  // A marker lists the sources of one ingest instance: short.
+  if (value.length > 1024 * 1024) return 'marker too large';
+  let wire: unknown;
+  try {
+    wire = JSON.parse(value);
+  } catch {
+    return 'not JSON';
+  }
+  if (!isObject(wire) || wire.v !== MARK_FORMAT || !Array.isArray(wire.m)) return 'not a marker';
+  const out: SourceMark[] = [];
+  for (const m of wire.m as unknown[]) {
+    if (!Array.isArray(m) || m.length !== 3) return 'marker entry is not [source, watermark, idle]';
+    const [source, w, idle] = m as unknown[];
+    if (typeof source !== 'string' || (w !== null && (typeof w !== 'number' || !Number.isFinite(w))) || (idle !== 0 && idle !== 1)) return 'marker entry is not [source, watermark, idle]';
+    out.push({ source, watermark: w ?? -Infinity, idle: idle === 1 });
+  }
+  return out;
+}
 
 interface Wire {
   v: number;
@@ -48,7 +89,6 @@ export function encodeKeyed(input: KeyedInput): string {
   return JSON.stringify(wire);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Deepest nesting of a key or value Sift can write: events are at most

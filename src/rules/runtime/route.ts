@@ -52,25 +52,25 @@ function stubWindows(out: Detection[]): Windows {
  * checkpointed: after a restart it starts again from the first batch, which
  * can only make the first events after it less late, never more).
  */
-export function routeBatch(shared: Shared, scope: string, inputs: readonly DetectInput[], marks: Map<string, number>): Routed {
+export function routeBatch(shared: Shared, scope: string, inputs: readonly DetectInput[], marks: Map<string, number>, progress: Map<string, number>): Routed {
   const detections: Detection[] = [];
   const keyed: Routed['keyed'][number][] = [];
   const fire = stubWindows(detections);
   const index = shared.index;
   let watermark = marks.get(scope) ?? -Infinity;
+  let passed = progress.get(scope) ?? -Infinity;
   for (let n = 0; n < inputs.length; n++) {
     const input = inputs[n] as DetectInput;
     const event = input.event;
+    const future = input.future === true;
+    // Every event moves the source's progress (the reorder's markers), whatever its dataset.
+    let time = future ? NaN : eventTime(event);
+    if (time > passed) passed = time;
     const block = event.event;
     if (typeof block !== 'object' || block === null) continue;
     const bucket = index.get(block.dataset);
     if (bucket === undefined) continue;
-    const future = input.future === true;
-    let time = NaN;
-    if (bucket.stateful && !future) {
-      time = eventTime(event);
-      if (time > watermark) watermark = time;
-    }
+    if (bucket.stateful && time > watermark) watermark = time;
     let byKey: Map<string, Pending> | undefined;
     const list = candidates(bucket, block.action);
     for (let r = 0; r < list.length; r++) {
@@ -100,7 +100,7 @@ export function routeBatch(shared: Shared, scope: string, inputs: readonly Detec
       }
     }
     if (byKey === undefined) continue;
-    if (Number.isNaN(time)) time = eventTime(event);
+    if (future) time = eventTime(event);
     for (const [key, pending] of byKey) {
       const first = pending.plans[0] as RulePlan;
       const projected = project(event, first.keyedFields);
@@ -121,5 +121,6 @@ export function routeBatch(shared: Shared, scope: string, inputs: readonly Detec
     }
   }
   if (Number.isFinite(watermark)) marks.set(scope, watermark);
-  return { detections, keyed };
+  if (Number.isFinite(passed)) progress.set(scope, passed);
+  return { detections, keyed, progress: passed };
 }

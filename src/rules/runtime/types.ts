@@ -69,6 +69,8 @@ export interface Routed {
   readonly detections: Detection[];
   /** One per (event, distinct group key): to write to the keyed topic. */
   readonly keyed: KeyedInput[];
+  /** The source partition's progress: newest event time of any event routed from it so far (-Infinity before any). */
+  readonly progress: number;
 }
 
 export interface Detection {
