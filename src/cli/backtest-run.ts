@@ -4,11 +4,11 @@
  * through the same alert building and suppression, so every alert id is the
  * one `sift run` would have given: alertId(rule id, group key, window start).
  *
- * History arrives in @timestamp order: what `sift run` gives when each group's
- * events reach its windows in event-time order (one source partition, or
- * producers keying by the group). Keyed `sift run` over several source
- * partitions applies them in arrival order and can differ (docs/detection-cli.md,
- * "Compared with sift run"). Nothing here is late.
+ * History arrives in @timestamp order: what keyed `sift run` gives, whose
+ * detect stage applies each keyed partition's events in event time across
+ * source partitions (docs/keyed-order.md). It can still differ where sift
+ * run's order is arrival order: events out of time order within one source
+ * partition (docs/detection-cli.md, "Compared with sift run"). Nothing here is late.
  */
 import { buildAlert, createSuppressionStore, type Alert, type AlertLinks } from '../alerts/index.js';
 import { FUTURE_TAG } from '../ingest/index.js';

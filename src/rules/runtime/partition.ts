@@ -29,10 +29,12 @@
  * (the sources are in the checkpoint; nothing depends on processing time). A
  * source silent while this partition's newest watermark moved SILENT_MS on
  * (event time) stops holding pruning back, so a source that is gone does not
- * keep every window forever. A source partition that has not delivered here
- * yet cannot hold anything back: its first events may find windows already
- * pruned past them (a backfill far behind the live stream; as Kafka Streams'
- * grace period, raise the dataset's lateness for it).
+ * keep every window forever. The detect stage's reorder (reorder.ts) hands
+ * events over in event time across source partitions, so a source partition
+ * behind the others holds them back before they get here; with it off
+ * (rules.keyed_reorder.enabled: false), a source that has not delivered here
+ * yet cannot hold pruning back, and its first events may find windows
+ * already pruned past them.
  */
 import { createKeyedStore, newTermsCodec, type NewTermsSeed, sequenceCodec, thresholdCodec, travelCodec, cardinalityCodec, type Codec, type StateEntry, type UseCounter } from '../state/index.js';
 import type { JsonValue } from '../../ecs/index.js';
