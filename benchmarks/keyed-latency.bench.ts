@@ -5,10 +5,12 @@ import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { BROKERS, ES_URL, metric, percentiles, reachable, sleep, startSift, until, type Percentiles, type SiftChild } from './live.js';
 
 /**
- * produce → alert latency of a real `sift run`, in keyed mode and in local
- * mode, measured in the same run on the real Kafka and Elasticsearch.
+ * produce → alert latency of a real `sift run`, in keyed mode (the default,
+ * with the event-time reorder of docs/keyed-order.md), keyed mode with the
+ * reorder off (`arrival`) and local mode, measured in the same run on the
+ * real Kafka and Elasticsearch.
  *
- * Two `sift run` children (built CLI, config file, as users run it), one per
+ * Three `sift run` children (built CLI, config file, as users run it), one per
  * mode, each with its own raw topic (6 partitions), group, alerts topic and
  * index namespace, and one rule: a threshold of 25 failed Okta sign-ins per
  * user.name within a minute. A producer in this process feeds one child at a
@@ -39,8 +41,10 @@ const WARMUP_BLOCKS = 1;
 const MEASURED_BLOCKS = 6;
 const USERS = 200;
 const THRESHOLD = 25;
-const MODES = ['keyed', 'local'] as const;
+/** keyed: the default (event-time reorder, docs/keyed-order.md); arrival: keyed with rules.keyed_reorder.enabled false; local. */
+const MODES = ['keyed', 'arrival', 'local'] as const;
 type Mode = (typeof MODES)[number];
+const perMode = <T>(f: (mode: Mode) => T): Record<Mode, T> => ({ keyed: f('keyed'), arrival: f('arrival'), local: f('local') });
 
 
 export interface Breakdown {
@@ -81,6 +85,9 @@ export interface LatencyResult {
   breakdown_p99_ms: Record<Mode, Breakdown>;
   ratio_p50: number;
   ratio_p99: number;
+  /** keyed / arrival: what the event-time reorder costs. */
+  reorder_ratio_p50: number;
+  reorder_ratio_p99: number;
   /** From each child's /metrics over the whole run (warm-up included): where a batch's time goes. */
   profile: Record<Mode, Profile | undefined>;
   load_average: { before: number[]; after: number[] };
@@ -89,7 +96,10 @@ export interface LatencyResult {
 type Child = SiftChild & { readonly mode: Mode };
 
 /** A `sift run` child in one stateful mode. */
-const sift = (mode: Mode, config: Record<string, unknown>, dir: string): Child => ({ ...startSift({ name: mode, config, dir, env: { SIFT_RULES_STATEFUL: mode } }), mode });
+const sift = (mode: Mode, config: Record<string, unknown>, dir: string): Child => ({
+  ...startSift({ name: mode, config, dir, env: mode === 'arrival' ? { SIFT_RULES_STATEFUL: 'keyed', SIFT_RULES_KEYED_REORDER: 'false' } : { SIFT_RULES_STATEFUL: mode } }),
+  mode,
+});
 
 const RULE = `id: bench.latency.threshold
 name: Bench threshold that fires often
@@ -201,7 +211,7 @@ export async function benchKeyedLatency(say: (s: string) => void): Promise<Laten
           { topic: n.alerts, numPartitions: 6, replicationFactor: 1 },
           { topic: n.alertsDlq, numPartitions: 1, replicationFactor: 1 },
           { topic: n.state, numPartitions: 6, replicationFactor: 1, configEntries: compacted },
-          ...(m === 'keyed'
+          ...(m !== 'local'
             ? [
                 { topic: `${n.group}.keyed`, numPartitions: 6, replicationFactor: 1 },
                 { topic: `${n.group}.keyed.state`, numPartitions: 6, replicationFactor: 1, configEntries: compacted },
@@ -218,7 +228,7 @@ export async function benchKeyedLatency(say: (s: string) => void): Promise<Laten
           {
             kafka: { brokers: BROKERS, topics: [{ name: n.raw, source: 'okta' }], dlq_topic: n.dlq, group_id: n.group, from_beginning: true, topic_partitions: 6 },
             elasticsearch: { node: ES_URL, namespace: n.namespace },
-            rules: { dir: join(dir, 'rules'), reload: false, state_topic: n.state, stateful: mode, keyed_partitions: 6 },
+            rules: { dir: join(dir, 'rules'), reload: false, state_topic: n.state, stateful: mode === 'local' ? 'local' : 'keyed', keyed_partitions: 6, keyed_reorder: { enabled: mode !== 'arrival' } },
             alerts: { topic: n.alerts, dlq_topic: n.alertsDlq },
             // A free port: /metrics is read at the end for the profile.
             telemetry: { http_port: 0, http_host: '127.0.0.1' },
@@ -255,14 +265,14 @@ export async function benchKeyedLatency(say: (s: string) => void): Promise<Laten
     say('keyed-latency: waiting for both sift run children to consume…');
     // Keyed mode consumes from two groups (raw and keyed topics); both log once they have joined.
     for (const c of children) {
-      const joins = c.mode === 'keyed' ? 2 : 1;
+      const joins = c.mode !== 'local' ? 2 : 1;
       await until(() => (c.output().match(/Joined the consumer group/g) ?? []).length >= joins || c.proc.exitCode !== null, 90_000, `${c.mode} sift run to join its groups`);
       if (c.proc.exitCode !== null) throw new Error(`${c.mode} sift run exited (${c.proc.exitCode}):\n${c.output().slice(-3000)}`);
     }
 
     const state = { seq: 0, runId };
-    const measured: Record<Mode, { from: number; to: number }[]> = { keyed: [], local: [] };
-    const events: Record<Mode, number> = { keyed: 0, local: 0 };
+    const measured: Record<Mode, { from: number; to: number }[]> = perMode(() => []);
+    const events: Record<Mode, number> = perMode(() => 0);
     for (let b = 0; b < WARMUP_BLOCKS + MEASURED_BLOCKS; b++) {
       for (const mode of b % 2 === 0 ? MODES : [...MODES].reverse()) {
         say(`keyed-latency: ${b < WARMUP_BLOCKS ? 'warm-up' : `block ${b}/${MEASURED_BLOCKS}`}, ${mode}, ${RATE}/s for ${BLOCK_MS / 1000} s`);
@@ -278,7 +288,8 @@ export async function benchKeyedLatency(say: (s: string) => void): Promise<Laten
     const after = loadavg();
     const result = summarize(seen, measured, events, keyedAt);
     const child = (mode: Mode): Child | undefined => children.find((c) => c.mode === mode);
-    const profile = { keyed: await profileOf(child('keyed'), names('keyed').raw, keyedTopic), local: await profileOf(child('local'), names('local').raw, keyedTopic) };
+    const profile: Record<Mode, Profile | undefined> = perMode(() => undefined);
+    for (const m of MODES) profile[m] = await profileOf(child(m), names(m).raw, `${names(m).group}.keyed`);
     return { ...result, profile, load_average: { before: before.map((x) => round1(x)), after: after.map((x) => round1(x)) } };
   } finally {
     await reader.disconnect().catch(() => undefined);
@@ -325,7 +336,7 @@ function mkdirRules(dir: string): void {
 function summarize(seen: readonly Seen[], measured: Record<Mode, { from: number; to: number }[]>, events: Record<Mode, number>, keyedAt: ReadonlyMap<string, number>): Omit<LatencyResult, 'load_average' | 'profile'> {
   const inBlock = (s: Seen): boolean => measured[s.mode].some((b) => s.produced >= b.from && s.produced < b.to);
   const of = (mode: Mode): Seen[] => seen.filter((s) => s.mode === mode && inBlock(s));
-  const latency = { keyed: percentiles(of('keyed').map((s) => s.read - s.produced)), local: percentiles(of('local').map((s) => s.read - s.produced)) };
+  const latency = perMode((m) => percentiles(of(m).map((s) => s.read - s.produced)));
   const parts = (mode: Mode, q: 'p50' | 'p99'): Breakdown => {
     const xs = of(mode);
     const out: Breakdown = {
@@ -346,10 +357,12 @@ function summarize(seen: readonly Seen[], measured: Record<Mode, { from: number;
     measured_s_per_mode: (MEASURED_BLOCKS * BLOCK_MS) / 1000,
     events_per_mode: events,
     latency_ms: latency,
-    breakdown_p50_ms: { keyed: parts('keyed', 'p50'), local: parts('local', 'p50') },
-    breakdown_p99_ms: { keyed: parts('keyed', 'p99'), local: parts('local', 'p99') },
+    breakdown_p50_ms: perMode((m) => parts(m, 'p50')),
+    breakdown_p99_ms: perMode((m) => parts(m, 'p99')),
     ratio_p50: round1(latency.keyed.p50 / latency.local.p50, 100),
     ratio_p99: round1(latency.keyed.p99 / latency.local.p99, 100),
+    reorder_ratio_p50: round1(latency.keyed.p50 / latency.arrival.p50, 100),
+    reorder_ratio_p99: round1(latency.keyed.p99 / latency.arrival.p99, 100),
   };
 }
 

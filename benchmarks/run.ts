@@ -115,16 +115,17 @@ if (json) {
   if (latency && 'skipped' in latency) console.log(`\nkeyed-latency skipped: ${latency.skipped}`);
   else if (latency) {
     console.log(`\n${latency.name}`);
-    for (const mode of ['keyed', 'local'] as const) {
+    const modes = ['keyed', 'arrival', 'local'] as const;
+    for (const mode of modes) {
       const l = latency.latency_ms[mode];
-      console.log(`  ${mode.padEnd(6)} produce → alert ms: p50 ${l.p50}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max}  (${l.count} alerts, ${latency.events_per_mode[mode]} events)`);
+      console.log(`  ${mode.padEnd(7)} produce → alert ms: p50 ${l.p50}  p95 ${l.p95}  p99 ${l.p99}  max ${l.max}  (${l.count} alerts, ${latency.events_per_mode[mode]} events)`);
     }
-    for (const mode of ['keyed', 'local'] as const) console.log(`  ${mode.padEnd(6)} where (p50 / p99 ms): ${Object.entries(latency.breakdown_p50_ms[mode]).map(([k, v]) => `${k} ${v} / ${String(latency.breakdown_p99_ms[mode][k as keyof typeof latency.breakdown_p99_ms.keyed])}`).join(', ')}`);
-    for (const mode of ['keyed', 'local'] as const) {
+    for (const mode of modes) console.log(`  ${mode.padEnd(7)} where (p50 / p99 ms): ${Object.entries(latency.breakdown_p50_ms[mode]).map(([k, v]) => `${k} ${v} / ${String(latency.breakdown_p99_ms[mode][k as keyof typeof latency.breakdown_p99_ms.keyed])}`).join(', ')}`);
+    for (const mode of modes) {
       const p = latency.profile[mode];
-      if (p) console.log(`  ${mode.padEnd(6)} profile: ${p.bulk_requests} bulk requests, mean ${p.bulk_mean_ms} ms; batches raw ${p.batches.raw}, keyed ${p.batches.keyed}; ${p.events_per_raw_batch} events per raw batch`);
+      if (p) console.log(`  ${mode.padEnd(7)} profile: ${p.bulk_requests} bulk requests, mean ${p.bulk_mean_ms} ms; batches raw ${p.batches.raw}, keyed ${p.batches.keyed}; ${p.events_per_raw_batch} events per raw batch`);
     }
-    console.log(`  ratio keyed / local: p50 ${latency.ratio_p50}×, p99 ${latency.ratio_p99}×; load average ${latency.load_average.before.join(' ')} → ${latency.load_average.after.join(' ')}`);
+    console.log(`  ratio keyed / local: p50 ${latency.ratio_p50}×, p99 ${latency.ratio_p99}×; keyed / arrival (the reorder): p50 ${latency.reorder_ratio_p50}×, p99 ${latency.reorder_ratio_p99}×; load average ${latency.load_average.before.join(' ')} → ${latency.load_average.after.join(' ')}`);
   }
   if (restore && 'skipped' in restore) console.log(`\nrestore skipped: ${restore.skipped}`);
   else if (restore) {

@@ -368,6 +368,7 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
    * one marker record per keyed partition. A failure is retried at the next tick.
    */
   let beating = false;
+  let beatFailing = false;
   async function beat(final = false): Promise<void> {
     if (beating && !final) return;
     beating = true;
@@ -380,8 +381,12 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       const messages: KeyedMessage[] = [];
       keyedWriter.mark(idle, keyedPartitionCount(), messages);
       await keyedWriter.send(messages);
+      if (beatFailing) log.info('Idle markers written again.');
+      beatFailing = false;
     } catch (err) {
-      log.warn({ err }, 'Could not write the keyed topic\'s idle markers; retrying at the next tick.');
+      // Once per outage, not every tick: while Kafka is down the batches say so too.
+      if (!beatFailing) log.warn({ err }, 'Could not write the keyed topic\'s idle markers; retrying every tick.');
+      beatFailing = true;
     } finally {
       beating = false;
     }
@@ -691,7 +696,11 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       const result = source ? await source.stop(config.pipeline.shutdown_timeout_ms) : { drained: true };
       if (heartbeat) clearInterval(heartbeat);
       // Sources this instance read to their end release what waits for them; the others' events wait for the next start.
-      if (reorderOn && setupDone) await beat(true);
+      if (reorderOn && setupDone) {
+        // Bounded: the producer retries without end while Kafka is down.
+        const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.pipeline.shutdown_timeout_ms).unref());
+        await Promise.race([beat(true), deadline]);
+      }
       // After the ingest stage: its last batches' keyed records are written; what the detect stage does not reach now it reads at the next start.
       if (detectSource) {
         const caughtUp = await drainKeyed(kafka, topology, detectOwned, config.pipeline.shutdown_timeout_ms, (p) => detectRead.get(p)).catch((err: unknown) => {
