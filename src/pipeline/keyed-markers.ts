@@ -67,6 +67,9 @@ export function createSourceTracker(idleMs: number): SourceTracker {
     abort(scope) {
       const t = of(scope);
       t.inFlight = Math.max(0, t.inFlight - 1);
+      // Its records are fetched again: the source is not caught up, and no longer known empty.
+      t.caughtUpAt = undefined;
+      t.empty = false;
     },
     unchecked() {
       return [...sources].filter(([, t]) => !t.batched && !t.empty && t.inFlight === 0).map(([scope]) => scope);
