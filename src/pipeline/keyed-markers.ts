@@ -8,7 +8,9 @@
  * - On a timer: every source that is idle, i.e. its last batch ended caught
  *   up (nothing more in the partition then) and no batch came for
  *   rules.keyed_reorder.idle_ms; or, never having had a batch since it was
- *   assigned here, Kafka says there is nothing to read. Repeated on every
+ *   assigned here, Kafka said there was nothing to read at least idle_ms
+ *   ago (quiet too: right after a start, a partition about to be filled
+ *   must not be passed by its neighbours' first batches). Repeated on every
  *   tick while idle, so a detect stage that restarts learns it again without
  *   a checkpoint (statuses are not state: they are re-sent).
  */
@@ -21,8 +23,8 @@ interface Tracked {
   /** Wall time the last batch ended caught up; undefined when it did not (or there was none). */
   caughtUpAt: number | undefined;
   batched: boolean;
-  /** Never batched, and Kafka said nothing was left to read. */
-  empty: boolean;
+  /** Never batched: when Kafka first said nothing was left to read (then quiet since). */
+  emptyAt: number | undefined;
 }
 
 export interface SourceTracker {
@@ -35,7 +37,7 @@ export interface SourceTracker {
   abort(scope: string): void;
   /** Sources never batched and not known empty: `emptyOf` asks Kafka about them. */
   unchecked(): string[];
-  markEmpty(scope: string): void;
+  markEmpty(scope: string, now: number): void;
   /** Sources idle at `now`. */
   idle(now: number): SourceMark[];
 }
@@ -45,7 +47,7 @@ export function createSourceTracker(idleMs: number): SourceTracker {
   const of = (scope: string): Tracked => {
     let t = sources.get(scope);
     // A batch of a partition not (yet) in the assignment we were told of: track it anyway.
-    if (t === undefined) sources.set(scope, (t = { progress: -Infinity, inFlight: 0, caughtUpAt: undefined, batched: false, empty: false }));
+    if (t === undefined) sources.set(scope, (t = { progress: -Infinity, inFlight: 0, caughtUpAt: undefined, batched: false, emptyAt: undefined }));
     return t;
   };
   return {
@@ -69,20 +71,21 @@ export function createSourceTracker(idleMs: number): SourceTracker {
       t.inFlight = Math.max(0, t.inFlight - 1);
       // Its records are fetched again: the source is not caught up, and no longer known empty.
       t.caughtUpAt = undefined;
-      t.empty = false;
+      t.emptyAt = undefined;
     },
     unchecked() {
-      return [...sources].filter(([, t]) => !t.batched && !t.empty && t.inFlight === 0).map(([scope]) => scope);
+      return [...sources].filter(([, t]) => !t.batched && t.emptyAt === undefined && t.inFlight === 0).map(([scope]) => scope);
     },
-    markEmpty(scope) {
+    markEmpty(scope, now) {
       const t = sources.get(scope);
-      if (t !== undefined && !t.batched) t.empty = true;
+      if (t !== undefined && !t.batched && t.emptyAt === undefined) t.emptyAt = now;
     },
     idle(now) {
       const out: SourceMark[] = [];
       for (const [source, t] of sources) {
         if (t.inFlight > 0) continue;
-        const quiet = t.batched ? t.caughtUpAt !== undefined && now - t.caughtUpAt >= idleMs : t.empty;
+        const since = t.batched ? t.caughtUpAt : t.emptyAt;
+        const quiet = since !== undefined && now - since >= idleMs;
         if (quiet) out.push({ source, watermark: t.progress, idle: true });
       }
       return out;

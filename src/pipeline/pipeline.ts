@@ -374,7 +374,10 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     beating = true;
     try {
       const unchecked = sourcesSeen.unchecked();
-      if (unchecked.length > 0) for (const scope of await emptySources(kafka, config.kafka.group_id, unchecked, config.kafka.from_beginning)) sourcesSeen.markEmpty(scope);
+      if (unchecked.length > 0) {
+        const checkedAt = Date.now();
+        for (const scope of await emptySources(kafka, config.kafka.group_id, unchecked, config.kafka.from_beginning)) sourcesSeen.markEmpty(scope, checkedAt);
+      }
       // At a graceful stop, a source caught up is as good as idle: nothing more will come from this instance.
       const idle = sourcesSeen.idle(final ? Number.POSITIVE_INFINITY : Date.now());
       if (idle.length === 0) return;

@@ -133,29 +133,34 @@ describe('the source tracker (ingest side): which sources are idle', () => {
   it('a failed first batch of a source Kafka had called empty: not idle, and asked about again', () => {
     const t = createSourceTracker(1000);
     t.assign(new Set([S]));
-    t.markEmpty(S);
-    expect(t.idle(0)).toEqual([{ source: S, watermark: -Infinity, idle: true }]);
+    t.markEmpty(S, 0);
+    expect(t.idle(1000)).toEqual([{ source: S, watermark: -Infinity, idle: true }]);
     t.begin(S);
     t.abort(S);
     expect(t.idle(60_000)).toEqual([]);
     expect(t.unchecked()).toEqual([S]);
   });
 
-  it('never batched: idle only once Kafka says it is empty (markEmpty), at once', () => {
+  it('never batched: idle only once Kafka said it is empty (markEmpty) and idle_ms has passed since', () => {
     const t = createSourceTracker(1000);
     t.assign(new Set([S, T]));
     expect(t.idle(1_000_000)).toEqual([]);
     expect(t.idle(Infinity)).toEqual([]);
     expect(t.unchecked()).toEqual([S, T]);
-    t.markEmpty(T);
+    t.markEmpty(T, 0);
     expect(t.unchecked()).toEqual([S]);
-    expect(t.idle(0)).toEqual([{ source: T, watermark: -Infinity, idle: true }]);
+    // Just found empty: not yet quiet for idle_ms (a partition about to be filled at start).
+    expect(t.idle(0)).toEqual([]);
+    expect(t.idle(999)).toEqual([]);
+    // A second check does not restart the quiet time.
+    t.markEmpty(T, 500);
+    expect(t.idle(1000)).toEqual([{ source: T, watermark: -Infinity, idle: true }]);
     // A source in flight is not asked about.
     t.begin(S);
     expect(t.unchecked()).toEqual([]);
     t.end(S, 100, false, 5);
     // Batched: markEmpty no longer applies (its last batch was not caught up).
-    t.markEmpty(S);
+    t.markEmpty(S, 5);
     expect(t.idle(Infinity)).toEqual([{ source: T, watermark: -Infinity, idle: true }]);
   });
 
