@@ -164,6 +164,37 @@ export async function readAll(topic: string, expected: number, timeoutMs = 30_00
 }
 
 /**
+ * Records of a keyed topic that are events, read up to its end as it is now:
+ * not the source markers (key `@mark`, docs/keyed-order.md) the ingest stage
+ * writes beside them, one per source batch and keyed partition, and on a
+ * timer while sources are idle.
+ */
+export async function keyedEventRecords(topic: string, timeoutMs = 60_000): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map((await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect())).map((p) => [p.partition, { low: BigInt(p.low), high: BigInt(p.high) }]));
+  const consumer = kafka.consumer({ groupId: `reader-${Date.now()}-${Math.random()}` });
+  const read = new Map<number, bigint>();
+  let events = 0;
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const end = ends.get(partition)?.high ?? 0n;
+        if (BigInt(message.offset) >= end) return;
+        if (message.key?.toString() !== '@mark') events++;
+        read.set(partition, BigInt(message.offset) + 1n);
+      },
+    });
+    await waitFor(() => [...ends].every(([p, e]) => (read.get(p) ?? e.low) >= e.high), timeoutMs, `reading ${topic} to its end`);
+  } finally {
+    await consumer.disconnect();
+  }
+  return events;
+}
+
+/**
  * Polls `cond` until it holds. A check that throws counts as "not yet": on a
  * fresh broker the group coordinator answers NOT_COORDINATOR for a while.
  */

@@ -26,7 +26,7 @@ import { AssignerProtocol, type Assigner, type Consumer } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { oktaSignIn } from '../helpers/keyed-events.js';
 import { inProcessSift, type InProcessSift } from '../helpers/pipelines.js';
-import { es, kafka, offsets, produce, readAll, topicSize, uniqueNames, waitFor } from '../helpers/stack.js';
+import { es, kafka, keyedEventRecords, offsets, produce, readAll, topicSize, uniqueNames, waitFor } from '../helpers/stack.js';
 
 /** Okta uuids in the vendor's format, numbered. */
 const oid = (round: number, n: number): string => `4f6b8e2a-37c1-11f1-a9d${round}-${String(n).padStart(12, '0')}`;
@@ -238,7 +238,7 @@ describe('a large batch on 1 MiB topics (issue 12, defect 2)', () => {
         try {
           await sift.pipeline.start();
           await waitFor(async () => (await offsets(r.names.group, r.names.topic)).committed === 20, 90_000, 'the ingest stage to commit');
-          expect(await topicSize(r.keyed)).toBe(10_000);
+          expect(await keyedEventRecords(r.keyed)).toBe(10_000);
           await holder.disconnect();
           await waitFor(async () => {
             const k = await offsets(`${r.names.group}.detect`, r.keyed);
