@@ -389,10 +389,11 @@ launch_kafka() { # start the broker in the background unless it runs; no waiting
            --add-scram "SCRAM-SHA-512=[name=sift,password=$(secret kafka-sift.password)]")
   fi
   if [[ ! -f $KAFKA_DATA/meta.properties ]]; then
+    # A base64url id starts with '-' one time in 64: passed as --cluster-id=<id>, argparse never takes it for an option.
     local cid; cid=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
     say "formatting kafka storage (cluster id $cid)"
     "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Dlog4j.configuration="file:$TOOLS/kafka-tools-log4j.properties" \
-      -cp "$KAFKA_LIB/*" kafka.tools.StorageTool format -t "$cid" \
+      -cp "$KAFKA_LIB/*" kafka.tools.StorageTool format --cluster-id="$cid" \
       -c "$RUN/kafka-server.properties" --ignore-formatted "${scram[@]+"${scram[@]}"}" >"$KAFKA_LOGS/format.log" 2>&1 ||
       { show_log_tail kafka-format "$KAFKA_LOGS/format.log"; die "kafka storage format failed"; }
   fi
