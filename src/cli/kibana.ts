@@ -19,11 +19,11 @@ from the panel list in src/kibana/panels.ts checked against the ECS catalog.
         instead, which keeps it out of the process list; user:password@ in the
         URL is sent as Basic auth.
 
--c names the Sift config whose alerts.index_prefix the alerts data view uses.`;
+-c names the Sift config whose alerts.index_prefix and elasticsearch.ops_index.prefix the alerts and pipeline-health data views use.`;
 
 function savedObjectsNdjson(configFile: string | undefined): string {
   const config = loadConfig(configFile);
-  return toNdjson(buildSavedObjects({ alertsIndexPrefix: config.alerts.index_prefix }));
+  return toNdjson(buildSavedObjects({ alertsIndexPrefix: config.alerts.index_prefix, opsIndexPrefix: config.elasticsearch.ops_index.prefix }));
 }
 
 async function importCommand(argv: readonly string[]): Promise<number> {

@@ -156,6 +156,18 @@ export const configSpec = spec.object('Sift configuration.', {
     bulk_max_docs: spec.int({ description: 'Most documents in one bulk request.', default: 2000, min: 1 }),
     retry_initial_ms: spec.int({ description: 'First backoff after a retryable bulk failure (429, 5xx, unreachable).', default: 200, min: 1 }),
     retry_max_ms: spec.int({ description: 'Backoff ceiling; retries go on until shutdown, they never drop events.', default: 30000, min: 1 }),
+    ops_index: spec.object(
+      'The pipeline-health index <prefix>-<namespace>: per delivered batch, events indexed and ingest lag per dataset, and dead letters per reason, for the Kibana overview (docs/kibana.md). Best effort: written after each batch without holding its commit; a failed write is counted in sift_ops_docs_failed_total. The dead-letter topic stays the record of truth.',
+      {
+        enabled: spec.bool({ description: 'Create the index at start and write it after each batch.', default: true, env: 'SIFT_ES_OPS_INDEX_ENABLED' }),
+        prefix: spec.string({
+          description: 'The index is <prefix>-<namespace>; the Kibana data view is <prefix>-*.',
+          default: 'sift-ops',
+          pattern: /^[a-z0-9][a-z0-9_.-]{0,100}$/,
+          patternHint: 'a lowercase index name prefix',
+        }),
+      },
+    ),
   }),
   pipeline: spec.object('Processing between Kafka and Elasticsearch.', {
     keep_original: spec.bool({ description: 'Keep the raw record in event.original.', default: false }),

@@ -1,10 +1,11 @@
 /**
- * The data views Sift ships: every event (`logs-*`), one per source, and the
- * alerts. Generated from the ECS registry, so a new source gets its data view
+ * The data views Sift ships: every event (`logs-*`), one per source, the
+ * pipeline-health index and the alerts. Generated from the ECS registry, so a new source gets its data view
  * without anyone editing this file.
  */
 import { alertsIndexName } from '../alerts/index.js';
 import { datasetsOf, indexAlias, knownDatasets, knownVendors } from '../ecs/index.js';
+import { opsIndexName } from '../ingest/index.js';
 import type { DataViewSpec } from './spec.js';
 
 /** How a source is named in Kibana; a vendor missing here shows its id. */
@@ -21,6 +22,7 @@ const SOURCE_NAMES: Readonly<Record<string, string>> = {
 
 export const ALL_EVENTS = 'logs';
 export const ALERTS = 'alerts';
+export const OPS = 'ops';
 
 export function sourceName(vendor: string): string {
   return SOURCE_NAMES[vendor] ?? vendor;
@@ -31,13 +33,15 @@ export function datasetPattern(datasets: readonly string[]): string {
   return datasets.map((d) => indexAlias(d, '*')).join(',');
 }
 
-export function dataViews(alertsIndexPrefix: string): DataViewSpec[] {
+/** `opsIndexPrefix`: elasticsearch.ops_index.prefix, whose default it defaults to. */
+export function dataViews(alertsIndexPrefix: string, opsIndexPrefix = 'sift-ops'): DataViewSpec[] {
   return [
     { key: ALL_EVENTS, pattern: 'logs-*', name: 'Sift: all events', datasets: knownDatasets() },
     ...knownVendors().map((vendor) => {
       const datasets = datasetsOf(vendor);
       return { key: vendor, pattern: datasetPattern(datasets), name: `Sift: ${sourceName(vendor)}`, datasets };
     }),
+    { key: OPS, pattern: opsIndexName(opsIndexPrefix, '*'), name: 'Sift: pipeline health', datasets: [], ops: true },
     { key: ALERTS, pattern: alertsIndexName(alertsIndexPrefix, '*'), name: 'Sift: alerts', datasets: [], alerts: true },
   ];
 }

@@ -13,6 +13,8 @@ import type { DashboardSpec } from './spec.js';
 export interface ExportOptions {
   /** alerts.index_prefix: the alerts data view is `<prefix>-*`. */
   readonly alertsIndexPrefix: string;
+  /** elasticsearch.ops_index.prefix: the pipeline-health data view is `<prefix>-*` (default sift-ops). */
+  readonly opsIndexPrefix?: string;
 }
 
 export class PanelListError extends Error {
@@ -25,16 +27,16 @@ export class PanelListError extends Error {
 }
 
 export function buildSavedObjects(opts: ExportOptions, dashboards: readonly DashboardSpec[] = DASHBOARDS): SavedObject[] {
-  const views = dataViews(opts.alertsIndexPrefix);
+  const views = dataViews(opts.alertsIndexPrefix, opts.opsIndexPrefix);
   const problems = checkDashboards(dashboards, views);
   if (problems.length > 0) throw new PanelListError(problems);
   const out: SavedObject[] = views.map(dataViewObject);
   for (const d of dashboards) {
-    // checkDashboards has vouched for the view.
-    const view = views.find((v) => v.key === d.dataView);
-    if (!view) continue;
-    const types = fieldTypes(view);
-    for (const p of d.panels) out.push(lensObject(d.key, p, ids.dataView(view.key), types));
+    for (const p of d.panels) {
+      // checkDashboards has vouched for the view.
+      const view = views.find((v) => v.key === (p.dataView ?? d.dataView));
+      if (view) out.push(lensObject(d.key, p, ids.dataView(view.key), fieldTypes(view)));
+    }
   }
   const alerts = views.find((v) => v.alerts);
   if (alerts && dashboards.some((d) => d.alertsSearch)) out.push(alertsSearchObject(ids.dataView(alerts.key)));

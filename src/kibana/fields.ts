@@ -1,12 +1,14 @@
 /**
  * The fields a panel may use: those of the catalog behind its data view (the
- * ECS catalog for event views, the alerts index mapping for the alerts view),
+ * ECS catalog for event views, the alerts or pipeline-health index mapping
+ * for those views),
  * of a type Elasticsearch can aggregate on. The export refuses a panel list
  * that names any other field, so a renamed catalog field breaks the build,
  * not a dashboard in front of an analyst.
  */
 import { ALERTS_MAPPINGS } from '../alerts/index.js';
 import { fieldsOf } from '../ecs/index.js';
+import { OPS_MAPPINGS } from '../ingest/index.js';
 import type { DashboardSpec, DataViewSpec, PanelSpec } from './spec.js';
 
 /** Types with doc values: terms, histograms, cardinality and max work on them (text does not). */
@@ -27,10 +29,12 @@ function flatten(props: Readonly<Record<string, MappingNode>>, prefix: string, o
 }
 
 const ALERT_FIELDS: ReadonlyMap<string, string> = flatten(ALERTS_MAPPINGS.properties, '', new Map());
+const OPS_FIELDS: ReadonlyMap<string, string> = flatten(OPS_MAPPINGS.properties, '', new Map());
 
 /** Field → type for a data view; a field two datasets declare keeps its first type (the registry refuses conflicts). */
 export function fieldTypes(view: DataViewSpec): ReadonlyMap<string, string> {
   if (view.alerts) return ALERT_FIELDS;
+  if (view.ops) return OPS_FIELDS;
   const out = new Map<string, string>();
   for (const dataset of view.datasets) {
     for (const f of fieldsOf(dataset) ?? []) if (!out.has(f.name)) out.set(f.name, f.type);
@@ -56,9 +60,14 @@ export function checkDashboards(dashboards: readonly DashboardSpec[], views: rea
       continue;
     }
     if (d.panels.length === 0) problems.push(`dashboard ${d.key}: no panels`);
-    const types = fieldTypes(view);
     for (const p of d.panels) {
       const where = `dashboard ${d.key}, panel ${p.key}`;
+      const panelView = p.dataView === undefined ? view : views.find((v) => v.key === p.dataView);
+      if (!panelView) {
+        problems.push(`${where}: no data view ${JSON.stringify(p.dataView)}`);
+        continue;
+      }
+      const types = fieldTypes(panelView);
       if (seen.has(`${d.key}/${p.key}`)) problems.push(`${where}: the key is used twice`);
       seen.add(`${d.key}/${p.key}`);
       if (p.kind === 'timeline' && p.by.length > 1) problems.push(`${where}: a timeline splits by at most one field`);
@@ -66,7 +75,7 @@ export function checkDashboards(dashboards: readonly DashboardSpec[], views: rea
       if (p.kind === 'metric' && p.by.length > 0) problems.push(`${where}: a metric has no breakdown`);
       for (const field of panelFields(p)) {
         const type = types.get(field);
-        if (type === undefined) problems.push(`${where}: ${field} is not in the catalog of ${view.pattern}`);
+        if (type === undefined) problems.push(`${where}: ${field} is not in the catalog of ${panelView.pattern}`);
         else if (!AGGREGATABLE.has(type)) problems.push(`${where}: ${field} is ${type}, which Elasticsearch cannot aggregate`);
       }
     }

@@ -1,6 +1,6 @@
 export { buildSavedObjects, toNdjson, PanelListError, type ExportOptions } from './export.js';
 export { importSavedObjects, importUrl, KibanaImportError, type ImportOptions, type ImportResult, type ImportedObject } from './import.js';
-export { dataViews, datasetPattern, ALERTS, ALL_EVENTS } from './data-views.js';
+export { dataViews, datasetPattern, ALERTS, ALL_EVENTS, OPS } from './data-views.js';
 export { DASHBOARDS } from './panels.js';
 export { AGGREGATABLE, checkDashboards, fieldTypes, panelFields } from './fields.js';
 export { panelSearch, fixedInterval, type TimeRange } from './query.js';

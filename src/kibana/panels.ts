@@ -3,7 +3,7 @@
  * checked against the catalog of the dashboard's data view (fields.ts) when
  * the export is built; docs/kibana.md lists the same dashboards for readers.
  */
-import { ALERTS, ALL_EVENTS, sourceName } from './data-views.js';
+import { ALERTS, ALL_EVENTS, OPS, sourceName } from './data-views.js';
 import type { DashboardSpec, PanelSpec, Where } from './spec.js';
 
 const SIGN_IN: Where = { field: 'event.action', values: ['user.session.start'] };
@@ -20,7 +20,8 @@ function sourceBasics(split: string, splitName: string): PanelSpec[] {
 const OVERVIEW: DashboardSpec = {
   key: 'overview',
   title: 'Sift: overview',
-  description: 'Every source Sift ingests: volume per dataset, outcomes, freshness and what Sift tagged. Dead letters live in the Kafka dead-letter topic, not in Elasticsearch (docs/kibana.md).',
+  description:
+    'Every source Sift ingests: volume per dataset, outcomes, freshness, what Sift tagged, and from the pipeline-health index dead letters per reason and ingest lag (best effort; the Kafka dead-letter topic is the record of truth, docs/kibana.md).',
   dataView: ALL_EVENTS,
   panels: [
     { key: 'per-dataset', title: 'Events per dataset over time', kind: 'timeline', by: ['event.dataset'] },
@@ -28,6 +29,24 @@ const OVERVIEW: DashboardSpec = {
     { key: 'freshness', title: 'Newest event per dataset (ingest lag: now minus this)', kind: 'table', by: ['event.dataset'], metric: { op: 'max', field: '@timestamp', label: 'Newest @timestamp' }, size: 50 },
     { key: 'tags', title: 'Events Sift tagged (e.g. timestamp_from_receipt), per tag', kind: 'bars', by: ['tags'] },
     { key: 'users', title: 'Distinct users', kind: 'metric', by: [], metric: { op: 'unique_count', field: 'related.user', label: 'Distinct users' } },
+    {
+      key: 'dead-letters',
+      title: 'Dead letters per reason over time',
+      kind: 'timeline',
+      dataView: OPS,
+      by: ['error.code'],
+      metric: { op: 'sum', field: 'sift.ops.count', label: 'Dead letters' },
+      where: [{ field: 'sift.ops.kind', values: ['dead_letter'] }],
+    },
+    {
+      key: 'ingest-lag',
+      title: 'Ingest lag per dataset (ms)',
+      kind: 'timeline',
+      dataView: OPS,
+      by: ['event.dataset'],
+      metric: { op: 'max', field: 'sift.ops.lag_ms', label: 'Ingest lag (ms)' },
+      where: [{ field: 'sift.ops.kind', values: ['batch'] }],
+    },
   ],
 };
 

@@ -37,7 +37,8 @@ export function fixedInterval(range: TimeRange): string {
 
 function metricAgg(metric: Metric): Agg | undefined {
   if (metric.op === 'count') return undefined;
-  return metric.op === 'unique_count' ? { cardinality: { field: metric.field } } : { max: { field: metric.field } };
+  if (metric.op === 'unique_count') return { cardinality: { field: metric.field } };
+  return metric.op === 'sum' ? { sum: { field: metric.field } } : { max: { field: metric.field } };
 }
 
 /** The `query` and `aggs` of the request; `aggs.b0` is the outermost bucket aggregation. */

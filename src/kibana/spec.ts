@@ -20,7 +20,7 @@ export const PanelKind = {
 export type PanelKind = (typeof PanelKind)[keyof typeof PanelKind];
 
 /** The number a panel shows per bucket. */
-export type Metric = { readonly op: 'count' } | { readonly op: 'unique_count' | 'max'; readonly field: string; readonly label: string };
+export type Metric = { readonly op: 'count' } | { readonly op: 'unique_count' | 'max' | 'sum'; readonly field: string; readonly label: string };
 
 /** A filter: the field has one of these values (a Lens layer query in KQL; a `terms` query in ES). */
 export interface Where {
@@ -39,6 +39,8 @@ export interface PanelSpec {
   readonly where?: readonly Where[];
   /** How many top values each `by` field shows (default 10). */
   readonly size?: number;
+  /** Key of the data view this panel reads, when not its dashboard's (the overview's pipeline-health panels). */
+  readonly dataView?: string;
 }
 
 /** A data view: an index pattern with `@timestamp` as its time field. */
@@ -51,13 +53,15 @@ export interface DataViewSpec {
   readonly datasets: readonly string[];
   /** The alerts index rather than event indices. */
   readonly alerts?: boolean;
+  /** The pipeline-health index (elasticsearch.ops_index) rather than event indices. */
+  readonly ops?: boolean;
 }
 
 export interface DashboardSpec {
   readonly key: string;
   readonly title: string;
   readonly description: string;
-  /** Key of the data view every panel of this dashboard reads. */
+  /** Key of the data view the panels of this dashboard read (unless a panel names its own). */
   readonly dataView: string;
   readonly panels: readonly PanelSpec[];
   /** The time range the dashboard opens with (Kibana date math); default now-24h to now. */

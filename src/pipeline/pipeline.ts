@@ -11,6 +11,7 @@ import {
   createMessageLimits,
   createStateCheckpoint,
   installDatasetTemplate,
+  opsIndexName,
   ensureTopics,
   waitForCluster,
   retryWhileSettling,
@@ -41,7 +42,7 @@ import {
   retryPolicy,
   type Notifier,
 } from '../alerts/index.js';
-import { parseDuration, type Detection } from '../rules/index.js';
+import { eventTime, parseDuration, type Detection } from '../rules/index.js';
 import { ErrorCode, SiftError, Stage, describeError, failpoint, packageRoot, yieldTurn } from '../shared/index.js';
 import { startTelemetryServer, type Logger, type Metrics, type TelemetryServer } from '../telemetry/index.js';
 import { createDeadLetterSink, type DeadLetter } from './dead-letter.js';
@@ -65,6 +66,8 @@ import {
 import { geoIpOf } from './geoip.js';
 import { countAlerts, emptyStats, type PipelineStats } from './stats.js';
 import { staticChecks } from './preflight.js';
+import { opsDocs } from './ops.js';
+import { createOpsWriter, type OpsWriter } from './ops-writer.js';
 
 export interface PipelineDeps {
   config: SiftConfig;
@@ -165,8 +168,12 @@ const SLICE_RECORDS = 32;
 /** What a detect-stage fetch waits for, up to rules.keyed_fetch_wait_ms: about a thousand keyed records. */
 const DETECT_FETCH_MIN_BYTES = 1024 * 1024;
 
-/** Where a document came from, without its event (detection is done with it by the time the bulk is answered). */
-type DocTrace = Omit<DocOrigin, 'event'>;
+/**
+ * Where a document came from, without its event (detection is done with it
+ * by the time the bulk is answered); `time` is its event time (epoch ms, NaN
+ * when unusable or when the ops index is off), for the ingest lag (ops.ts).
+ */
+type DocTrace = Omit<DocOrigin, 'event'> & { readonly time: number };
 
 /**
  * `target.push(...items)` without spreading: one 2 MiB record can hold
@@ -241,6 +248,9 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       [...plans.values()].flatMap((p) => [...p.targets].map(([dataset, t]) => [t.alias, firstBackingIndex(dataset, config.elasticsearch.namespace)] as const)),
     ),
   });
+  const opsWriter: OpsWriter | undefined = config.elasticsearch.ops_index.enabled
+    ? createOpsWriter({ client: es, index: opsIndexName(config.elasticsearch.ops_index.prefix, config.elasticsearch.namespace), log, metrics })
+    : undefined;
   const prepareOptions = prepareOptionsOf(config);
   if (prepareOptions.geoip) log.info(prepareOptions.geoip.describe, 'GeoIP databases loaded.');
   let resolveFatal: (err: Error) => void = () => undefined;
@@ -345,7 +355,11 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
           append(written.detections, await local.evaluate(scope, prepared));
         }
         append(written.dead, prepared.dead);
-        for (const o of prepared.origins) written.traces.push({ record: o.record, dataset: o.dataset, eventIndex: o.eventIndex, future: o.future });
+        for (const o of prepared.origins) {
+          // The normalizer's @timestamp, read by arithmetic (no re-parse of the document).
+          const time = opsWriter ? eventTime(o.event) : Number.NaN;
+          written.traces.push({ record: o.record, dataset: o.dataset, eventIndex: o.eventIndex, future: o.future, time });
+        }
         await bulk.add(prepared.docs);
       }
       const lastOffset = batch.records.at(-1)?.offset;
@@ -510,6 +524,11 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
     stats.indexed += report.indexed;
     stats.deadLettered += dead.length;
     stats.batches++;
+    // Best effort, after the batch is safe, and not awaited: the commit never waits for it (ops-writer.ts).
+    const first = batch.records[0];
+    if (opsWriter && first) {
+      opsWriter.write(opsDocs({ topic: batch.topic, partition: batch.partition, firstOffset: first.offset, now: Date.now(), traces, rejected, dead }));
+    }
   }
 
   return {
@@ -561,6 +580,8 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
         log.debug({ dataset }, 'Index template installed.');
       }
       log.info({ datasets: datasets.size }, 'Index templates installed.');
+      // Best effort: a refusal is logged and the writer tries again later.
+      await opsWriter?.ensure();
       if (config.alerts.kafka.format === 'avro' && registry) {
         // Before any alert is written: a registry that refuses Sift's schema stops the start here.
         const subject = valueSubject(config.alerts.topic);
@@ -717,6 +738,8 @@ export function createPipeline({ config, log, metrics }: PipelineDeps): Pipeline
       detection?.close();
       await notifier?.stop(config.pipeline.shutdown_timeout_ms).catch((err: unknown) => log.warn({ err }, 'Notifier did not stop cleanly.'));
       await producer.disconnect().catch(() => undefined);
+      // The last batches' health documents, bounded: they are best effort.
+      await opsWriter?.flush(Math.min(5_000, config.pipeline.shutdown_timeout_ms));
       await es.close().catch(() => undefined);
       await server?.close();
       return result;

@@ -43,6 +43,7 @@ export interface Metrics {
   readonly alertRetries: Counter<'sink' | 'reason'>;
   readonly alertFailures: Counter<'sink' | 'reason'>;
   readonly alertsPending: Gauge<'sink'>;
+  readonly opsFailed: Counter;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -223,5 +224,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       registers,
     }),
     alertsPending: new Gauge({ name: 'sift_alerts_pending', help: 'Alerts queued or in flight, by sink.', labelNames: ['sink'], registers }),
+    opsFailed: new Counter({
+      name: 'sift_ops_docs_failed_total',
+      help: 'Pipeline-health documents (elasticsearch.ops_index) not written: refused, failed or dropped while Elasticsearch lagged. Best effort; batches are unaffected.',
+      registers,
+    }),
   };
 }

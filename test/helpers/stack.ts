@@ -291,6 +291,7 @@ export async function countDocs(alias: string): Promise<number> {
 export async function cleanup(names: ReturnType<typeof uniqueNames>, topics: readonly string[] = []): Promise<void> {
   await es.indices.delete({ index: `${names.alias}-*`, ignore_unavailable: true }).catch(() => undefined);
   await es.indices.delete({ index: `sift-alerts-${names.namespace}`, ignore_unavailable: true }).catch(() => undefined);
+  await es.indices.delete({ index: `sift-ops-${names.namespace}`, ignore_unavailable: true }).catch(() => undefined);
   const admin = kafka.admin();
   await admin.connect();
   // One call per topic: a topic the test never created must not keep the others.

@@ -66,6 +66,7 @@ describe('index housekeeping', () => {
         `logs-google_workspace.login-${names.namespace}-000001`,
         `logs-okta.system-${names.namespace}-000001`,
         `sift-alerts-${names.namespace}`,
+        `sift-ops-${names.namespace}`,
       ]);
       // Each event index sits behind its write alias (no concrete index took the alias's name).
       const aliases = await es.indices.getAlias({ name: `logs-*-${names.namespace}` });

@@ -54,10 +54,11 @@ describe('sift kibana export: saved objects', () => {
       'logs-github.audit-*',
       'logs-aws.cloudtrail-*',
       'logs-gcp.audit-*',
+      'sift-ops-*',
       'sift-alerts-*',
     ]);
     expect(views.map((v) => v.attributes.name)).toEqual([
-      'Sift: all events', 'Sift: Okta', 'Sift: Google Workspace', 'Sift: Slack', 'Sift: Zoom', 'Sift: GitLab', 'Sift: GitHub', 'Sift: AWS CloudTrail', 'Sift: GCP audit', 'Sift: alerts',
+      'Sift: all events', 'Sift: Okta', 'Sift: Google Workspace', 'Sift: Slack', 'Sift: Zoom', 'Sift: GitLab', 'Sift: GitHub', 'Sift: AWS CloudTrail', 'Sift: GCP audit', 'Sift: pipeline health', 'Sift: alerts',
     ]);
     for (const v of views) {
       expect(v.attributes.timeFieldName).toBe('@timestamp');
@@ -68,6 +69,11 @@ describe('sift kibana export: saved objects', () => {
   it('follows alerts.index_prefix for the alerts data view', () => {
     const other = buildSavedObjects({ alertsIndexPrefix: 'secops-alerts' }).filter((o) => o.type === 'index-pattern').map((o) => o.attributes.title);
     expect(other.at(-1)).toBe('secops-alerts-*');
+  });
+
+  it('follows elasticsearch.ops_index.prefix for the pipeline-health data view', () => {
+    const other = buildSavedObjects({ alertsIndexPrefix: 'sift-alerts', opsIndexPrefix: 'secops-health' }).filter((o) => o.type === 'index-pattern').map((o) => o.attributes.title);
+    expect(other.at(-2)).toBe('secops-health-*');
   });
 
   it('links each alert event id to that event in Discover, on the all-events data view', () => {
@@ -113,8 +119,8 @@ describe('sift kibana export: saved objects', () => {
         expect(present.has(`${r.type}/${r.id}`), `${o.id} → ${r.type}/${r.id}`).toBe(true);
       }
     }
-    // 45 lens → data view, 45 dashboard → lens, search → data view, alerts dashboard → search.
-    expect(count).toBe(92);
+    // 47 lens → data view, 47 dashboard → lens, search → data view, alerts dashboard → search.
+    expect(count).toBe(96);
     // And every object but the data views is reached from a dashboard.
     const reached = new Set(byType('dashboard').flatMap((d) => d.references.map((r) => `${r.type}/${r.id}`)));
     for (const o of objects.filter((x) => x.type === 'lens' || x.type === 'search')) expect(reached.has(`${o.type}/${o.id}`), o.id).toBe(true);
@@ -122,8 +128,8 @@ describe('sift kibana export: saved objects', () => {
 
   it('builds each Lens object as Kibana 8 reads it: formBased layer referenced, columns and accessors consistent', () => {
     const lens = byType('lens');
-    // Panels per dashboard: overview 5, alerts 5, Okta 6, CloudTrail 5, GitHub 5, GitLab 4, Workspace 4, Slack 4, Zoom 4, GCP 3.
-      expect(lens.length).toBe(45);
+    // Panels per dashboard: overview 7, alerts 5, Okta 6, CloudTrail 5, GitHub 5, GitLab 4, Workspace 4, Slack 4, Zoom 4, GCP 3.
+      expect(lens.length).toBe(47);
     for (const l of lens) {
       const a = l.attributes as { visualizationType: string; state: { datasourceStates: { formBased: { layers: Record<string, { columns: Record<string, { operationType: string }>; columnOrder: string[] }> } }; visualization: Record<string, unknown>; query: { language: string; query: string } } };
       expect(['lnsXY', 'lnsDatatable', 'lnsMetric']).toContain(a.visualizationType);
@@ -152,6 +158,24 @@ describe('sift kibana export: saved objects', () => {
     expect(layer.columnOrder).toEqual(['by0', 'metric']);
     expect(layer.columns.by0).toMatchObject({ operationType: 'terms', sourceField: 'user.name', dataType: 'string', isBucketed: true, params: { size: 10, orderBy: { type: 'column', columnId: 'metric' }, orderDirection: 'desc' } });
     expect(layer.columns.metric).toMatchObject({ operationType: 'count', sourceField: '___records___', isBucketed: false });
+  });
+
+  it('writes the overview\'s dead-letter panel on the pipeline-health data view, summing sift.ops.count per reason', () => {
+    const l = objects.find((o) => o.id === 'sift-lens-overview-dead-letters');
+    expect(l?.references).toEqual([{ type: 'index-pattern', id: 'sift-dv-ops', name: 'indexpattern-datasource-layer-layer1' }]);
+    const a = l?.attributes as { title: string; visualizationType: string; state: { query: unknown; datasourceStates: { formBased: { layers: { layer1: { columns: Record<string, Record<string, unknown>>; columnOrder: string[] } } } } } };
+    expect(a.title).toBe('Dead letters per reason over time');
+    expect(a.visualizationType).toBe('lnsXY');
+    expect(a.state.query).toEqual({ language: 'kuery', query: 'sift.ops.kind : "dead_letter"' });
+    const layer = a.state.datasourceStates.formBased.layers.layer1;
+    expect(layer.columnOrder).toEqual(['by0', 'time', 'metric']);
+    expect(layer.columns.by0).toMatchObject({ operationType: 'terms', sourceField: 'error.code', dataType: 'string' });
+    expect(layer.columns.metric).toMatchObject({ operationType: 'sum', sourceField: 'sift.ops.count', dataType: 'number', label: 'Dead letters' });
+    const lag = objects.find((o) => o.id === 'sift-lens-overview-ingest-lag');
+    expect(lag?.references).toEqual([{ type: 'index-pattern', id: 'sift-dv-ops', name: 'indexpattern-datasource-layer-layer1' }]);
+    expect(JSON.stringify(lag?.attributes)).toContain('"operationType":"max","sourceField":"sift.ops.lag_ms"');
+    // The overview's other panels stay on all events.
+    expect(objects.find((o) => o.id === 'sift-lens-overview-per-dataset')?.references[0]?.id).toBe('sift-dv-logs');
   });
 
   it('gives every object a fixed id: two exports are byte-identical', () => {
@@ -198,6 +222,28 @@ describe('the panel list is checked against the catalog', () => {
     ]);
   });
 
+  it('checks a panel on another data view against that view\'s catalog', () => {
+    const mixed: DashboardSpec[] = [
+      {
+        key: 'mixed',
+        title: 'Mixed',
+        description: '',
+        dataView: 'logs',
+        panels: [
+          { key: 'ok', title: 'Dead letters', kind: 'bars', dataView: 'ops', by: ['error.code'], metric: { op: 'sum', field: 'sift.ops.count', label: 'n' } },
+          { key: 'events', title: 'Event field on ops', kind: 'bars', dataView: 'ops', by: ['event.action'] },
+          { key: 'ops-on-logs', title: 'Ops field on logs', kind: 'bars', by: ['sift.ops.kind'] },
+          { key: 'gone', title: 'No such view', kind: 'bars', dataView: 'nope', by: ['error.code'] },
+        ],
+      },
+    ];
+    expect(checkDashboards(mixed, views)).toEqual([
+      'dashboard mixed, panel events: event.action is not in the catalog of sift-ops-*',
+      'dashboard mixed, panel ops-on-logs: sift.ops.kind is not in the catalog of logs-*',
+      'dashboard mixed, panel gone: no data view "nope"',
+    ]);
+  });
+
   it('refuses to export such a list', () => {
     expect(() => buildSavedObjects({ alertsIndexPrefix: 'sift-alerts' }, bad)).toThrow(PanelListError);
   });
@@ -229,6 +275,18 @@ describe('filters and queries', () => {
     });
     expect(panelSearch({ key: 'f', title: 'f', kind: 'table', by: ['event.dataset'], metric: { op: 'max', field: '@timestamp', label: 'Newest' }, size: 50 }, range).aggs).toEqual({
       b0: { terms: { field: 'event.dataset', size: 50, order: { metric: 'desc' } }, aggs: { metric: { max: { field: '@timestamp' } } } },
+    });
+    expect(panelSearch({ key: 's', title: 's', kind: 'timeline', by: ['error.code'], metric: { op: 'sum', field: 'sift.ops.count', label: 'n' } }, range).aggs).toEqual({
+      b0: {
+        terms: { field: 'error.code', size: 10, order: { metric: 'desc' } },
+        aggs: {
+          b1: {
+            date_histogram: { field: '@timestamp', fixed_interval: '30m', time_zone: 'UTC', min_doc_count: 0, extended_bounds: { min: 1704067200000, max: 1704153600000 } },
+            aggs: { metric: { sum: { field: 'sift.ops.count' } } },
+          },
+          metric: { sum: { field: 'sift.ops.count' } },
+        },
+      },
     });
   });
 });

@@ -4,3 +4,4 @@ export { ensureDatasetIndex, installDatasetTemplate, waitForCluster } from './se
 export { classifyItem, classifyRequest, ItemVerdict, RequestVerdict } from './classify.js';
 export { backoffDelay, sleep } from './backoff.js';
 export { esProblem, credentialHint } from './diagnose.js';
+export { ensureOpsIndex, opsIndexName, OPS_MAPPINGS } from './ops-index.js';

@@ -17,6 +17,6 @@ export type {
   StateEntry,
 } from './types.js';
 export { suppressionValues } from './suppression-values.js';
-export { parseRfc3339 } from './time.js';
+export { eventTime, parseRfc3339 } from './time.js';
 export { fingerprintOf } from './plan.js';
 export type { NewTermsSeed, SeedSpan } from '../state/index.js';
