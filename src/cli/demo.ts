@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { loadConfig } from '../config/index.js';
 import { indexAlias } from '../ecs/index.js';
 import { generateOkta, produceRecords } from '../generate/index.js';
-import { createEsClient, createKafka, ensureTopics } from '../ingest/index.js';
+import { createEsClient, createKafka, ensureTopics, groupPositions } from '../ingest/index.js';
 import { createPipeline } from '../pipeline/index.js';
 import { describeError } from '../shared/index.js';
 import { createLogger, createMetrics } from '../telemetry/index.js';
@@ -31,14 +31,8 @@ async function remaining(kafka: Kafka, group: string, topic: string): Promise<nu
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
     let left = 0;
-    for (const end of ends) {
-      const c = committed?.partitions.find((p) => p.partition === end.partition);
-      const at = c && c.offset !== '-1' ? BigInt(c.offset) : BigInt(end.low);
-      left += Number(BigInt(end.high) - at);
-    }
+    for (const p of await groupPositions(admin, group, topic)) left += Number(p.high - (p.committed ?? p.low));
     return left;
   } finally {
     await admin.disconnect();

@@ -15,6 +15,7 @@
  *   a checkpoint (statuses are not state: they are re-sent).
  */
 import type { Kafka } from 'kafkajs';
+import { groupPositions } from '../ingest/index.js';
 import type { SourceMark } from '../rules/index.js';
 
 interface Tracked {
@@ -110,15 +111,11 @@ export async function emptySources(kafka: Kafka, group: string, scopes: readonly
   try {
     const out: string[] = [];
     for (const [topic, partitions] of byTopic) {
-      const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, { low: BigInt(p.low), high: BigInt(p.high) }]));
-      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-      for (const p of partitions) {
-        const end = ends.get(p);
-        if (end === undefined) continue;
-        const at = done.get(p) ?? -1n;
-        const start = at >= 0n ? at : fromBeginning ? end.low : end.high;
-        if (start >= end.high) out.push(`${topic}/${p}`);
+      const wanted = new Set(partitions);
+      for (const p of await groupPositions(admin, group, topic)) {
+        if (!wanted.has(p.partition)) continue;
+        const start = p.committed ?? (fromBeginning ? p.low : p.high);
+        if (start >= p.high) out.push(`${topic}/${p.partition}`);
       }
     }
     return out;

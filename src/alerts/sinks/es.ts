@@ -4,7 +4,7 @@
  * its earlier copy and the index holds each alert exactly once.
  */
 import type { Client } from '@elastic/elasticsearch';
-import type { Indexer, IndexDoc, IndexReport } from '../../ingest/index.js';
+import { ensureIndex, type Indexer, type IndexDoc, type IndexReport } from '../../ingest/index.js';
 import type { Alert } from '../alert.js';
 
 export function alertsIndexName(prefix: string, namespace: string): string {
@@ -70,16 +70,8 @@ export const ALERTS_MAPPINGS = {
   },
 } as const;
 
-export async function ensureAlertsIndex(client: Client, index: string): Promise<void> {
-  if (await client.indices.exists({ index })) return;
-  try {
-    // As the event indices' template does: one replica where a second node
-    // can hold it, none on a single node (which would otherwise stay yellow).
-    await client.indices.create({ index, settings: { 'index.auto_expand_replicas': '0-1' }, mappings: ALERTS_MAPPINGS });
-  } catch (err) {
-    const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
-    if (type !== 'resource_already_exists_exception') throw err;
-  }
+export function ensureAlertsIndex(client: Client, index: string): Promise<void> {
+  return ensureIndex(client, index, ALERTS_MAPPINGS);
 }
 
 /**

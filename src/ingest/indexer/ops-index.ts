@@ -7,6 +7,7 @@
  * the types they were checked against, whatever a document carries.
  */
 import type { Client } from '@elastic/elasticsearch';
+import { ensureIndex } from './setup.js';
 
 export function opsIndexName(prefix: string, namespace: string): string {
   return `${prefix}-${namespace}`;
@@ -36,14 +37,7 @@ export const OPS_MAPPINGS = {
   },
 } as const;
 
-/** Creates the index with its mapping unless it exists; a concurrent creator winning is fine. */
-export async function ensureOpsIndex(client: Client, index: string): Promise<void> {
-  if (await client.indices.exists({ index })) return;
-  try {
-    // As the alerts index: one replica where a second node can hold it, none on a single node.
-    await client.indices.create({ index, settings: { 'index.auto_expand_replicas': '0-1' }, mappings: OPS_MAPPINGS });
-  } catch (err) {
-    const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
-    if (type !== 'resource_already_exists_exception') throw err;
-  }
+/** Creates the index with its mapping unless it exists. */
+export function ensureOpsIndex(client: Client, index: string): Promise<void> {
+  return ensureIndex(client, index, OPS_MAPPINGS);
 }

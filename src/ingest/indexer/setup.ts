@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
+import type { estypes } from '@elastic/elasticsearch';
 import { SiftError, type TransportProblem } from '../../shared/index.js';
 import { sleep } from './backoff.js';
 import { firstBackingIndex, indexAlias, indexTemplate, templateName, type FieldDef } from '../../ecs/index.js';
@@ -30,10 +31,29 @@ export async function ensureDatasetIndex(client: Client, dataset: string, namesp
       aliases: { [alias]: { is_write_index: true } },
     });
   } catch (err) {
-    const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
-    if (type !== 'resource_already_exists_exception') throw err;
+    if (!alreadyExists(err)) throw err;
   }
   return alias;
+}
+
+/** Whether an index creation failed only because another creator won the race. */
+function alreadyExists(err: unknown): boolean {
+  return (err as { body?: { error?: { type?: string } } }).body?.error?.type === 'resource_already_exists_exception';
+}
+
+/**
+ * Creates a plain index with its explicit mapping unless it exists (the
+ * alerts and pipeline-health indices); a concurrent creator winning is fine.
+ * One replica where a second node can hold it, none on a single node, as the
+ * event indices' template does (a single node would otherwise stay yellow).
+ */
+export async function ensureIndex(client: Client, index: string, mappings: estypes.MappingTypeMapping): Promise<void> {
+  if (await client.indices.exists({ index })) return;
+  try {
+    await client.indices.create({ index, settings: { 'index.auto_expand_replicas': '0-1' }, mappings });
+  } catch (err) {
+    if (!alreadyExists(err)) throw err;
+  }
 }
 
 /**

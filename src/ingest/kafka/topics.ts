@@ -1,4 +1,21 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+
+/** One partition of a topic as a consumer group sees it. */
+export interface GroupPosition {
+  readonly partition: number;
+  readonly low: bigint;
+  readonly high: bigint;
+  /** The group's committed offset; undefined when it has none. */
+  readonly committed: bigint | undefined;
+}
+
+/** Each partition of `topic`: its offsets and `group`'s committed offset. */
+export async function groupPositions(admin: Admin, group: string, topic: string): Promise<GroupPosition[]> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  const committed = new Map((offsets?.partitions ?? []).filter((p) => p.offset !== '-1').map((p) => [p.partition, BigInt(p.offset)]));
+  return ends.map((e) => ({ partition: e.partition, low: BigInt(e.low), high: BigInt(e.high), committed: committed.get(e.partition) }));
+}
 
 export interface TopicSpec {
   name: string;
