@@ -189,6 +189,18 @@ const COUNT = 6000;
 const START = Date.parse('2026-02-01T00:00:00.000Z');
 const topicsOf = (n: ReturnType<typeof uniqueNames>): string[] => [n.topic, n.dlq, `${n.topic}.state`, `${n.topic}.alerts`, `${n.topic}.alerts.dlq`, `${n.group}.keyed`, `${n.group}.keyed.state`];
 let pipelinesRan = false;
+/**
+ * Five failed sign-ins of one user 30 s apart, then a success, as three pages of two. After the
+ * generated history (about 2.5 s per event, so some 4.2 h): produced last, they must also come
+ * last in event time, or each partition would call them late (sift run drops late events from
+ * windows; the backtest reads them in place: docs/keyed-order.md).
+ */
+const PAGED: string[][] = [0, 1, 2].map((page) =>
+  [0, 1].map((i) => {
+    const n = page * 2 + i;
+    return oktaSignIn(`paged-${n}`, new Date(START + 6 * 3_600_000 + n * 30_000).toISOString(), 'paged@example.com', 'Netherlands', n < 5 ? 'FAILURE' : 'SUCCESS');
+  }),
+);
 
 afterAll(async () => {
   if (!pipelinesRan) return;
@@ -213,7 +225,7 @@ function runConfig(n: ReturnType<typeof uniqueNames>, rulesDir?: string): Record
 }
 
 /** A raw Okta System Log sign-in (the LogEvent shape), as a vendor would produce it. */
-function oktaSignIn(uuid: string, published: string, login: string, country: string): string {
+function oktaSignIn(uuid: string, published: string, login: string, country: string, result: 'SUCCESS' | 'FAILURE' = 'SUCCESS'): string {
   return JSON.stringify({
     uuid,
     published,
@@ -223,7 +235,7 @@ function oktaSignIn(uuid: string, published: string, login: string, country: str
     version: '0',
     actor: { id: `00u${login.length}`, type: 'User', alternateId: login, displayName: login },
     client: { ipAddress: '198.51.100.23', geographicalContext: { city: 'Somewhere', country } },
-    outcome: { result: 'SUCCESS' },
+    outcome: { result },
     transaction: { type: 'WEB', id: `tx-${uuid}` },
   });
 }
@@ -260,6 +272,9 @@ describe('through sift run (real Kafka and Elasticsearch)', () => {
     // the 8 brute forces raised at default lateness.
     await Promise.all([createTopic(demo.topic, 3), createTopic(seeded.topic, 1)]);
     await produceRecords({ kafka, topic: demo.topic, rate: 0, records: generateOkta({ count: COUNT, seed: 16, start: new Date(START), badRatio: 0 }) });
+    // Multi-event records: a brute force as three System Log API pages (JSON arrays), one per
+    // source partition (keyless: round robin), the success in the last page.
+    await produce(demo.topic, PAGED.map((page) => `[${page.join(',')}]`));
     // alice's first sign-in after the start is from Brazil (new to her history), then NL (known); bob's DE (known).
     await produce(seeded.topic, [oktaSignIn('s1', BRAZIL_AT, 'alice@example.com', 'Brazil'), oktaSignIn('s2', ago(9 * 60_000), 'alice@example.com', 'Netherlands'), oktaSignIn('s3', ago(8 * 60_000), 'bob@example.com', 'Germany')]);
     const rulesDir = mkdtempSync(join(dir, 'rules-'));
@@ -267,7 +282,7 @@ describe('through sift run (real Kafka and Elasticsearch)', () => {
     const seededRun = inProcessSift(runConfig(seeded, rulesDir));
     await runUntilConsumed(
       [
-        { sift: inProcessSift(runConfig(demo)), records: COUNT },
+        { sift: inProcessSift(runConfig(demo)), records: COUNT + PAGED.length },
         { sift: seededRun, records: 3 },
       ],
       120_000,
@@ -288,7 +303,9 @@ describe('through sift run (real Kafka and Elasticsearch)', () => {
       first_alerts: { rule: { id: string }; sift: { alert: { id: string; group_key: string; window_start: string } } }[];
       written: { written: number; present: number };
     };
-    expect(out.events).toBe(COUNT);
+    expect(out.events).toBe(COUNT + PAGED.flat().length);
+    // The paged brute force: five failures then the success, in three records on three partitions, one alert.
+    expect(out.first_alerts.filter((a) => a.rule.id === BRUTE && a.sift.alert.group_key === '["paged@example.com"]')).toHaveLength(1);
     // --write into the index sift run filled: every id is already there, and none is overwritten or marked.
     const total = [...live.values()].flat().length;
     expect(out.written).toMatchObject({ written: 0, present: total });
